@@ -1,0 +1,93 @@
+//! Prism connector for Stripe (`POST /v1/customers`). Sources and the error-mapping table are in
+//! this crate's `docs.md`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod config;
+mod error;
+mod flows;
+mod models;
+
+pub use config::StripeConfig;
+
+use prism_connector::types::{Connector, Environment, Error};
+use prism_connector::{
+    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse, Idempotency, MetadataLimits,
+    ReferenceStorage,
+};
+use secrecy::SecretString;
+
+/// The pinned API version (stripe-node `src/apiVersion.ts`, see docs.md).
+pub const API_VERSION: &str = "2025-10-29.clover";
+
+/// Stripe's base URL (the same for test and live: the key picks the mode).
+pub const BASE_URL: &str = "https://api.stripe.com";
+
+/// The metadata key holding `merchant_customer_id`.
+pub const REFERENCE_KEY: &str = "merchant_customer_id";
+
+static CAPABILITIES: Capabilities = Capabilities {
+    create_customer: true,
+    unsupported_reason: None,
+    reference_storage: ReferenceStorage::Metadata("metadata[merchant_customer_id]"),
+    duplicate_detection: DuplicateDetection::Emulated(
+        "reference-derived Idempotency-Key: a repeat within Stripe's 24 h key window is replayed and reported as AlreadyExists",
+    ),
+    idempotency: Idempotency::Header("Idempotency-Key"),
+    limits: FieldLimits {
+        merchant_customer_id_max: 255,
+        email_max: 512,
+        name_max: 256,
+        phone_max: 20,
+        description_max: 350,
+        metadata: Some(MetadataLimits { max_keys: 49, key_max: 40, value_max: 500, reserved_keys: 1 }),
+        address_part_max: 5000,
+    },
+    unsupported_fields: &[],
+    required_fields: &[],
+    request_id_header: Some("request-id"),
+    notes: "form-encoded; Stripe-Version pinned",
+};
+
+/// The Stripe connector.
+#[derive(Debug, Clone)]
+pub struct Stripe {
+    config: StripeConfig,
+}
+
+impl Stripe {
+    /// A connector with `config`.
+    pub fn new(config: StripeConfig) -> Self {
+        Self { config }
+    }
+}
+
+impl ConnectorApi for Stripe {
+    fn id(&self) -> Connector {
+        Connector::Stripe
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn base_url(&self, _env: Environment) -> &'static str {
+        BASE_URL
+    }
+
+    fn check_config(&self, env: Environment) -> Result<(), Error> {
+        self.config.check(env)
+    }
+
+    fn account_fingerprint(&self) -> String {
+        self.config.fingerprint()
+    }
+
+    fn secrets(&self) -> Vec<&SecretString> {
+        vec![self.config.api_key()]
+    }
+
+    fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
+        error::parse_error(resp, ctx.key_from_reference)
+    }
+}

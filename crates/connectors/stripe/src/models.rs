@@ -1,0 +1,30 @@
+//! Stripe wire types (only what Prism reads).
+
+use serde::Deserialize;
+
+/// The customer object (the part Prism reads).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Customer {
+    pub(crate) id: String,
+    #[serde(default)]
+    pub(crate) object: Option<String>,
+}
+
+/// `{"error": {...}}`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ErrorEnvelope {
+    pub(crate) error: ApiError,
+}
+
+/// Stripe's `api_errors` object (the part Prism reads).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ApiError {
+    #[serde(default, rename = "type")]
+    pub(crate) kind: Option<String>,
+    #[serde(default)]
+    pub(crate) code: Option<String>,
+    #[serde(default)]
+    pub(crate) message: Option<String>,
+    #[serde(default)]
+    pub(crate) param: Option<String>,
+}

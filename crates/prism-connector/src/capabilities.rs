@@ -1,0 +1,121 @@
+use serde::Serialize;
+
+/// What a connector can do and how; the capability matrix in the README is generated from these.
+#[derive(Debug, Clone, Serialize)]
+pub struct Capabilities {
+    /// Whether customer create is supported at all.
+    pub create_customer: bool,
+    /// Why not, when it is not.
+    pub unsupported_reason: Option<&'static str>,
+    /// Where `merchant_customer_id` is stored at the processor.
+    pub reference_storage: ReferenceStorage,
+    /// How a repeated create for the same reference is detected.
+    pub duplicate_detection: DuplicateDetection,
+    /// The processor's idempotency mechanism.
+    pub idempotency: Idempotency,
+    /// Field limits enforced before sending (on top of the universal rules).
+    pub limits: FieldLimits,
+    /// Request fields the processor has no place for (paths: `phone`, `metadata`, `address.line2`).
+    pub unsupported_fields: &'static [&'static str],
+    /// Request fields the processor requires although Prism does not (e.g. `email`).
+    pub required_fields: &'static [&'static str],
+    /// The response header carrying the processor's request id.
+    pub request_id_header: Option<&'static str>,
+    /// Free-form remarks for the matrix (kept short).
+    pub notes: &'static str,
+}
+
+impl Capabilities {
+    /// Whether a create may be resent after it may have reached the processor: only with an
+    /// idempotency mechanism or native uniqueness of the reference.
+    pub fn resend_is_safe(&self) -> bool {
+        !matches!(self.idempotency, Idempotency::None)
+            || matches!(self.duplicate_detection, DuplicateDetection::Native { .. })
+    }
+}
+
+/// Where the merchant reference lives at the processor.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = "kind", content = "at", rename_all = "snake_case")]
+pub enum ReferenceStorage {
+    /// A field made for it (e.g. Authorize.net `merchantCustomerId`).
+    Native(&'static str),
+    /// A metadata/tags entry (e.g. Stripe `metadata[merchant_customer_id]`).
+    Metadata(&'static str),
+    /// Nowhere.
+    None,
+}
+
+/// How Prism learns that a customer for this reference already exists.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = "kind", content = "how", rename_all = "snake_case")]
+pub enum DuplicateDetection {
+    /// The processor enforces uniqueness and says so (e.g. Authorize.net E00039).
+    Native(&'static str),
+    /// Prism detects it through a mechanism of its own (e.g. a reference-derived idempotency key).
+    Emulated(&'static str),
+    /// No way to detect it.
+    None(&'static str),
+}
+
+/// The processor's idempotency mechanism for create.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Idempotency {
+    /// A request header (e.g. `Idempotency-Key`).
+    Header(&'static str),
+    /// A body field (e.g. Square `idempotency_key`, Airwallex `request_id`).
+    BodyField(&'static str),
+    /// None.
+    None,
+}
+
+/// Per-connector field limits, checked before sending.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FieldLimits {
+    /// Longest `merchant_customer_id`.
+    pub merchant_customer_id_max: usize,
+    /// Longest email.
+    pub email_max: usize,
+    /// Longest name.
+    pub name_max: usize,
+    /// Longest phone (as sent).
+    pub phone_max: usize,
+    /// Longest description.
+    pub description_max: usize,
+    /// Metadata limits; `None` when the processor has no metadata.
+    pub metadata: Option<MetadataLimits>,
+    /// Longest address line / city / state / postal code.
+    pub address_part_max: usize,
+}
+
+impl FieldLimits {
+    /// The universal limits of SPEC §1.
+    pub const UNIVERSAL: FieldLimits = FieldLimits {
+        merchant_customer_id_max: 255,
+        email_max: 512,
+        name_max: 256,
+        phone_max: 64,
+        description_max: 5000,
+        metadata: Some(MetadataLimits {
+            max_keys: 20,
+            key_max: 40,
+            value_max: 500,
+            reserved_keys: 0,
+        }),
+        address_part_max: 5000,
+    };
+}
+
+/// Metadata limits.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MetadataLimits {
+    /// Most keys the caller may send (after Prism's own reserved keys).
+    pub max_keys: usize,
+    /// Longest key.
+    pub key_max: usize,
+    /// Longest value.
+    pub value_max: usize,
+    /// Keys Prism itself uses (e.g. `merchant_customer_id`), already taken from the processor's count.
+    pub reserved_keys: usize,
+}

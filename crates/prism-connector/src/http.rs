@@ -1,0 +1,281 @@
+use std::fmt;
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde_json::Value;
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Method {
+    /// GET.
+    #[serde(rename = "GET")]
+    Get,
+    /// POST.
+    #[serde(rename = "POST")]
+    Post,
+}
+
+impl Method {
+    /// `"GET"` or `"POST"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// One request header. A `sensitive` header's value is never printed or recorded.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Header name.
+    pub name: &'static str,
+    /// Header value.
+    pub value: String,
+    /// True for credentials (`Authorization`, `x-api-key`, …).
+    pub sensitive: bool,
+}
+
+impl fmt::Debug for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v: &str = if self.sensitive { "[redacted]" } else { &self.value };
+        write!(f, "{}: {}", self.name, v)
+    }
+}
+
+/// A request body, already encoded.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// `application/json` (or a JSON variant named by `content_type`).
+    Json {
+        /// Encoded bytes.
+        bytes: Bytes,
+        /// The content type to send (`application/json`, `text/json`, …).
+        content_type: &'static str,
+    },
+    /// `application/x-www-form-urlencoded`.
+    Form(Bytes),
+}
+
+impl Body {
+    /// JSON body with `application/json`.
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        Ok(Body::Json {
+            bytes: Bytes::from(serde_json::to_vec(value)?),
+            content_type: "application/json",
+        })
+    }
+
+    /// The encoded bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Empty => &[],
+            Body::Json { bytes, .. } | Body::Form(bytes) => bytes,
+        }
+    }
+
+    /// The content type, if there is a body.
+    pub fn content_type(&self) -> Option<&'static str> {
+        match self {
+            Body::Empty => None,
+            Body::Json { content_type, .. } => Some(content_type),
+            Body::Form(_) => Some("application/x-www-form-urlencoded"),
+        }
+    }
+}
+
+/// A processor request as a plain value: what the executor sends.
+///
+/// `Debug` shows the method, path and header names with sensitive values masked, and only the
+/// body's size: bodies carry personal data.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Path (with leading `/`), joined to the base URL.
+    pub path: String,
+    /// Headers besides `Content-Type` (which comes from the body).
+    pub headers: Vec<Header>,
+    /// Body.
+    pub body: Body,
+    /// Body fields holding credentials: JSON pointers (`/a/b`) for JSON bodies, keys for forms.
+    pub secret_fields: Vec<&'static str>,
+}
+
+impl HttpRequest {
+    /// A POST to `path` with `body`.
+    pub fn post(path: impl Into<String>, body: Body) -> Self {
+        Self {
+            method: Method::Post,
+            path: path.into(),
+            headers: Vec::new(),
+            body,
+            secret_fields: Vec::new(),
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push(Header {
+            name,
+            value: value.into(),
+            sensitive: false,
+        });
+        self
+    }
+
+    /// Adds a header whose value is a credential.
+    pub fn sensitive_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push(Header {
+            name,
+            value: value.into(),
+            sensitive: true,
+        });
+        self
+    }
+
+    /// Declares a body field as secret (JSON pointer or form key).
+    pub fn secret_field(mut self, field: &'static str) -> Self {
+        self.secret_fields.push(field);
+        self
+    }
+
+    /// The value of a header, by case-insensitive name.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// The request with every credential masked, the body parsed: what snapshots and debugging
+    /// show. (Personal data in the body is still there: callers that print it scrub it too.)
+    pub fn redacted(&self) -> RedactedRequest {
+        let headers = self
+            .headers
+            .iter()
+            .map(|h| {
+                let v = if h.sensitive { "[redacted]".to_owned() } else { h.value.clone() };
+                (h.name.to_owned(), v)
+            })
+            .collect();
+        let body = match &self.body {
+            Body::Empty => Value::Null,
+            Body::Json { bytes, .. } => {
+                let mut v: Value = serde_json::from_slice(bytes)
+                    .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()));
+                for ptr in &self.secret_fields {
+                    if let Some(slot) = v.pointer_mut(ptr) {
+                        *slot = Value::String("[redacted]".into());
+                    }
+                }
+                v
+            }
+            Body::Form(bytes) => {
+                let pairs: Vec<(String, String)> =
+                    serde_urlencoded::from_bytes(bytes).unwrap_or_default();
+                Value::Array(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| {
+                            let v = if self.secret_fields.contains(&k.as_str()) {
+                                "[redacted]".to_owned()
+                            } else {
+                                v
+                            };
+                            Value::String(format!("{k}={v}"))
+                        })
+                        .collect(),
+                )
+            }
+        };
+        RedactedRequest {
+            method: self.method.as_str(),
+            path: self.path.clone(),
+            content_type: self.body.content_type(),
+            headers,
+            body,
+        }
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &self.headers)
+            .field("content_type", &self.body.content_type())
+            .field("body_len", &self.body.bytes().len())
+            .finish()
+    }
+}
+
+/// A request with credentials masked and the body parsed (see [`HttpRequest::redacted`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct RedactedRequest {
+    /// Method.
+    pub method: &'static str,
+    /// Path.
+    pub path: String,
+    /// Content type of the body.
+    pub content_type: Option<&'static str>,
+    /// Headers, sensitive values masked.
+    pub headers: Vec<(String, String)>,
+    /// Parsed body: a JSON value, or `key=value` strings for forms.
+    pub body: Value,
+}
+
+/// A processor's answer as a plain value.
+#[derive(Clone)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, names lowercase.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes (the executor caps their size).
+    pub body: Bytes,
+}
+
+impl HttpResponse {
+    /// A response from parts; header names are lowercased.
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<Bytes>) -> Self {
+        Self {
+            status,
+            headers: headers
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+            body: body.into(),
+        }
+    }
+
+    /// The value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// True for 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body without a leading UTF-8 byte-order mark.
+    pub fn body_without_bom(&self) -> &[u8] {
+        self.body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&self.body)
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}

@@ -1,0 +1,255 @@
+//! Helpers every connector needs for its wire format: bracket form encoding, JSON parsing that
+//! survives odd answers, name splitting, country codes, and the common parts of error mapping.
+
+use std::time::Duration;
+
+use prism_types::{Connector, Error, ErrorKind};
+use serde::de::DeserializeOwned;
+
+use crate::HttpResponse;
+
+#[path = "iso3166.rs"]
+mod iso3166;
+
+/// Builds an `application/x-www-form-urlencoded` body with bracket notation for nested keys
+/// (`metadata[plan]=premium`, `address[line1]=…`), as Stripe-style APIs expect.
+#[derive(Debug, Default, Clone)]
+pub struct FormEncoder {
+    out: String,
+}
+
+impl FormEncoder {
+    /// An empty body.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends `key=value`.
+    pub fn push(&mut self, key: &str, value: &str) -> &mut Self {
+        if !self.out.is_empty() {
+            self.out.push('&');
+        }
+        encode_into(&mut self.out, key);
+        self.out.push('=');
+        encode_into(&mut self.out, value);
+        self
+    }
+
+    /// Appends `key=value` when `value` is set.
+    pub fn push_opt(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        if let Some(v) = value {
+            self.push(key, v);
+        }
+        self
+    }
+
+    /// Appends `parent[child]=value`.
+    pub fn push_nested(&mut self, parent: &str, child: &str, value: &str) -> &mut Self {
+        if !self.out.is_empty() {
+            self.out.push('&');
+        }
+        encode_into(&mut self.out, parent);
+        self.out.push_str("%5B");
+        encode_into(&mut self.out, child);
+        self.out.push_str("%5D=");
+        encode_into(&mut self.out, value);
+        self
+    }
+
+    /// The encoded body.
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+fn encode_into(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
+        }
+    }
+}
+
+/// Parses a JSON body into `T`, tolerating a byte-order mark; anything else (empty body, HTML,
+/// truncated JSON, wrong shape) becomes `UnexpectedResponse` with the status and an excerpt.
+pub fn parse_json<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
+    let body = resp.body_without_bom();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::unexpected_response(resp.status, body, "empty body"));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        let why = if body.first() == Some(&b'<') {
+            "an HTML or XML page instead of JSON".to_owned()
+        } else {
+            format!("invalid JSON ({})", e.classify_name())
+        };
+        Error::unexpected_response(resp.status, body, why)
+    })
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "io",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "unexpected shape",
+            serde_json::error::Category::Eof => "truncated",
+        }
+    }
+}
+
+/// The kind a bare HTTP status means when the processor's body says nothing more specific.
+pub fn kind_for_status(status: u16) -> ErrorKind {
+    match status {
+        401 => ErrorKind::Authentication,
+        403 => ErrorKind::PermissionDenied,
+        422 => ErrorKind::InvalidRequest,
+        429 => ErrorKind::RateLimited,
+        500..=599 => ErrorKind::ProcessorUnavailable,
+        _ => ErrorKind::ProcessorError,
+    }
+}
+
+/// An error for a processor's non-2xx (or error-in-2xx) answer, with the parts every connector
+/// fills the same way: connector, HTTP status, request id (from `request_id_header`),
+/// `Retry-After`, and retryability by kind (429 and 5xx).
+pub fn processor_error(
+    connector: Connector,
+    resp: &HttpResponse,
+    request_id_header: Option<&str>,
+    kind: ErrorKind,
+    code: Option<&str>,
+    message: Option<&str>,
+) -> Error {
+    let text = match (code, message) {
+        (_, Some(m)) => format!("{} answered HTTP {}: {m}", connector.display_name(), resp.status),
+        (Some(c), None) => format!("{} answered HTTP {} ({c})", connector.display_name(), resp.status),
+        (None, None) => format!("{} answered HTTP {}", connector.display_name(), resp.status),
+    };
+    let mut e = Error::new(kind, text)
+        .with_connector(connector)
+        .with_http_status(resp.status)
+        .with_request_id(request_id_header.and_then(|h| resp.header(h)).map(str::to_owned))
+        .with_retry_after(retry_after(resp));
+    if let Some(c) = code {
+        e = e.with_connector_code(c);
+    }
+    if let Some(m) = message {
+        e = e.with_connector_message(m);
+    }
+    e
+}
+
+/// The `Retry-After` header in seconds (the HTTP-date form is not used by any processor here and
+/// is ignored).
+pub fn retry_after(resp: &HttpResponse) -> Option<Duration> {
+    let v = resp.header("retry-after")?.trim();
+    v.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(86_400.0)))
+}
+
+/// Splits a full name into (first, last): the last word is the last name, the rest the first
+/// name; a one-word name is a first name only.
+pub fn split_name(full: &str) -> (&str, Option<&str>) {
+    let full = full.trim();
+    match full.rsplit_once(char::is_whitespace) {
+        Some((first, last)) => (first.trim_end(), Some(last)),
+        None => (full, None),
+    }
+}
+
+/// ISO 3166-1 alpha-3 for an alpha-2 code (case-insensitive), e.g. `US` → `USA`.
+pub fn country_alpha3(alpha2: &str) -> Option<&'static str> {
+    let a = alpha2.to_ascii_uppercase();
+    iso3166::ALPHA2_TO_ALPHA3
+        .binary_search_by(|(k, _)| (*k).cmp(a.as_str()))
+        .ok()
+        .map(|i| iso3166::ALPHA2_TO_ALPHA3[i].1)
+}
+
+/// Whether `code` is an assigned ISO 3166-1 alpha-2 code (upper case).
+pub fn is_country_alpha2(code: &str) -> bool {
+    iso3166::ALPHA2_TO_ALPHA3
+        .binary_search_by(|(k, _)| (*k).cmp(code))
+        .is_ok()
+}
+
+/// The digits of a phone number, with a leading `+` kept (E.164-like), e.g.
+/// `+1-555-123-4567` → `+15551234567`.
+pub fn phone_e164ish(phone: &str) -> String {
+    let mut out = String::with_capacity(phone.len());
+    if phone.trim_start().starts_with('+') {
+        out.push('+');
+    }
+    out.extend(phone.chars().filter(char::is_ascii_digit));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_encoding_uses_brackets_and_escapes() {
+        let mut f = FormEncoder::new();
+        f.push("email", "a+b@example.com")
+            .push_nested("metadata", "plan", "pro & co")
+            .push("name", "John Doe");
+        assert_eq!(
+            f.finish(),
+            "email=a%2Bb%40example.com&metadata%5Bplan%5D=pro+%26+co&name=John+Doe"
+        );
+    }
+
+    #[test]
+    fn names_split_on_last_word() {
+        assert_eq!(split_name("John Doe"), ("John", Some("Doe")));
+        assert_eq!(split_name("Mary Ann  Smith "), ("Mary Ann", Some("Smith")));
+        assert_eq!(split_name("Cher"), ("Cher", None));
+    }
+
+    #[test]
+    fn countries() {
+        assert_eq!(country_alpha3("us"), Some("USA"));
+        assert_eq!(country_alpha3("GB"), Some("GBR"));
+        assert_eq!(country_alpha3("XX"), None);
+        assert!(is_country_alpha2("DE") && !is_country_alpha2("de"));
+    }
+
+    #[test]
+    fn odd_bodies_are_typed_errors() {
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct T {
+            id: String,
+        }
+        for body in [&b""[..], b"<html>502</html>", b"{\"id\":", b"\xEF\xBB\xBF", b"[1]"] {
+            let r = HttpResponse::new(200, vec![], body.to_vec());
+            let e = parse_json::<T>(&r).err().expect("error");
+            assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+        }
+        let ok = HttpResponse::new(200, vec![], b"\xEF\xBB\xBF{\"id\":\"x\"}".to_vec());
+        assert!(parse_json::<T>(&ok).is_ok());
+    }
+
+    #[test]
+    fn phone_normalisation() {
+        assert_eq!(phone_e164ish("+1 (555) 123-4567"), "+15551234567");
+        assert_eq!(phone_e164ish("555.123.4567"), "5551234567");
+    }
+}

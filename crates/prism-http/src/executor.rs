@@ -1,0 +1,423 @@
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use prism_connector::{AccessToken, Body, ConnectorApi, Flow, FlowContext, HttpRequest, HttpResponse, Method, Operation};
+use prism_types::redact::Redactor;
+use prism_types::{Diagnostics, Environment, Error, ErrorKind};
+use tokio::sync::Mutex;
+use tracing::Instrument;
+
+use crate::{BaseUrl, RetryPolicy};
+
+/// Settings of one executor (one client).
+#[derive(Debug, Clone)]
+pub struct ExecutorConfig {
+    /// Where requests go.
+    pub base_url: BaseUrl,
+    /// The environment the client was built for.
+    pub environment: Environment,
+    /// Default retry policy.
+    pub retry: RetryPolicy,
+    /// Default per-attempt timeout (30 s).
+    pub attempt_timeout: Duration,
+    /// Default overall deadline of a call, all attempts and waits included (80 s).
+    pub total_timeout: Duration,
+    /// Largest response body read (1 MiB); a larger one is an `UnexpectedResponse`.
+    pub max_body_bytes: usize,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+}
+
+impl ExecutorConfig {
+    /// Defaults of SPEC §4 for `base_url` and `environment`.
+    pub fn new(base_url: BaseUrl, environment: Environment) -> Self {
+        Self {
+            base_url,
+            environment,
+            retry: RetryPolicy::default(),
+            attempt_timeout: Duration::from_secs(30),
+            total_timeout: Duration::from_secs(80),
+            max_body_bytes: 1024 * 1024,
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// One logical call's settings, after per-call overrides.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The key sent on every attempt (if the connector has an idempotency mechanism).
+    pub idempotency_key: Option<String>,
+    /// True when the key was derived from the merchant reference rather than chosen by the caller.
+    pub key_from_reference: bool,
+    /// Retry policy for this call.
+    pub retry: RetryPolicy,
+    /// Per-attempt timeout.
+    pub attempt_timeout: Duration,
+    /// Overall deadline.
+    pub total_timeout: Duration,
+    /// Values to scrub from every error text (the request's personal data).
+    pub redactor: Redactor,
+}
+
+/// A successful call.
+#[derive(Debug)]
+pub struct Outcome<T> {
+    /// What the connector read.
+    pub output: T,
+    /// The processor's HTTP status.
+    pub status: u16,
+    /// How the call went.
+    pub diagnostics: Diagnostics,
+}
+
+/// Sends connector requests. Cheap to share: one connection pool, one token cache.
+#[derive(Debug)]
+pub struct Executor {
+    http: reqwest::Client,
+    config: ExecutorConfig,
+    token: Mutex<Option<AccessToken>>,
+}
+
+/// How one attempt failed, for the retry decision.
+struct Failure {
+    error: Error,
+    /// The request may have been applied by the processor (sent, and no definite answer).
+    may_have_applied: bool,
+    /// The failure is a definite answer that the request was not applied (4xx other than lock
+    /// conflicts, connect failures).
+    definitely_not_applied: bool,
+}
+
+impl Executor {
+    /// An executor with its own connection pool.
+    pub fn new(config: ExecutorConfig) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("prism/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            config,
+            token: Mutex::new(None),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ExecutorConfig {
+        &self.config
+    }
+
+    /// A [`Call`] with this executor's defaults.
+    pub fn default_call(&self) -> Call {
+        Call {
+            idempotency_key: None,
+            key_from_reference: false,
+            retry: self.config.retry,
+            attempt_timeout: self.config.attempt_timeout,
+            total_timeout: self.config.total_timeout,
+            redactor: Redactor::new(),
+        }
+    }
+
+    /// Runs one logical call of `Op` through `conn`: build, send, read, retry where safe.
+    pub async fn execute<Op, C>(&self, conn: &C, req: &Op::Request, mut call: Call) -> Result<Outcome<Op::Output>, Error>
+    where
+        Op: Operation,
+        C: Flow<Op> + ?Sized,
+    {
+        for s in conn.secrets() {
+            call.redactor.add(secrecy::ExposeSecret::expose_secret(s));
+        }
+        let span = tracing::info_span!(
+            "prism.call",
+            connector = conn.id().as_str(),
+            operation = Op::NAME,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self.run::<Op, C>(conn, req, &call, started).instrument(span.clone()).await;
+        match result {
+            Ok(mut out) => {
+                out.diagnostics.elapsed = started.elapsed();
+                span.record("attempts", out.diagnostics.attempts);
+                span.record("status", out.status);
+                if let Some(id) = &out.diagnostics.request_id {
+                    span.record("request_id", id.as_str());
+                }
+                span.record("outcome", "ok");
+                tracing::info!(parent: &span, elapsed_ms = started.elapsed().as_millis() as u64, "call succeeded");
+                Ok(out)
+            }
+            Err((error, mut diag)) => {
+                diag.elapsed = started.elapsed();
+                span.record("attempts", diag.attempts);
+                span.record("outcome", error.kind().as_str());
+                tracing::warn!(
+                    parent: &span,
+                    kind = error.kind().as_str(),
+                    status = error.http_status(),
+                    outcome_unknown = error.outcome_unknown(),
+                    "call failed"
+                );
+                Err(error
+                    .with_connector(conn.id())
+                    .with_diagnostics(diag)
+                    .scrubbed(&call.redactor))
+            }
+        }
+    }
+
+    async fn run<Op, C>(
+        &self,
+        conn: &C,
+        req: &Op::Request,
+        call: &Call,
+        started: Instant,
+    ) -> Result<Outcome<Op::Output>, (Error, Diagnostics)>
+    where
+        Op: Operation,
+        C: Flow<Op> + ?Sized,
+    {
+        let deadline = started + call.total_timeout;
+        let caps = conn.capabilities();
+        let mut diag = Diagnostics {
+            idempotency_key: call.idempotency_key.clone(),
+            ..Diagnostics::default()
+        };
+        let mut earlier_may_have_applied = false;
+        let mut refreshed_token = false;
+        let mut retries_done = 0u32;
+        loop {
+            let attempt = retries_done + 1;
+            let failure = match self.attempt::<Op, C>(conn, req, call, attempt, earlier_may_have_applied, deadline, &mut diag).await {
+                Ok((output, status)) => {
+                    return Ok(Outcome { output, status, diagnostics: diag });
+                }
+                Err(f) => f,
+            };
+            let Failure { error, may_have_applied, definitely_not_applied } = failure;
+
+            // A rejected cached token: fetch a new one once (nothing was applied).
+            if error.kind() == ErrorKind::Authentication && conn.token_request().is_some() && !refreshed_token {
+                refreshed_token = true;
+                *self.token.lock().await = None;
+                if Instant::now() < deadline {
+                    continue;
+                }
+            }
+
+            let unknown_now = may_have_applied || (earlier_may_have_applied && !definitely_not_applied);
+            let finish = |e: Error, diag: Diagnostics| Err((e.with_outcome_unknown(unknown_now), diag));
+
+            if !error.is_retryable() || retries_done >= call.retry.max_retries {
+                return finish(error, diag);
+            }
+            if may_have_applied && !caps.resend_is_safe() {
+                tracing::info!(attempt, "not resending: the request may have been applied and the connector has no idempotency or uniqueness");
+                return finish(error, diag);
+            }
+            retries_done += 1;
+            let mut wait = call.retry.backoff(retries_done);
+            if let Some(after) = error.retry_after() {
+                if after > call.retry.max_retry_after {
+                    return finish(error, diag);
+                }
+                wait = wait.max(after);
+            }
+            if Instant::now() + wait >= deadline {
+                return finish(error, diag);
+            }
+            tracing::info!(attempt, wait_ms = wait.as_millis() as u64, kind = error.kind().as_str(), "retrying");
+            earlier_may_have_applied |= may_have_applied;
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt<Op, C>(
+        &self,
+        conn: &C,
+        req: &Op::Request,
+        call: &Call,
+        attempt: u32,
+        earlier_may_have_applied: bool,
+        deadline: Instant,
+        diag: &mut Diagnostics,
+    ) -> Result<(Op::Output, u16), Failure>
+    where
+        Op: Operation,
+        C: Flow<Op> + ?Sized,
+    {
+        let not_sent = |error: Error| Failure { error, may_have_applied: false, definitely_not_applied: true };
+        let token = self.access_token(conn, call, deadline).await.map_err(not_sent)?;
+        let ctx = FlowContext {
+            environment: self.config.environment,
+            idempotency_key: call.idempotency_key.as_deref(),
+            key_from_reference: call.key_from_reference,
+            attempt,
+            earlier_attempt_may_have_applied: earlier_may_have_applied,
+            access_token: token.as_ref().map(|t| &t.token),
+        };
+        // A request that cannot be built is not retryable: the same input builds the same way.
+        let http_req = conn
+            .build_request(req, &ctx)
+            .map_err(|e| not_sent(e.with_retryable(false)))?;
+        diag.attempts = attempt;
+        let resp = self.send(&http_req, call, deadline).await?;
+        if let Some(h) = conn.capabilities().request_id_header {
+            if let Some(id) = resp.header(h) {
+                diag.request_id = Some(id.to_owned());
+            }
+        }
+        tracing::debug!(attempt, status = resp.status, "answer");
+        if resp.is_success() {
+            match conn.parse_response(&resp, &ctx) {
+                Ok(output) => Ok((output, resp.status)),
+                Err(error) => Err(Failure {
+                    may_have_applied: false,
+                    definitely_not_applied: error.kind() != ErrorKind::UnexpectedResponse,
+                    error,
+                }),
+            }
+        } else {
+            let error = conn.parse_error(&resp, &ctx);
+            // A 5xx may have been applied before the processor failed; a 429 or a lock conflict
+            // was refused before any work; any other 4xx is a definite "not applied".
+            let may_have_applied = resp.status >= 500;
+            let definitely_not_applied = resp.status < 500 && !error.is_retryable();
+            Err(Failure { error, may_have_applied, definitely_not_applied })
+        }
+    }
+
+    async fn access_token<C: ConnectorApi + ?Sized>(
+        &self,
+        conn: &C,
+        call: &Call,
+        deadline: Instant,
+    ) -> Result<Option<AccessToken>, Error> {
+        let Some(token_req) = conn.token_request() else { return Ok(None) };
+        let mut cached = self.token.lock().await;
+        if let Some(t) = cached.as_ref() {
+            if t.is_fresh(SystemTime::now(), Duration::from_secs(60)) {
+                return Ok(Some(t.clone()));
+            }
+        }
+        let token_req = token_req?;
+        let resp = match self.send(&token_req, call, deadline).await {
+            Ok(r) => r,
+            // The token step changes nothing at the processor: whatever happened, nothing of
+            // the call was applied.
+            Err(f) => return Err(f.error.with_outcome_unknown(false)),
+        };
+        let token = if resp.is_success() {
+            conn.parse_token(&resp)?
+        } else {
+            return Err(conn.parse_error(&resp, &FlowContext::first(self.config.environment)));
+        };
+        *cached = Some(token.clone());
+        Ok(Some(token))
+    }
+
+    async fn send(&self, req: &HttpRequest, call: &Call, deadline: Instant) -> Result<HttpResponse, Failure> {
+        let now = Instant::now();
+        let budget = call.attempt_timeout.min(deadline.saturating_duration_since(now));
+        if budget.is_zero() {
+            return Err(Failure {
+                error: Error::new(ErrorKind::Timeout, "the call's deadline passed before the request was sent"),
+                may_have_applied: false,
+                definitely_not_applied: true,
+            });
+        }
+        let url = self.config.base_url.join(&req.path);
+        let method = match req.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut builder = self.http.request(method, url);
+        for h in &req.headers {
+            builder = builder.header(h.name, h.value.as_str());
+        }
+        if let Some(ct) = req.body.content_type() {
+            builder = builder.header(reqwest::header::CONTENT_TYPE, ct);
+        }
+        builder = match &req.body {
+            Body::Empty => builder,
+            Body::Json { bytes, .. } | Body::Form(bytes) => builder.body(bytes.clone()),
+        };
+        let fut = async {
+            let resp = builder.send().await.map_err(transport_failure)?;
+            let status = resp.status().as_u16();
+            let headers = resp
+                .headers()
+                .iter()
+                .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
+                .collect::<Vec<_>>();
+            let body = read_capped(resp, self.config.max_body_bytes, status).await?;
+            Ok::<_, Failure>(HttpResponse { status, headers, body })
+        };
+        match tokio::time::timeout(budget, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(Failure {
+                error: Error::new(
+                    ErrorKind::Timeout,
+                    format!("no complete answer within {} ms", budget.as_millis()),
+                )
+                .with_retryable(true),
+                may_have_applied: true,
+                definitely_not_applied: false,
+            }),
+        }
+    }
+}
+
+async fn read_capped(mut resp: reqwest::Response, max: usize, status: u16) -> Result<Bytes, Failure> {
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(too_large(status, max));
+    }
+    let mut buf = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(transport_failure)? {
+        if buf.len() + chunk.len() > max {
+            return Err(too_large(status, max));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buf))
+}
+
+fn too_large(status: u16, max: usize) -> Failure {
+    Failure {
+        error: Error::unexpected_response(status, b"", format!("body larger than {max} bytes")),
+        may_have_applied: false,
+        definitely_not_applied: !(200..300).contains(&status) && status < 500,
+    }
+}
+
+fn transport_failure(e: reqwest::Error) -> Failure {
+    // A connect failure means no byte of the request left this machine.
+    let connect = e.is_connect();
+    let what = if connect {
+        "could not connect to the processor"
+    } else if e.is_timeout() {
+        "the processor did not answer in time"
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke while reading the answer"
+    } else {
+        "the connection failed after the request was sent"
+    };
+    let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+    // reqwest's message names the URL and the cause; no credential or body is in it.
+    let detail = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default();
+    Failure {
+        error: Error::new(kind, if detail.is_empty() { what.to_owned() } else { format!("{what}: {detail}") })
+            .with_retryable(true),
+        may_have_applied: !connect,
+        definitely_not_applied: connect,
+    }
+}

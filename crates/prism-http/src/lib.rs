@@ -1,0 +1,17 @@
+//! The executor: the only Prism crate that performs I/O.
+//!
+//! It takes a connector's pure [`HttpRequest`] values and owns everything around them:
+//! the per-attempt timeout and the overall deadline, the idempotency key (one per logical call,
+//! reused on every attempt), the retry decision (only where resending cannot create a duplicate),
+//! access-token caching, body-size limits, scrubbing of secrets and personal data from errors, and
+//! tracing (which never records bodies, credentials or personal data).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod base_url;
+mod executor;
+mod retry;
+
+pub use base_url::{validate_base_url, BaseUrl};
+pub use executor::{Call, Executor, ExecutorConfig, Outcome};
+pub use retry::{derive_idempotency_key, RetryPolicy};

@@ -1,0 +1,230 @@
+//! The rules a [`CustomerCreateRequest`] must meet before anything is sent (SPEC §1), plus the
+//! connector's own limits and the unsupported-fields policy (SPEC §3).
+//!
+//! Every failing field is reported, with its path and rule, in one `InvalidRequest` error; no
+//! field value ever appears in the error.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use prism_connector::{wire, Capabilities, FieldLimits};
+use prism_types::{Connector, CustomerCreateRequest, Error, FieldError, UnsupportedFields};
+use validator::ValidateEmail;
+
+/// The outcome of validation when it passes: the fields that will not be sent because the
+/// processor cannot store them (only ever non-empty with `UnsupportedFields::Ignore`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Validated {
+    /// Paths of fields the connector has no place for.
+    pub unstored_fields: Vec<String>,
+}
+
+/// Checks `req` against the universal rules, `caps`' limits and the unsupported-fields policy.
+pub fn validate(
+    req: &CustomerCreateRequest,
+    connector: Connector,
+    caps: &Capabilities,
+    policy: UnsupportedFields,
+) -> Result<Validated, Error> {
+    let mut errs = Vec::new();
+    let lim = &caps.limits;
+    let u = FieldLimits::UNIVERSAL;
+
+    // merchant_customer_id
+    let id = &req.merchant_customer_id;
+    let id_max = lim.merchant_customer_id_max.min(u.merchant_customer_id_max);
+    if id.is_empty() {
+        errs.push(FieldError::new("merchant_customer_id", "required", "is required and must not be empty"));
+    } else if id.chars().count() > id_max {
+        errs.push(length_err("merchant_customer_id", 1, id_max, connector, id_max < u.merchant_customer_id_max));
+    }
+    if id.chars().any(char::is_control) {
+        errs.push(FieldError::new("merchant_customer_id", "no_control_chars", "must not contain control characters"));
+    }
+    if id.trim() != id {
+        errs.push(FieldError::new("merchant_customer_id", "no_surrounding_space", "must not start or end with white space"));
+    }
+
+    if let Some(email) = &req.email {
+        let max = lim.email_max.min(u.email_max);
+        if email.chars().count() > max {
+            errs.push(length_err("email", 1, max, connector, max < u.email_max));
+        } else if !email.validate_email() {
+            errs.push(FieldError::new("email", "email", "must be a valid email address"));
+        }
+    }
+
+    if let Some(name) = &req.name {
+        let max = lim.name_max.min(u.name_max);
+        let n = name.trim().chars().count();
+        if n == 0 || name.chars().count() > max {
+            errs.push(length_err("name", 1, max, connector, max < u.name_max));
+        }
+        if name.chars().any(char::is_control) {
+            errs.push(FieldError::new("name", "no_control_chars", "must not contain control characters"));
+        }
+    }
+
+    if let Some(phone) = &req.phone {
+        check_phone(phone, lim.phone_max, connector, &mut errs);
+    }
+
+    if let Some(d) = &req.description {
+        let max = lim.description_max.min(u.description_max);
+        if d.chars().count() > max {
+            errs.push(length_err("description", 0, max, connector, max < u.description_max));
+        }
+    }
+
+    check_metadata(req, connector, caps, &mut errs);
+    check_address(req, connector, caps, &mut errs);
+
+    for field in caps.required_fields {
+        if !is_present(req, field) {
+            errs.push(FieldError::new(
+                *field,
+                "required_by_connector",
+                format!("is required by {connector}"),
+            ));
+        }
+    }
+
+    let mut unstored = Vec::new();
+    for field in caps.unsupported_fields {
+        if is_present(req, field) {
+            match policy {
+                UnsupportedFields::Reject => errs.push(FieldError::new(
+                    *field,
+                    "unsupported_by_connector",
+                    format!(
+                        "{connector} has no place to store this field; remove it or set UnsupportedFields::Ignore to send without it"
+                    ),
+                )),
+                UnsupportedFields::Ignore => unstored.push((*field).to_owned()),
+            }
+        }
+    }
+
+    if errs.is_empty() {
+        Ok(Validated { unstored_fields: unstored })
+    } else {
+        Err(Error::invalid_fields(errs).with_connector(connector))
+    }
+}
+
+fn length_err(field: &str, min: usize, max: usize, c: Connector, connector_limit: bool) -> FieldError {
+    let by = if connector_limit { format!(" (limit of {c})") } else { String::new() };
+    FieldError::new(field, "length", format!("must be {min} to {max} characters{by}"))
+}
+
+fn check_phone(phone: &str, connector_max: usize, c: Connector, errs: &mut Vec<FieldError>) {
+    if !phone
+        .chars()
+        .all(|ch| ch.is_ascii_digit() || matches!(ch, '+' | ' ' | '-' | '.' | '(' | ')'))
+    {
+        errs.push(FieldError::new(
+            "phone",
+            "phone",
+            "may contain only +, digits, spaces, -, ., ( and )",
+        ));
+        return;
+    }
+    if phone.trim_start().char_indices().any(|(i, ch)| ch == '+' && i > 0) {
+        errs.push(FieldError::new("phone", "phone", "may contain + only at the start"));
+        return;
+    }
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !(7..=15).contains(&digits) {
+        errs.push(FieldError::new("phone", "phone", "must have 7 to 15 digits"));
+    }
+    if phone.chars().count() > connector_max {
+        errs.push(length_err("phone", 1, connector_max, c, true));
+    }
+}
+
+fn check_metadata(req: &CustomerCreateRequest, c: Connector, caps: &Capabilities, errs: &mut Vec<FieldError>) {
+    if req.metadata.is_empty() {
+        return;
+    }
+    let u = FieldLimits::UNIVERSAL.metadata.expect("universal metadata limits");
+    let Some(lim) = caps.limits.metadata else {
+        // The connector has no metadata: handled by `unsupported_fields`.
+        return;
+    };
+    let max_keys = lim.max_keys.min(u.max_keys);
+    if req.metadata.len() > max_keys {
+        let by = if max_keys < u.max_keys { format!(" (limit of {c})") } else { String::new() };
+        errs.push(FieldError::new("metadata", "max_keys", format!("may have at most {max_keys} keys{by}")));
+    }
+    for (k, v) in &req.metadata {
+        let path = format!("metadata.{k}");
+        let kmax = lim.key_max.min(u.key_max);
+        if k.is_empty() || k.chars().count() > kmax {
+            errs.push(FieldError::new(path.clone(), "key_length", format!("key must be 1 to {kmax} characters")));
+        }
+        if k.contains('[') || k.contains(']') || k.chars().any(char::is_control) {
+            errs.push(FieldError::new(path.clone(), "key_chars", "key must not contain [, ] or control characters"));
+        }
+        if k == "merchant_customer_id" && matches!(caps.reference_storage, prism_connector::ReferenceStorage::Metadata(_)) {
+            errs.push(FieldError::new(path.clone(), "reserved_key", format!("key is reserved: {c} stores merchant_customer_id there")));
+        }
+        let vmax = lim.value_max.min(u.value_max);
+        if v.chars().count() > vmax {
+            errs.push(FieldError::new(path, "value_length", format!("value must be at most {vmax} characters")));
+        }
+    }
+}
+
+fn check_address(req: &CustomerCreateRequest, c: Connector, caps: &Capabilities, errs: &mut Vec<FieldError>) {
+    let Some(a) = &req.address else { return };
+    if a.is_empty() {
+        errs.push(FieldError::new("address", "not_empty", "must have at least one part when given"));
+        return;
+    }
+    let max = caps.limits.address_part_max.min(FieldLimits::UNIVERSAL.address_part_max);
+    for (name, v) in [
+        ("address.line1", &a.line1),
+        ("address.line2", &a.line2),
+        ("address.city", &a.city),
+        ("address.state", &a.state),
+        ("address.postal_code", &a.postal_code),
+    ] {
+        if let Some(v) = v {
+            if v.trim().is_empty() || v.chars().count() > max {
+                errs.push(length_err(name, 1, max, c, max < FieldLimits::UNIVERSAL.address_part_max));
+            }
+        }
+    }
+    if let Some(country) = &a.country {
+        if !wire::is_country_alpha2(country) {
+            errs.push(FieldError::new(
+                "address.country",
+                "iso3166_alpha2",
+                "must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)",
+            ));
+        }
+    }
+}
+
+/// Whether the field at `path` is set in `req` (`email`, `metadata`, `address`, `address.line2`, …).
+pub fn is_present(req: &CustomerCreateRequest, path: &str) -> bool {
+    let addr = req.address.as_ref();
+    match path {
+        "merchant_customer_id" => !req.merchant_customer_id.is_empty(),
+        "email" => req.email.is_some(),
+        "name" => req.name.is_some(),
+        "phone" => req.phone.is_some(),
+        "description" => req.description.is_some(),
+        "metadata" => !req.metadata.is_empty(),
+        "address" => addr.is_some(),
+        "address.line1" => addr.is_some_and(|a| a.line1.is_some()),
+        "address.line2" => addr.is_some_and(|a| a.line2.is_some()),
+        "address.city" => addr.is_some_and(|a| a.city.is_some()),
+        "address.state" => addr.is_some_and(|a| a.state.is_some()),
+        "address.postal_code" => addr.is_some_and(|a| a.postal_code.is_some()),
+        "address.country" => addr.is_some_and(|a| a.country.is_some()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+//! The one place that knows which connectors exist and which are compiled in.
+//!
+//! Adding a connector: one line in `connectors!` below, one cargo feature and optional
+//! dependency in this crate's `Cargo.toml`, one re-export in `lib.rs`.
+
+use std::sync::Arc;
+
+#[allow(unused_imports)]
+use prism_connector::ConnectorConfig as _;
+use prism_connector::{Capabilities, CustomerConnector};
+use prism_types::{Connector, Error};
+
+macro_rules! connectors {
+    ($( $variant:ident => $feature:literal, $krate:ident :: $config:ident; )*) => {
+        /// Credentials and settings of one connector, typed per processor.
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum ConnectorConfig {
+            $(
+                #[doc = concat!("`", $feature, "`: [`", stringify!($config), "`](crate::", stringify!($config), ").")]
+                #[cfg(feature = $feature)]
+                $variant($krate::$config),
+            )*
+        }
+
+        $(
+            #[cfg(feature = $feature)]
+            impl From<$krate::$config> for ConnectorConfig {
+                fn from(c: $krate::$config) -> Self {
+                    ConnectorConfig::$variant(c)
+                }
+            }
+        )*
+
+        impl ConnectorConfig {
+            /// Which connector this configures.
+            pub fn connector(&self) -> Connector {
+                match *self {
+                    $( #[cfg(feature = $feature)] ConnectorConfig::$variant(_) => Connector::$variant, )*
+                }
+            }
+
+            /// A config from one API key, for connectors whose credentials are a single secret.
+            pub fn from_api_key(connector: Connector, api_key: impl Into<String>) -> Result<Self, Error> {
+                ensure_available(connector)?;
+                let key: String = api_key.into();
+                let _ = &key;
+                let built: Option<Self> = match connector {
+                    $( #[cfg(feature = $feature)] Connector::$variant => $krate::$config::from_api_key(key).map(ConnectorConfig::$variant), )*
+                    _ => None,
+                };
+                built.ok_or_else(|| Error::configuration(format!(
+                    "{connector} needs more than one credential ({}): build its typed config and pass it to CustomerClient::builder().connector_config(…), or set the environment variables",
+                    Self::env_vars(connector).join(", ")
+                )).with_connector(connector))
+            }
+
+            /// A config from `PRISM_<CONNECTOR>_<FIELD>` variables looked up through `lookup`.
+            pub fn from_env_with(connector: Connector, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+                ensure_available(connector)?;
+                let _ = lookup;
+                match connector {
+                    $( #[cfg(feature = $feature)] Connector::$variant => $krate::$config::from_env_with(lookup).map(ConnectorConfig::$variant), )*
+                    other => Err(not_compiled(other)),
+                }
+                .map_err(|e| e.with_connector(connector))
+            }
+
+            /// The names of the environment variables [`ConnectorConfig::from_env`] reads.
+            pub fn env_vars(connector: Connector) -> &'static [&'static str] {
+                match connector {
+                    $( #[cfg(feature = $feature)] Connector::$variant => <$krate::$config as prism_connector::ConnectorConfig>::ENV_VARS, )*
+                    _ => &[],
+                }
+            }
+
+            pub(crate) fn instantiate(self) -> Arc<dyn CustomerConnector> {
+                match self {
+                    $( #[cfg(feature = $feature)] ConnectorConfig::$variant(c) => Arc::new(c.into_api()), )*
+                }
+            }
+        }
+
+        /// The declared capabilities of a compiled connector.
+        pub fn capabilities(connector: Connector) -> Option<&'static Capabilities> {
+            match connector {
+                $( #[cfg(feature = $feature)] Connector::$variant => Some(<$krate::$config as prism_connector::ConnectorConfig>::capabilities()), )*
+                _ => None,
+            }
+        }
+
+        /// Connectors that exist as crates (whether or not compiled into this build).
+        fn is_implemented(c: Connector) -> bool {
+            matches!(c, $( Connector::$variant )|* )
+        }
+    };
+}
+
+connectors! {
+    Stripe => "stripe", prism_connector_stripe::StripeConfig;
+    // @prism:connector-list (one line per connector, above this marker)
+}
+
+impl ConnectorConfig {
+    /// A config from the `PRISM_<CONNECTOR>_<FIELD>` environment variables.
+    pub fn from_env(connector: Connector) -> Result<Self, Error> {
+        Self::from_env_with(connector, &|k| std::env::var(k).ok())
+    }
+}
+
+/// Connectors compiled into this build that can create customers.
+pub fn compiled_connectors() -> Vec<Connector> {
+    Connector::ALL.iter().copied().filter(|c| capabilities(*c).is_some()).collect()
+}
+
+/// `Ok` when `connector` is compiled in; otherwise the `Unsupported` error that says why not.
+pub(crate) fn ensure_available(connector: Connector) -> Result<(), Error> {
+    if capabilities(connector).is_some() {
+        Ok(())
+    } else {
+        Err(not_compiled(connector))
+    }
+}
+
+fn not_compiled(connector: Connector) -> Error {
+    let msg = match connector {
+        Connector::Adyen => "Adyen has no customer-create operation: a customer exists only as a shopperReference on payments and stored payment methods".to_owned(),
+        Connector::PayPal => "PayPal has no standalone customer-create operation: the vault creates a customer implicitly with the first payment or setup token".to_owned(),
+        c if is_implemented(c) => format!(
+            "connector `{c}` is not compiled in: enable the cargo feature `{c}` of prism (or `all-connectors`)"
+        ),
+        c => format!("Prism has no connector for {} yet", c.display_name()),
+    };
+    Error::unsupported(msg).with_connector(connector)
+}
