@@ -280,11 +280,12 @@ impl Executor {
         if resp.is_success() {
             match conn.parse_response(&resp, &ctx) {
                 Ok(output) => Ok((output, resp.status)),
-                Err(error) => Err(Failure {
-                    may_have_applied: false,
-                    definitely_not_applied: error.kind() != ErrorKind::UnexpectedResponse,
-                    error,
-                }),
+                // A 2xx we cannot read may well have created the customer; an error the
+                // processor states inside a 2xx (Authorize.net) is a definite answer.
+                Err(error) => {
+                    let garbled = error.kind() == ErrorKind::UnexpectedResponse;
+                    Err(Failure { may_have_applied: garbled, definitely_not_applied: !garbled, error })
+                }
             }
         } else {
             let error = conn.parse_error(&resp, &ctx);
@@ -392,10 +393,11 @@ async fn read_capped(mut resp: reqwest::Response, max: usize, status: u16) -> Re
 }
 
 fn too_large(status: u16, max: usize) -> Failure {
+    let may_have_applied = (200..300).contains(&status) || status >= 500;
     Failure {
         error: Error::unexpected_response(status, b"", format!("body larger than {max} bytes")),
-        may_have_applied: false,
-        definitely_not_applied: !(200..300).contains(&status) && status < 500,
+        may_have_applied,
+        definitely_not_applied: !may_have_applied,
     }
 }
 

@@ -321,7 +321,9 @@ impl Error {
         self.0.retryable
     }
     /// True exactly when the request may have reached the processor (and may have been applied)
-    /// while no definite answer came back.
+    /// while no definite answer came back: a timeout or broken connection after sending, a 5xx,
+    /// or a 2xx whose body could not be read. Look the customer up before creating it again
+    /// with a processor that has no idempotency.
     pub fn outcome_unknown(&self) -> bool {
         self.0.outcome_unknown
     }
