@@ -71,6 +71,109 @@ pub fn arms() -> Vec<Arm> {
             },
             created_id: "cus_NffrFeUfNV2Hib",
         },
+        Arm {
+            connector: Connector::Airwallex,
+            credentials: &[
+                (
+                    "PRISM_AIRWALLEX_CLIENT_ID",
+                    "awx_client_conformanceSECRET0001",
+                ),
+                ("PRISM_AIRWALLEX_API_KEY", "awx_key_conformanceSECRET0002"),
+            ],
+            create_path: "/api/v1/pa/customers/create",
+            token: Some(("/api/v1/authentication/login", "login")),
+            unsupported: &["description", "address.line2"],
+            replies: Replies {
+                created: "created",
+                invalid_data: "invalid_email",
+                auth_failed: "auth_failed",
+                permission_denied: Some("permission_denied"),
+                rate_limited: Some("rate_limited"),
+                server_error: "server_error",
+                duplicate: Some(("duplicate", None)),
+            },
+            created_id: "cus_hkpdh1d0d298uf1",
+        },
+        Arm {
+            connector: Connector::Stax,
+            credentials: &[("PRISM_STAX_API_KEY", "stax_conformanceSECRET0001")],
+            create_path: "/customer",
+            token: None,
+            unsupported: &["metadata"],
+            replies: Replies {
+                created: "created",
+                invalid_data: "invalid_email",
+                auth_failed: "auth_failed",
+                permission_denied: None,
+                rate_limited: Some("rate_limited"),
+                server_error: "server_error",
+                duplicate: None,
+            },
+            created_id: "59327746-fbca-4fb6-adf0-e88c99245548",
+        },
+        Arm {
+            connector: Connector::AuthorizeDotNet,
+            credentials: &[
+                (
+                    "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID",
+                    "adn_login_conformSECRET1",
+                ),
+                ("PRISM_AUTHORIZEDOTNET_TRANSACTION_KEY", "adnKeyConfSECRT1"),
+            ],
+            create_path: "/xml/v1/request.api",
+            token: None,
+            unsupported: &["metadata"],
+            replies: Replies {
+                created: "created",
+                invalid_data: "invalid_email",
+                auth_failed: "auth_failed",
+                permission_denied: Some("permission_denied"),
+                rate_limited: None,
+                server_error: "server_error",
+                duplicate: Some(("duplicate", Some("1220992516"))),
+            },
+            created_id: "527262",
+        },
+        Arm {
+            connector: Connector::Shift4,
+            credentials: &[("PRISM_SHIFT4_SECRET_KEY", "sk_test_conformanceSECRET0001")],
+            create_path: "/customers",
+            token: None,
+            unsupported: &["name", "phone", "address"],
+            replies: Replies {
+                created: "created",
+                invalid_data: "invalid_email",
+                auth_failed: "auth_failed",
+                permission_denied: None,
+                rate_limited: Some("rate_limited"),
+                server_error: "server_error",
+                // Not native: Shift4's key-mismatch answer to Prism's reference-derived
+                // Idempotency-Key, which the connector reports as AlreadyExists (no id known).
+                duplicate: Some(("idempotency_mismatch", None)),
+            },
+            created_id: "cust_OWTybrAX3JP4Bbv1xnkpnHEj",
+        },
+        Arm {
+            connector: Connector::Finix,
+            credentials: &[
+                ("PRISM_FINIX_USERNAME", "USfinixConformanceSECRET01"),
+                ("PRISM_FINIX_PASSWORD", "finix-conformance-SECRET-0002"),
+            ],
+            create_path: "/identities",
+            token: None,
+            unsupported: &["description"],
+            replies: Replies {
+                created: "created",
+                invalid_data: "invalid_email",
+                auth_failed: "auth_failed",
+                permission_denied: Some("permission_denied"),
+                rate_limited: Some("rate_limited"),
+                server_error: "server_error",
+                // No uniqueness and no idempotency at Finix: no duplicate answer exists.
+                duplicate: None,
+            },
+            created_id: "IDgWxBhfGYLLdkhxx2ddYf9K",
+        },
         // @prism:conformance-arm (one Arm per connector, above this marker)
     ]
 }

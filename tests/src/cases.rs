@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use prism::{
-    Address, CallOptions, ConnectorConfig, CustomerClient, CustomerCreateRequest, CustomerCreateResponse, Error,
-    ErrorKind, OnDuplicate, RetryPolicy, UnsupportedFields,
+    Address, CallOptions, ConnectorConfig, CustomerClient, CustomerCreateRequest,
+    CustomerCreateResponse, Error, ErrorKind, OnDuplicate, RetryPolicy, UnsupportedFields,
 };
 use serde_json::Value;
 use wiremock::matchers::{method, path};
@@ -97,7 +97,12 @@ impl Harness {
                 .mount(&server)
                 .await;
         }
-        Harness { arm, server, captured, _guard: guard }
+        Harness {
+            arm,
+            server,
+            captured,
+            _guard: guard,
+        }
     }
 
     pub fn fixture(&self, name: &str) -> Fixture {
@@ -128,7 +133,10 @@ impl Harness {
     pub fn config(&self) -> ConnectorConfig {
         let creds = self.arm.credentials;
         ConnectorConfig::from_env_with(self.arm.connector, &|k| {
-            creds.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+            creds
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
         })
         .expect("test credentials")
     }
@@ -163,16 +171,28 @@ impl Harness {
 
     /// Every request that reached the server (token steps included).
     pub async fn all_requests(&self) -> usize {
-        self.server.received_requests().await.unwrap_or_default().len()
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .len()
     }
 
     /// Fails if a credential or a personal value of the test appears in `text`.
     pub fn assert_clean(&self, what: &str, text: &str) {
         for secret in self.arm.secrets() {
-            assert!(!text.contains(secret), "[{}] credential leaked in {what}: {text}", self.arm.name());
+            assert!(
+                !text.contains(secret),
+                "[{}] credential leaked in {what}: {text}",
+                self.arm.name()
+            );
         }
-        for (value, _) in PERSONAL.iter().take(3) {
-            assert!(!text.contains(value), "[{}] personal data {value:?} leaked in {what}: {text}", self.arm.name());
+        for (value, _) in PERSONAL.iter().filter(|(v, _)| v.len() >= 8) {
+            assert!(
+                !text.contains(value),
+                "[{}] personal data {value:?} leaked in {what}: {text}",
+                self.arm.name()
+            );
         }
     }
 
@@ -189,7 +209,9 @@ impl Harness {
     }
 
     fn resend_safe(&self) -> bool {
-        prism::capabilities(self.arm.connector).expect("compiled").resend_is_safe()
+        prism::capabilities(self.arm.connector)
+            .expect("compiled")
+            .resend_is_safe()
     }
 }
 
@@ -226,7 +248,11 @@ pub async fn created_minimal(arm: Arm) {
 pub async fn created_full(arm: Arm) {
     let h = Harness::new(arm).await;
     h.reply(h.fixture(arm.replies.created).template()).await;
-    let resp = h.client().create(supported_full_request(&arm)).await.expect("created");
+    let resp = h
+        .client()
+        .create(supported_full_request(&arm))
+        .await
+        .expect("created");
     assert_eq!(resp.connector_customer_id, arm.created_id);
     assert!(resp.diagnostics.unstored_fields.is_empty());
     let creates = h.creates().await;
@@ -236,13 +262,29 @@ pub async fn created_full(arm: Arm) {
     assert_snapshot_clean(&h, &snap);
     // Every stored field reached the wire (as a placeholder or, for short values, literally).
     let text = snap.to_string();
-    assert!(text.contains("cust_user_12345"), "[{}] reference not sent: {text}", arm.name());
-    assert!(text.contains("{{email}}"), "[{}] email not sent: {text}", arm.name());
+    assert!(
+        text.contains("cust_user_12345"),
+        "[{}] reference not sent: {text}",
+        arm.name()
+    );
+    assert!(
+        text.contains("{{email}}"),
+        "[{}] email not sent: {text}",
+        arm.name()
+    );
     if !arm.unsupported.contains(&"description") {
-        assert!(text.contains("{{description}}"), "[{}] description not sent: {text}", arm.name());
+        assert!(
+            text.contains("{{description}}"),
+            "[{}] description not sent: {text}",
+            arm.name()
+        );
     }
     if !arm.unsupported.contains(&"metadata") {
-        assert!(text.contains("premium"), "[{}] metadata not sent: {text}", arm.name());
+        assert!(
+            text.contains("premium"),
+            "[{}] metadata not sent: {text}",
+            arm.name()
+        );
     }
     insta::assert_json_snapshot!(format!("create_customer_full@{}", arm.name()), snap);
 }
@@ -269,21 +311,33 @@ pub async fn unsupported_fields(arm: Arm) {
     let mut want = arm.unsupported.to_vec();
     want.sort_unstable();
     assert_eq!(fields, want, "[{}]", arm.name());
-    assert!(e.field_errors().iter().all(|f| f.rule == "unsupported_by_connector"));
-    assert!(e.to_string().contains(arm.name()), "error names the connector: {e}");
+    assert!(e
+        .field_errors()
+        .iter()
+        .all(|f| f.rule == "unsupported_by_connector"));
+    assert!(
+        e.to_string().contains(arm.name()),
+        "error names the connector: {e}"
+    );
     assert_eq!(h.all_requests().await, 0, "nothing may be sent");
     h.assert_error_clean(&e);
 
     let ok = client
         .create_with(
             full_request(),
-            CallOptions { unsupported_fields: Some(UnsupportedFields::Ignore), ..CallOptions::default() },
+            CallOptions {
+                unsupported_fields: Some(UnsupportedFields::Ignore),
+                ..CallOptions::default()
+            },
         )
         .await
         .expect("ignored");
     let mut unstored = ok.diagnostics.unstored_fields.clone();
     unstored.sort();
-    assert_eq!(unstored, want.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+    assert_eq!(
+        unstored,
+        want.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
+    );
 }
 
 /// Every bad-input rule fails with the field named and nothing sent.
@@ -298,22 +352,48 @@ pub async fn bad_input(arm: Arm) {
     }
     let too_long_id = "x".repeat(caps.limits.merchant_customer_id_max.min(255) + 1);
     let cases: Vec<(&str, CustomerCreateRequest)> = vec![
-        ("merchant_customer_id", CustomerCreateRequest::new("").email("a@example.com")),
-        ("merchant_customer_id", CustomerCreateRequest::new(too_long_id).email("a@example.com")),
-        ("merchant_customer_id", CustomerCreateRequest::new("a\nb").email("a@example.com")),
+        (
+            "merchant_customer_id",
+            CustomerCreateRequest::new("").email("a@example.com"),
+        ),
+        (
+            "merchant_customer_id",
+            CustomerCreateRequest::new(too_long_id).email("a@example.com"),
+        ),
+        (
+            "merchant_customer_id",
+            CustomerCreateRequest::new("a\nb").email("a@example.com"),
+        ),
         ("email", CustomerCreateRequest::new("c1").email("john.doe@")),
-        ("email", CustomerCreateRequest::new("c1").email(format!("{}@example.com", "a".repeat(600)))),
+        (
+            "email",
+            CustomerCreateRequest::new("c1").email(format!("{}@example.com", "a".repeat(600))),
+        ),
         ("name", minimal_request().name("")),
         ("phone", minimal_request().phone("call me")),
         ("phone", minimal_request().phone("+1 23")),
-        ("description", minimal_request().description("d".repeat(5001))),
+        (
+            "description",
+            minimal_request().description("d".repeat(5001)),
+        ),
         ("metadata", many),
-        ("metadata.bad[key]", minimal_request().metadata("bad[key]", "v")),
-        ("address.country", minimal_request().address(Address::new().with_line1("1 Main St").with_country("USA"))),
+        (
+            "metadata.bad[key]",
+            minimal_request().metadata("bad[key]", "v"),
+        ),
+        (
+            "address.country",
+            minimal_request().address(Address::new().with_line1("1 Main St").with_country("USA")),
+        ),
     ];
     for (field, req) in cases {
         let e = expect_err(&arm, client.create(req).await);
-        assert_eq!(e.kind(), ErrorKind::InvalidRequest, "[{}] {field}: {e}", arm.name());
+        assert_eq!(
+            e.kind(),
+            ErrorKind::InvalidRequest,
+            "[{}] {field}: {e}",
+            arm.name()
+        );
         assert_eq!(e.status_code(), Some(422));
         assert!(
             e.field_errors().iter().any(|f| f.field == field),
@@ -323,26 +403,42 @@ pub async fn bad_input(arm: Arm) {
         );
         h.assert_error_clean(&e);
     }
-    assert_eq!(h.all_requests().await, 0, "[{}] a request was sent for bad input", arm.name());
+    assert_eq!(
+        h.all_requests().await,
+        0,
+        "[{}] a request was sent for bad input",
+        arm.name()
+    );
 }
 
 /// The processor rejects the data: `InvalidRequest` 422 with its code.
 pub async fn processor_rejects_data(arm: Arm) {
     let h = Harness::new(arm).await;
-    h.reply(h.fixture(arm.replies.invalid_data).template()).await;
+    h.reply(h.fixture(arm.replies.invalid_data).template())
+        .await;
     let e = expect_err(&arm, h.client().create(minimal_request()).await);
     assert_eq!(e.kind(), ErrorKind::InvalidRequest, "[{}] {e}", arm.name());
     assert_eq!(e.status_code(), Some(422));
     assert_eq!(e.connector(), Some(arm.connector));
-    assert!(e.connector_code().is_some() || e.connector_message().is_some(), "[{}] processor's words kept", arm.name());
+    assert!(
+        e.connector_code().is_some() || e.connector_message().is_some(),
+        "[{}] processor's words kept",
+        arm.name()
+    );
     assert!(!e.outcome_unknown());
-    assert_eq!(h.creates().await.len(), 1, "a data rejection is not retried");
+    assert_eq!(
+        h.creates().await.len(),
+        1,
+        "a data rejection is not retried"
+    );
     h.assert_error_clean(&e);
 }
 
 /// A native duplicate answer: `AlreadyExists` 409 with the existing id; `ReturnExisting` returns it.
 pub async fn duplicate(arm: Arm) {
-    let Some((fixture, existing)) = arm.replies.duplicate else { return };
+    let Some((fixture, existing)) = arm.replies.duplicate else {
+        return;
+    };
     let h = Harness::new(arm).await;
     h.reply(h.fixture(fixture).template()).await;
     let client = h.client();
@@ -353,7 +449,13 @@ pub async fn duplicate(arm: Arm) {
     assert!(!e.outcome_unknown());
     h.assert_error_clean(&e);
     let r = client
-        .create_with(minimal_request(), CallOptions { on_duplicate: Some(OnDuplicate::ReturnExisting), ..CallOptions::default() })
+        .create_with(
+            minimal_request(),
+            CallOptions {
+                on_duplicate: Some(OnDuplicate::ReturnExisting),
+                ..CallOptions::default()
+            },
+        )
         .await;
     match existing {
         Some(id) => {
@@ -379,11 +481,18 @@ pub async fn auth_failed(arm: Arm) {
 
 /// Credentials not allowed: `PermissionDenied` 403.
 pub async fn permission_denied(arm: Arm) {
-    let Some(fixture) = arm.replies.permission_denied else { return };
+    let Some(fixture) = arm.replies.permission_denied else {
+        return;
+    };
     let h = Harness::new(arm).await;
     h.reply(h.fixture(fixture).template()).await;
     let e = expect_err(&arm, h.client().create(minimal_request()).await);
-    assert_eq!(e.kind(), ErrorKind::PermissionDenied, "[{}] {e}", arm.name());
+    assert_eq!(
+        e.kind(),
+        ErrorKind::PermissionDenied,
+        "[{}] {e}",
+        arm.name()
+    );
     assert_eq!(e.status_code(), Some(403));
     assert_eq!(h.creates().await.len(), 1);
     h.assert_error_clean(&e);
@@ -391,20 +500,36 @@ pub async fn permission_denied(arm: Arm) {
 
 /// Throttled once, then created: the call succeeds on the second attempt with the same key.
 pub async fn rate_limited_then_success(arm: Arm) {
-    let Some(fixture) = arm.replies.rate_limited else { return };
+    let Some(fixture) = arm.replies.rate_limited else {
+        return;
+    };
     let h = Harness::new(arm).await;
     let limited = h.fixture(fixture).without_retry_after();
-    h.reply_then(limited.template(), 1, h.fixture(arm.replies.created).template()).await;
-    let resp = h.client().create(minimal_request()).await.expect("created after a 429");
+    h.reply_then(
+        limited.template(),
+        1,
+        h.fixture(arm.replies.created).template(),
+    )
+    .await;
+    let resp = h
+        .client()
+        .create(minimal_request())
+        .await
+        .expect("created after a 429");
     assert_eq!(resp.diagnostics.attempts, 2);
     assert_eq!(resp.connector_customer_id, arm.created_id);
     let creates = h.creates().await;
     assert_eq!(creates.len(), 2);
-    assert_eq!(idempotency_marker(&creates[0]), idempotency_marker(&creates[1]), "same key on every attempt");
+    assert_eq!(
+        idempotency_marker(&creates[0]),
+        idempotency_marker(&creates[1]),
+        "same key on every attempt"
+    );
 
     // Always throttled: RateLimited after the retries.
     let h = Harness::new(arm).await;
-    h.reply(h.fixture(fixture).without_retry_after().template()).await;
+    h.reply(h.fixture(fixture).without_retry_after().template())
+        .await;
     let e = expect_err(&arm, h.client().create(minimal_request()).await);
     assert_eq!(e.kind(), ErrorKind::RateLimited, "[{}] {e}", arm.name());
     assert_eq!(e.status_code(), Some(429));
@@ -414,7 +539,11 @@ pub async fn rate_limited_then_success(arm: Arm) {
 
 /// The idempotency key of a request, wherever the connector puts it (header or body).
 fn idempotency_marker(req: &Request) -> String {
-    for h in ["idempotency-key", "cko-idempotency-key", "x-idempotency-key"] {
+    for h in [
+        "idempotency-key",
+        "cko-idempotency-key",
+        "x-idempotency-key",
+    ] {
         if let Some(v) = req.headers.get(h) {
             return v.to_str().unwrap_or_default().to_owned();
         }
@@ -425,12 +554,22 @@ fn idempotency_marker(req: &Request) -> String {
 /// Processor failure every time: `ProcessorUnavailable`; resent only where that is safe.
 pub async fn server_error_exhausted(arm: Arm) {
     let h = Harness::new(arm).await;
-    h.reply(h.fixture(arm.replies.server_error).template()).await;
+    h.reply(h.fixture(arm.replies.server_error).template())
+        .await;
     let e = expect_err(&arm, h.client().create(minimal_request()).await);
-    assert_eq!(e.kind(), ErrorKind::ProcessorUnavailable, "[{}] {e}", arm.name());
+    assert_eq!(
+        e.kind(),
+        ErrorKind::ProcessorUnavailable,
+        "[{}] {e}",
+        arm.name()
+    );
     assert!(matches!(e.status_code(), Some(502 | 503)));
     let sent = h.creates().await.len() as u32;
-    let expected = if e.is_retryable() && h.resend_safe() { MAX_RETRIES + 1 } else { 1 };
+    let expected = if e.is_retryable() && h.resend_safe() {
+        MAX_RETRIES + 1
+    } else {
+        1
+    };
     assert_eq!(sent, expected, "[{}] attempts", arm.name());
     assert_eq!(e.diagnostics().map(|d| d.attempts), Some(expected));
     h.assert_error_clean(&e);
@@ -440,7 +579,10 @@ pub async fn server_error_exhausted(arm: Arm) {
 pub async fn malformed_success(arm: Arm) {
     let bodies: Vec<(&str, Vec<u8>)> = vec![
         ("truncated json", br#"{"id": "cus_"#.to_vec()),
-        ("html", b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec()),
+        (
+            "html",
+            b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+        ),
         ("empty", Vec::new()),
         ("bom only", b"\xEF\xBB\xBF".to_vec()),
         ("json null", b"null".to_vec()),
@@ -448,34 +590,65 @@ pub async fn malformed_success(arm: Arm) {
     ];
     for (what, body) in bodies {
         let h = Harness::new(arm).await;
-        h.reply(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+        h.reply(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+            .await;
         let e = expect_err(&arm, h.client().create(minimal_request()).await);
-        assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "[{}] {what}: {e}", arm.name());
+        assert_eq!(
+            e.kind(),
+            ErrorKind::UnexpectedResponse,
+            "[{}] {what}: {e}",
+            arm.name()
+        );
         assert_eq!(e.status_code(), Some(502));
-        assert!(e.outcome_unknown(), "[{}] {what}: a 2xx may have created the customer", arm.name());
-        assert_eq!(h.creates().await.len(), 1, "[{}] {what}: not resent", arm.name());
+        assert!(
+            e.outcome_unknown(),
+            "[{}] {what}: a 2xx may have created the customer",
+            arm.name()
+        );
+        assert_eq!(
+            h.creates().await.len(),
+            1,
+            "[{}] {what}: not resent",
+            arm.name()
+        );
         h.assert_error_clean(&e);
     }
     // Error bodies in odd shapes: still the status's kind.
     for body in [&b""[..], b"<html>oops</html>", b"\xEF\xBB\xBF{"] {
         let h = Harness::new(arm).await;
-        h.reply(ResponseTemplate::new(401).set_body_raw(body.to_vec(), "text/html")).await;
+        h.reply(ResponseTemplate::new(401).set_body_raw(body.to_vec(), "text/html"))
+            .await;
         let e = expect_err(&arm, h.client().create(minimal_request()).await);
-        assert_eq!(e.kind(), ErrorKind::Authentication, "[{}] odd 401: {e}", arm.name());
+        assert_eq!(
+            e.kind(),
+            ErrorKind::Authentication,
+            "[{}] odd 401: {e}",
+            arm.name()
+        );
     }
 }
 
 /// No answer in time: `Timeout` with `outcome_unknown`; resent only where that is safe.
 pub async fn timeout(arm: Arm) {
     let h = Harness::new(arm).await;
-    h.reply(h.fixture(arm.replies.created).template().set_delay(Duration::from_millis(400))).await;
+    h.reply(
+        h.fixture(arm.replies.created)
+            .template()
+            .set_delay(Duration::from_millis(400)),
+    )
+    .await;
     let client = h.client_with(|b| b.timeout(Duration::from_millis(80)));
     let e = expect_err(&arm, client.create(minimal_request()).await);
     assert_eq!(e.kind(), ErrorKind::Timeout, "[{}] {e}", arm.name());
     assert_eq!(e.status_code(), Some(504));
     assert!(e.outcome_unknown());
     let expected = if h.resend_safe() { MAX_RETRIES + 1 } else { 1 };
-    assert_eq!(h.creates().await.len() as u32, expected, "[{}] attempts", arm.name());
+    assert_eq!(
+        h.creates().await.len() as u32,
+        expected,
+        "[{}] attempts",
+        arm.name()
+    );
     h.assert_error_clean(&e);
 }
 
@@ -495,7 +668,14 @@ pub async fn connection_refused(arm: Arm) {
     let e = expect_err(&arm, client.create(minimal_request()).await);
     assert_eq!(e.kind(), ErrorKind::Transport, "[{}] {e}", arm.name());
     assert!(!e.outcome_unknown());
-    assert_eq!(e.diagnostics().map(|d| d.attempts).unwrap_or(0), if arm.token.is_some() { 0 } else { MAX_RETRIES + 1 });
+    assert_eq!(
+        e.diagnostics().map(|d| d.attempts).unwrap_or(0),
+        if arm.token.is_some() {
+            0
+        } else {
+            MAX_RETRIES + 1
+        }
+    );
     for s in arm.secrets() {
         assert!(!captured.text().contains(s) && !format!("{e:?}").contains(s));
     }
@@ -506,13 +686,17 @@ pub async fn connection_refused(arm: Arm) {
 pub async fn connection_reset(arm: Arm) {
     use tokio::io::AsyncReadExt;
     let h = Harness::new(arm).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let accepted = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
     let counter = accepted.clone();
     let server = tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let mut buf = vec![0u8; 64 * 1024];
             // Read the request head and body, then drop the socket without answering.
@@ -545,7 +729,12 @@ pub async fn connection_reset(arm: Arm) {
     assert_eq!(e.kind(), ErrorKind::Transport, "[{}] {e}", arm.name());
     assert!(e.outcome_unknown(), "[{}] the request was sent", arm.name());
     let expected = if h.resend_safe() { MAX_RETRIES + 1 } else { 1 };
-    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), expected, "[{}] attempts", arm.name());
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        expected,
+        "[{}] attempts",
+        arm.name()
+    );
     h.assert_error_clean(&e);
 }
 
@@ -553,10 +742,19 @@ pub async fn connection_reset(arm: Arm) {
 pub async fn no_retries_means_one_attempt(arm: Arm) {
     let h = Harness::new(arm).await;
     let limited = arm.replies.rate_limited.unwrap_or(arm.replies.server_error);
-    h.reply(h.fixture(limited).without_retry_after().template()).await;
+    h.reply(h.fixture(limited).without_retry_after().template())
+        .await;
     let e = expect_err(
         &arm,
-        h.client().create_with(minimal_request(), CallOptions { max_retries: Some(0), ..CallOptions::default() }).await,
+        h.client()
+            .create_with(
+                minimal_request(),
+                CallOptions {
+                    max_retries: Some(0),
+                    ..CallOptions::default()
+                },
+            )
+            .await,
     );
     assert_eq!(h.creates().await.len(), 1, "[{}] {e}", arm.name());
 }

@@ -1,5 +1,5 @@
-//! The conformance harness: one table of cases ([`cases`]) run against every connector arm
-//! ([`arms`]) through a wiremock server replaying the connector's documented replies
+//! The conformance harness: one table of cases ([`mod@cases`]) run against every connector arm
+//! ([`arms()`]) through a wiremock server replaying the connector's documented replies
 //! (`tests/fixtures/<connector>/<reply>.json`).
 //!
 //! Adding a connector: one [`Arm`] in `src/arms.rs` and its name in the `conformance!` list in

@@ -23,8 +23,19 @@ pub const PERSONAL: &[(&str, &str)] = &[
     ("62701", "{{address.postal_code}}"),
 ];
 
-const MASKED_HEADERS: &[&str] = &["authorization", "x-api-key", "x-client-id", "proxy-authorization"];
-const TRANSPORT_HEADERS: &[&str] = &["host", "content-length", "user-agent", "accept-encoding", "connection"];
+const MASKED_HEADERS: &[&str] = &[
+    "authorization",
+    "x-api-key",
+    "x-client-id",
+    "proxy-authorization",
+];
+const TRANSPORT_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "user-agent",
+    "accept-encoding",
+    "connection",
+];
 
 fn scrub(s: &str, arm: &Arm) -> String {
     let mut out = s.to_owned();
@@ -41,7 +52,11 @@ fn scrub_value(v: Value, arm: &Arm) -> Value {
     match v {
         Value::String(s) => Value::String(scrub(&s, arm)),
         Value::Array(a) => Value::Array(a.into_iter().map(|x| scrub_value(x, arm)).collect()),
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, x)| (scrub(&k, arm), scrub_value(x, arm))).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, x)| (scrub(&k, arm), scrub_value(x, arm)))
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -72,8 +87,14 @@ pub fn request_snapshot(req: &Request, arm: &Arm) -> Value {
     let body = if req.body.is_empty() {
         Value::Null
     } else if content_type.contains("x-www-form-urlencoded") {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&req.body).expect("form body");
-        Value::Array(pairs.into_iter().map(|(k, v)| Value::String(format!("{k}={v}"))).collect())
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&req.body).expect("form body");
+        Value::Array(
+            pairs
+                .into_iter()
+                .map(|(k, v)| Value::String(format!("{k}={v}")))
+                .collect(),
+        )
     } else {
         serde_json::from_slice(&req.body)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&req.body).into_owned()))

@@ -46,6 +46,11 @@ macro_rules! conformance {
 
 conformance!(
     stripe,
+    airwallex,
+    stax,
+    authorizedotnet,
+    shift4,
+    finix,
     // @prism:conformance-list (one connector name per line, above this marker)
 );
 
@@ -56,21 +61,35 @@ fn every_arm_runs_and_no_snapshot_is_stale() {
     let src = include_str!("conformance.rs");
     let arms = prism_conformance::arms();
     for a in &arms {
-        assert!(src.contains(&format!("    {},\n", a.name())), "arm {} is not in conformance!(…)", a.name());
+        assert!(
+            src.contains(&format!("    {},\n", a.name())),
+            "arm {} is not in conformance!(…)",
+            a.name()
+        );
     }
     let compiled = prism::compiled_connectors();
     for c in &compiled {
-        assert!(arms.iter().any(|a| a.connector == *c), "compiled connector {c} has no conformance arm");
+        assert!(
+            arms.iter().any(|a| a.connector == *c),
+            "compiled connector {c} has no conformance arm"
+        );
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/snapshots");
     for entry in std::fs::read_dir(&dir).expect("snapshots dir") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         let known = arms.iter().any(|a| {
             ["create_customer_minimal", "create_customer_full"]
                 .iter()
                 .any(|case| name == format!("prism_conformance__cases__{case}@{}.snap", a.name()))
         });
-        assert!(known, "stale or unknown snapshot {name}: delete it or add its arm");
+        assert!(
+            known,
+            "stale or unknown snapshot {name}: delete it or add its arm"
+        );
     }
 }
 
@@ -83,11 +102,23 @@ fn no_secret_in_any_snapshot() {
         let text = std::fs::read_to_string(&path).expect("read");
         for a in prism_conformance::arms() {
             for s in a.secrets() {
-                assert!(!text.contains(s), "{} contains a credential of {}", path.display(), a.name());
+                assert!(
+                    !text.contains(s),
+                    "{} contains a credential of {}",
+                    path.display(),
+                    a.name()
+                );
             }
         }
-        for (value, _) in prism_conformance::redact::PERSONAL.iter().take(3) {
-            assert!(!text.contains(value), "{} contains personal data", path.display());
+        for (value, _) in prism_conformance::redact::PERSONAL
+            .iter()
+            .filter(|(v, _)| v.len() >= 8)
+        {
+            assert!(
+                !text.contains(value),
+                "{} contains personal data",
+                path.display()
+            );
         }
     }
 }

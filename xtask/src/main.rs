@@ -2,17 +2,26 @@
 //!
 //! - `codegen [--check]`: writes the capability matrix into README.md (between the
 //!   `capability-matrix` markers) from the connectors' declared capabilities.
+//! - `bench [--async-stripe] [--build] [--quick]`: performance against raw reqwest and async-stripe
+//!   (see `bench.rs`).
 //! - `tidy`: architecture checks (connector crates do no I/O and depend on no other connector).
+//! - `soak [ARGS]`: the load test under faults (release build of `prism-soak`; default 20,000
+//!   creates per resend-safe emulated connector at concurrency 256 with 5% 500s and 2% resets
+//!   after storing). Arguments are passed through (`--count`, `--concurrency`, `--faults`, …).
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
 mod matrix;
 mod tidy;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 fn main() -> ExitCode {
@@ -20,7 +29,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => matrix::codegen(&root(), args.iter().any(|a| a == "--check")),
         Some("tidy") => tidy::check(&root()),
-        _ => Err("usage: cargo xtask codegen [--check] | tidy".to_owned()),
+        Some("bench") => bench::bench(&root(), &args[1..]),
+        Some("soak") => soak(&args[1..]),
+        _ => Err("usage: cargo xtask codegen [--check] | tidy | soak [ARGS] | bench [--async-stripe] [--build] [--quick]".to_owned()),
     };
     match result {
         Ok(msg) => {
@@ -31,5 +42,28 @@ fn main() -> ExitCode {
             eprintln!("xtask: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn soak(args: &[String]) -> Result<String, String> {
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "prism-conformance",
+            "--bin",
+            "prism-soak",
+            "--",
+        ])
+        .args(args)
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cargo run prism-soak: {e}"))?;
+    if status.success() {
+        Ok("soak: passed".into())
+    } else {
+        Err("soak: failed (see above)".into())
     }
 }

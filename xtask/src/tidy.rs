@@ -11,12 +11,15 @@ const FORBIDDEN: &[&str] = &["reqwest", "hyper", "tokio", "hyper-util", "axum", 
 
 pub fn check(root: &Path) -> Result<String, String> {
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--all-features", "--offline"])
+        .args(["metadata", "--format-version", "1", "--all-features"])
         .current_dir(root)
         .output()
         .map_err(|e| format!("cargo metadata: {e}"))?;
     if !out.status.success() {
-        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let meta: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
     check_metadata(&meta)
@@ -29,7 +32,9 @@ pub fn check_metadata(meta: &Value) -> Result<String, String> {
         .iter()
         .filter_map(|p| Some((p["id"].as_str()?, p["name"].as_str()?)))
         .collect();
-    let nodes = meta["resolve"]["nodes"].as_array().ok_or("no resolve graph")?;
+    let nodes = meta["resolve"]["nodes"]
+        .as_array()
+        .ok_or("no resolve graph")?;
     // Normal (non-dev, non-build) dependency edges only.
     let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
     for n in nodes {
@@ -67,7 +72,10 @@ pub fn check_metadata(meta: &Value) -> Result<String, String> {
         for d in seen {
             let n = name_of.get(d).copied().unwrap_or(d);
             if FORBIDDEN.contains(&n) {
-                problems.push(format!("{} depends on {n} (connectors do no I/O)", name_of[c]));
+                problems.push(format!(
+                    "{} depends on {n} (connectors do no I/O)",
+                    name_of[c]
+                ));
             }
             if n.starts_with("prism-connector-") {
                 problems.push(format!("{} depends on another connector, {n}", name_of[c]));
@@ -111,6 +119,9 @@ mod tests {
         });
         let err = super::check_metadata(&meta).expect_err("must fail");
         assert!(err.contains("prism-connector-a depends on tokio"), "{err}");
-        assert!(err.contains("depends on another connector, prism-connector-b"), "{err}");
+        assert!(
+            err.contains("depends on another connector, prism-connector-b"),
+            "{err}"
+        );
     }
 }

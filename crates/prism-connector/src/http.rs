@@ -38,7 +38,11 @@ pub struct Header {
 
 impl fmt::Debug for Header {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let v: &str = if self.sensitive { "[redacted]" } else { &self.value };
+        let v: &str = if self.sensitive {
+            "[redacted]"
+        } else {
+            &self.value
+        };
         write!(f, "{}: {}", self.name, v)
     }
 }
@@ -157,7 +161,11 @@ impl HttpRequest {
             .headers
             .iter()
             .map(|h| {
-                let v = if h.sensitive { "[redacted]".to_owned() } else { h.value.clone() };
+                let v = if h.sensitive {
+                    "[redacted]".to_owned()
+                } else {
+                    h.value.clone()
+                };
                 (h.name.to_owned(), v)
             })
             .collect();
@@ -267,7 +275,9 @@ impl HttpResponse {
 
     /// The body without a leading UTF-8 byte-order mark.
     pub fn body_without_bom(&self) -> &[u8] {
-        self.body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&self.body)
+        self.body
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&self.body)
     }
 }
 

@@ -101,10 +101,15 @@ pub trait ConnectorApi: Send + Sync + std::fmt::Debug + 'static {
 pub trait Flow<Op: Operation>: ConnectorApi {
     /// Builds the processor request. Fields the processor cannot store are left out here; the
     /// facade has already applied the unsupported-fields policy.
-    fn build_request(&self, req: &Op::Request, ctx: &FlowContext<'_>) -> Result<HttpRequest, Error>;
+    fn build_request(&self, req: &Op::Request, ctx: &FlowContext<'_>)
+        -> Result<HttpRequest, Error>;
 
     /// Reads a 2xx answer. May still return an error (processors that answer errors with 200).
-    fn parse_response(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Result<Op::Output, Error>;
+    fn parse_response(
+        &self,
+        resp: &HttpResponse,
+        ctx: &FlowContext<'_>,
+    ) -> Result<Op::Output, Error>;
 }
 
 /// A connector that can create customers, as a trait object.

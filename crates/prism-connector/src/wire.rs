@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use prism_types::{Connector, Error, ErrorKind};
+use base64::Engine as _;
+use prism_types::{Connector, Environment, Error, ErrorKind};
 use serde::de::DeserializeOwned;
 
 use crate::HttpResponse;
@@ -135,14 +136,26 @@ pub fn processor_error(
     message: Option<&str>,
 ) -> Error {
     let text = match (code, message) {
-        (_, Some(m)) => format!("{} answered HTTP {}: {m}", connector.display_name(), resp.status),
-        (Some(c), None) => format!("{} answered HTTP {} ({c})", connector.display_name(), resp.status),
+        (_, Some(m)) => format!(
+            "{} answered HTTP {}: {m}",
+            connector.display_name(),
+            resp.status
+        ),
+        (Some(c), None) => format!(
+            "{} answered HTTP {} ({c})",
+            connector.display_name(),
+            resp.status
+        ),
         (None, None) => format!("{} answered HTTP {}", connector.display_name(), resp.status),
     };
     let mut e = Error::new(kind, text)
         .with_connector(connector)
         .with_http_status(resp.status)
-        .with_request_id(request_id_header.and_then(|h| resp.header(h)).map(str::to_owned))
+        .with_request_id(
+            request_id_header
+                .and_then(|h| resp.header(h))
+                .map(str::to_owned),
+        )
         .with_retry_after(retry_after(resp));
     if let Some(c) = code {
         e = e.with_connector_code(c);
@@ -200,6 +213,65 @@ pub fn phone_e164ish(phone: &str) -> String {
     out
 }
 
+/// The `Authorization` value of HTTP Basic auth (RFC 7617): `Basic base64(user:password)`.
+pub fn basic_auth(user: &str, password: &str) -> String {
+    let raw = format!("{user}:{password}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
+    )
+}
+
+/// Decodes unpadded base64url (JWT segments); `None` when malformed.
+pub fn base64url_decode(s: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .ok()
+}
+
+/// Checks a credential's shape before anything is sent: not empty, no white space or control
+/// characters. `what` names it in the error (`"stripe API key"`); the value is never shown.
+pub fn check_credential(what: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::configuration(format!("{what} is empty")));
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::configuration(format!(
+            "{what} contains white space or control characters"
+        )));
+    }
+    Ok(())
+}
+
+/// For processors whose secret keys carry their mode (`sk_test_…` / `sk_live_…`): rejects a live
+/// key with `Sandbox`, a test key with `Production`, and a publishable key anywhere.
+pub fn check_key_mode(
+    connector: Connector,
+    key: &str,
+    env: Environment,
+    live_prefixes: &[&str],
+    test_prefixes: &[&str],
+    public_prefixes: &[&str],
+) -> Result<(), Error> {
+    fn starts<'p>(key: &str, ps: &[&'p str]) -> Option<&'p str> {
+        ps.iter().find(|p| key.starts_with(**p)).copied()
+    }
+    if let Some(p) = starts(key, public_prefixes) {
+        return Err(Error::configuration(format!(
+            "{connector}: a publishable key ({p}…) cannot create customers; use a secret key"
+        )));
+    }
+    match (env, starts(key, live_prefixes), starts(key, test_prefixes)) {
+        (Environment::Sandbox, Some(p), _) => Err(Error::configuration(format!(
+            "{connector}: a live key ({p}…) was given with Environment::Sandbox; use a test key or Environment::Production"
+        ))),
+        (Environment::Production, _, Some(p)) => Err(Error::configuration(format!(
+            "{connector}: a test key ({p}…) was given with Environment::Production; use a live key or Environment::Sandbox"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,13 +310,54 @@ mod tests {
         struct T {
             id: String,
         }
-        for body in [&b""[..], b"<html>502</html>", b"{\"id\":", b"\xEF\xBB\xBF", b"[1]"] {
+        for body in [
+            &b""[..],
+            b"<html>502</html>",
+            b"{\"id\":",
+            b"\xEF\xBB\xBF",
+            b"[1]",
+        ] {
             let r = HttpResponse::new(200, vec![], body.to_vec());
             let e = parse_json::<T>(&r).err().expect("error");
             assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
         }
         let ok = HttpResponse::new(200, vec![], b"\xEF\xBB\xBF{\"id\":\"x\"}".to_vec());
         assert!(parse_json::<T>(&ok).is_ok());
+    }
+
+    #[test]
+    fn basic_auth_and_base64url() {
+        // RFC 7617 §2 example.
+        assert_eq!(
+            basic_auth("Aladdin", "open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        assert_eq!(basic_auth("sk_test_x", ""), "Basic c2tfdGVzdF94Og==");
+        assert_eq!(base64url_decode("-_8").as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(base64url_decode("Zm9v"), Some(b"foo".to_vec()));
+        assert_eq!(base64url_decode("!!"), None);
+    }
+
+    #[test]
+    fn credential_and_mode_checks() {
+        assert!(check_credential("k", "abc").is_ok());
+        assert!(check_credential("k", " ").is_err());
+        assert!(check_credential("k", "a b").is_err());
+        let m = |k, e| {
+            check_key_mode(
+                Connector::Stripe,
+                k,
+                e,
+                &["sk_live_"],
+                &["sk_test_"],
+                &["pk_"],
+            )
+            .is_ok()
+        };
+        assert!(m("sk_test_1", Environment::Sandbox) && m("sk_live_1", Environment::Production));
+        assert!(!m("sk_live_1", Environment::Sandbox) && !m("sk_test_1", Environment::Production));
+        assert!(!m("pk_test_1", Environment::Sandbox));
+        assert!(m("other", Environment::Production));
     }
 
     #[test]

@@ -25,10 +25,12 @@ impl BaseUrl {
 /// Checks a base URL for `env` (SPEC §5): it must parse, have no query or fragment, use `https` —
 /// or plain `http` on a loopback host (`127.0.0.0/8`, `::1`, `localhost`) outside `Production`.
 pub fn validate_base_url(raw: &str, env: Environment) -> Result<BaseUrl, Error> {
-    let url = Url::parse(raw)
-        .map_err(|e| Error::configuration(format!("base URL is malformed: {e}")))?;
+    let url =
+        Url::parse(raw).map_err(|e| Error::configuration(format!("base URL is malformed: {e}")))?;
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::configuration("base URL must not have a query or fragment"));
+        return Err(Error::configuration(
+            "base URL must not have a query or fragment",
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::configuration(
@@ -79,7 +81,9 @@ mod tests {
         assert!(!ok("https://user:pw@example.com", Environment::Sandbox));
         assert!(!ok("https://example.com/?a=b", Environment::Sandbox));
         assert_eq!(
-            validate_base_url("http://localhost:1/p/", Environment::Sandbox).map(|b| b.join("/v1")).ok(),
+            validate_base_url("http://localhost:1/p/", Environment::Sandbox)
+                .map(|b| b.join("/v1"))
+                .ok(),
             Some("http://localhost:1/p/v1".to_owned())
         );
     }

@@ -1,7 +1,10 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use prism_connector::{AccessToken, Body, ConnectorApi, Flow, FlowContext, HttpRequest, HttpResponse, Method, Operation};
+use prism_connector::{
+    AccessToken, Body, ConnectorApi, Flow, FlowContext, HttpRequest, HttpResponse, Method,
+    Operation,
+};
 use prism_types::redact::Redactor;
 use prism_types::{Diagnostics, Environment, Error, ErrorKind};
 use tokio::sync::Mutex;
@@ -124,14 +127,16 @@ impl Executor {
     }
 
     /// Runs one logical call of `Op` through `conn`: build, send, read, retry where safe.
-    pub async fn execute<Op, C>(&self, conn: &C, req: &Op::Request, mut call: Call) -> Result<Outcome<Op::Output>, Error>
+    pub async fn execute<Op, C>(
+        &self,
+        conn: &C,
+        req: &Op::Request,
+        mut call: Call,
+    ) -> Result<Outcome<Op::Output>, Error>
     where
         Op: Operation,
         C: Flow<Op> + ?Sized,
     {
-        for s in conn.secrets() {
-            call.redactor.add(secrecy::ExposeSecret::expose_secret(s));
-        }
         let span = tracing::info_span!(
             "prism.call",
             connector = conn.id().as_str(),
@@ -142,7 +147,10 @@ impl Executor {
             outcome = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self.run::<Op, C>(conn, req, &call, started).instrument(span.clone()).await;
+        let result = self
+            .run::<Op, C>(conn, req, &call, started)
+            .instrument(span.clone())
+            .await;
         match result {
             Ok(mut out) => {
                 out.diagnostics.elapsed = started.elapsed();
@@ -166,6 +174,11 @@ impl Executor {
                     outcome_unknown = error.outcome_unknown(),
                     "call failed"
                 );
+                // The connector's secrets join the call's values only now: a success never
+                // needs them, and collecting them costs allocations on every call.
+                for s in conn.secrets() {
+                    call.redactor.add(secrecy::ExposeSecret::expose_secret(s));
+                }
                 Err(error
                     .with_connector(conn.id())
                     .with_diagnostics(diag)
@@ -196,16 +209,38 @@ impl Executor {
         let mut retries_done = 0u32;
         loop {
             let attempt = retries_done + 1;
-            let failure = match self.attempt::<Op, C>(conn, req, call, attempt, earlier_may_have_applied, deadline, &mut diag).await {
+            let failure = match self
+                .attempt::<Op, C>(
+                    conn,
+                    req,
+                    call,
+                    attempt,
+                    earlier_may_have_applied,
+                    deadline,
+                    &mut diag,
+                )
+                .await
+            {
                 Ok((output, status)) => {
-                    return Ok(Outcome { output, status, diagnostics: diag });
+                    return Ok(Outcome {
+                        output,
+                        status,
+                        diagnostics: diag,
+                    });
                 }
                 Err(f) => f,
             };
-            let Failure { error, may_have_applied, definitely_not_applied } = failure;
+            let Failure {
+                error,
+                may_have_applied,
+                definitely_not_applied,
+            } = failure;
 
             // A rejected cached token: fetch a new one once (nothing was applied).
-            if error.kind() == ErrorKind::Authentication && conn.token_request().is_some() && !refreshed_token {
+            if error.kind() == ErrorKind::Authentication
+                && conn.token_request().is_some()
+                && !refreshed_token
+            {
                 refreshed_token = true;
                 *self.token.lock().await = None;
                 if Instant::now() < deadline {
@@ -213,8 +248,11 @@ impl Executor {
                 }
             }
 
-            let unknown_now = may_have_applied || (earlier_may_have_applied && !definitely_not_applied);
-            let finish = |e: Error, diag: Diagnostics| Err((e.with_outcome_unknown(unknown_now), diag));
+            let unknown_now = may_have_applied
+                || (earlier_may_have_applied && !definitely_not_applied)
+                || error.outcome_unknown();
+            let finish =
+                |e: Error, diag: Diagnostics| Err((e.with_outcome_unknown(unknown_now), diag));
 
             if !error.is_retryable() || retries_done >= call.retry.max_retries {
                 return finish(error, diag);
@@ -234,7 +272,12 @@ impl Executor {
             if Instant::now() + wait >= deadline {
                 return finish(error, diag);
             }
-            tracing::info!(attempt, wait_ms = wait.as_millis() as u64, kind = error.kind().as_str(), "retrying");
+            tracing::info!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                kind = error.kind().as_str(),
+                "retrying"
+            );
             earlier_may_have_applied |= may_have_applied;
             tokio::time::sleep(wait).await;
         }
@@ -255,8 +298,15 @@ impl Executor {
         Op: Operation,
         C: Flow<Op> + ?Sized,
     {
-        let not_sent = |error: Error| Failure { error, may_have_applied: false, definitely_not_applied: true };
-        let token = self.access_token(conn, call, deadline).await.map_err(not_sent)?;
+        let not_sent = |error: Error| Failure {
+            error,
+            may_have_applied: false,
+            definitely_not_applied: true,
+        };
+        let token = self
+            .access_token(conn, call, deadline)
+            .await
+            .map_err(not_sent)?;
         let ctx = FlowContext {
             environment: self.config.environment,
             idempotency_key: call.idempotency_key.as_deref(),
@@ -280,11 +330,17 @@ impl Executor {
         if resp.is_success() {
             match conn.parse_response(&resp, &ctx) {
                 Ok(output) => Ok((output, resp.status)),
-                // A 2xx we cannot read may well have created the customer; an error the
-                // processor states inside a 2xx (Authorize.net) is a definite answer.
+                // A 2xx we cannot read may well have created the customer, and so may a
+                // "try again" stated inside a 2xx (Authorize.net E00001); any other error stated
+                // inside a 2xx is a definite answer.
                 Err(error) => {
-                    let garbled = error.kind() == ErrorKind::UnexpectedResponse;
-                    Err(Failure { may_have_applied: garbled, definitely_not_applied: !garbled, error })
+                    let unsure =
+                        error.kind() == ErrorKind::UnexpectedResponse || error.is_retryable();
+                    Err(Failure {
+                        may_have_applied: unsure,
+                        definitely_not_applied: !unsure,
+                        error,
+                    })
                 }
             }
         } else {
@@ -293,7 +349,11 @@ impl Executor {
             // was refused before any work; any other 4xx is a definite "not applied".
             let may_have_applied = resp.status >= 500;
             let definitely_not_applied = resp.status < 500 && !error.is_retryable();
-            Err(Failure { error, may_have_applied, definitely_not_applied })
+            Err(Failure {
+                error,
+                may_have_applied,
+                definitely_not_applied,
+            })
         }
     }
 
@@ -303,7 +363,9 @@ impl Executor {
         call: &Call,
         deadline: Instant,
     ) -> Result<Option<AccessToken>, Error> {
-        let Some(token_req) = conn.token_request() else { return Ok(None) };
+        let Some(token_req) = conn.token_request() else {
+            return Ok(None);
+        };
         let mut cached = self.token.lock().await;
         if let Some(t) = cached.as_ref() {
             if t.is_fresh(SystemTime::now(), Duration::from_secs(60)) {
@@ -326,12 +388,22 @@ impl Executor {
         Ok(Some(token))
     }
 
-    async fn send(&self, req: &HttpRequest, call: &Call, deadline: Instant) -> Result<HttpResponse, Failure> {
+    async fn send(
+        &self,
+        req: &HttpRequest,
+        call: &Call,
+        deadline: Instant,
+    ) -> Result<HttpResponse, Failure> {
         let now = Instant::now();
-        let budget = call.attempt_timeout.min(deadline.saturating_duration_since(now));
+        let budget = call
+            .attempt_timeout
+            .min(deadline.saturating_duration_since(now));
         if budget.is_zero() {
             return Err(Failure {
-                error: Error::new(ErrorKind::Timeout, "the call's deadline passed before the request was sent"),
+                error: Error::new(
+                    ErrorKind::Timeout,
+                    "the call's deadline passed before the request was sent",
+                ),
                 may_have_applied: false,
                 definitely_not_applied: true,
             });
@@ -358,10 +430,18 @@ impl Executor {
             let headers = resp
                 .headers()
                 .iter()
-                .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
+                .filter_map(|(k, v)| {
+                    v.to_str()
+                        .ok()
+                        .map(|v| (k.as_str().to_owned(), v.to_owned()))
+                })
                 .collect::<Vec<_>>();
             let body = read_capped(resp, self.config.max_body_bytes, status).await?;
-            Ok::<_, Failure>(HttpResponse { status, headers, body })
+            Ok::<_, Failure>(HttpResponse {
+                status,
+                headers,
+                body,
+            })
         };
         match tokio::time::timeout(budget, fut).await {
             Ok(r) => r,
@@ -378,18 +458,34 @@ impl Executor {
     }
 }
 
-async fn read_capped(mut resp: reqwest::Response, max: usize, status: u16) -> Result<Bytes, Failure> {
+async fn read_capped(
+    mut resp: reqwest::Response,
+    max: usize,
+    status: u16,
+) -> Result<Bytes, Failure> {
     if resp.content_length().is_some_and(|n| n > max as u64) {
         return Err(too_large(status, max));
     }
+    // Most answers arrive as one chunk: keep it as is (no copy); join only when there are more.
+    let mut first: Option<Bytes> = None;
     let mut buf = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(transport_failure)? {
-        if buf.len() + chunk.len() > max {
+        let held = first.as_ref().map_or(0, Bytes::len);
+        if held + buf.len() + chunk.len() > max {
             return Err(too_large(status, max));
         }
-        buf.extend_from_slice(&chunk);
+        match first.take() {
+            None if buf.is_empty() => first = Some(chunk),
+            held_chunk => {
+                if let Some(f) = held_chunk {
+                    buf.reserve(f.len() + chunk.len());
+                    buf.extend_from_slice(&f);
+                }
+                buf.extend_from_slice(&chunk);
+            }
+        }
     }
-    Ok(Bytes::from(buf))
+    Ok(first.unwrap_or_else(|| Bytes::from(buf)))
 }
 
 fn too_large(status: u16, max: usize) -> Failure {
@@ -413,12 +509,25 @@ fn transport_failure(e: reqwest::Error) -> Failure {
     } else {
         "the connection failed after the request was sent"
     };
-    let kind = if e.is_timeout() { ErrorKind::Timeout } else { ErrorKind::Transport };
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport
+    };
     // reqwest's message names the URL and the cause; no credential or body is in it.
-    let detail = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default();
+    let detail = std::error::Error::source(&e)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
     Failure {
-        error: Error::new(kind, if detail.is_empty() { what.to_owned() } else { format!("{what}: {detail}") })
-            .with_retryable(true),
+        error: Error::new(
+            kind,
+            if detail.is_empty() {
+                what.to_owned()
+            } else {
+                format!("{what}: {detail}")
+            },
+        )
+        .with_retryable(true),
         may_have_applied: !connect,
         definitely_not_applied: connect,
     }

@@ -1,6 +1,6 @@
 //! The executor: the only Prism crate that performs I/O.
 //!
-//! It takes a connector's pure [`HttpRequest`] values and owns everything around them:
+//! It takes a connector's pure [`HttpRequest`](prism_connector::HttpRequest) values and owns everything around them:
 //! the per-attempt timeout and the overall deadline, the idempotency key (one per logical call,
 //! reused on every attempt), the retry decision (only where resending cannot create a duplicate),
 //! access-token caching, body-size limits, scrubbing of secrets and personal data from errors, and
@@ -14,4 +14,4 @@ mod retry;
 
 pub use base_url::{validate_base_url, BaseUrl};
 pub use executor::{Call, Executor, ExecutorConfig, Outcome};
-pub use retry::{derive_idempotency_key, RetryPolicy};
+pub use retry::{derive_idempotency_key, KeyDeriver, RetryPolicy};

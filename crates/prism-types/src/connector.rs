@@ -160,6 +160,9 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", c.as_str()));
         }
         assert!("nope".parse::<Connector>().is_err());
-        assert_eq!(Connector::AuthorizeDotNet.env_prefix(), "PRISM_AUTHORIZEDOTNET_");
+        assert_eq!(
+            Connector::AuthorizeDotNet.env_prefix(),
+            "PRISM_AUTHORIZEDOTNET_"
+        );
     }
 }

@@ -92,7 +92,11 @@ pub struct FieldError {
 
 impl FieldError {
     /// A field error.
-    pub fn new(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        rule: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             field: field.into(),
             rule: rule.into(),
@@ -157,7 +161,10 @@ impl Error {
             .map(|f| format!("{}: {}", f.field, f.message))
             .collect::<Vec<_>>()
             .join("; ");
-        let mut e = Error::new(ErrorKind::InvalidRequest, format!("invalid request: {summary}"));
+        let mut e = Error::new(
+            ErrorKind::InvalidRequest,
+            format!("invalid request: {summary}"),
+        );
         e.0.field_errors = fields;
         e
     }
@@ -256,9 +263,13 @@ impl Error {
     pub fn scrubbed(mut self, redactor: &Redactor) -> Self {
         let i = &mut *self.0;
         i.message = redactor.scrub(&i.message);
-        for t in [&mut i.connector_message, &mut i.body_excerpt, &mut i.connector_code]
-            .into_iter()
-            .flatten()
+        for t in [
+            &mut i.connector_message,
+            &mut i.body_excerpt,
+            &mut i.connector_code,
+        ]
+        .into_iter()
+        .flatten()
         {
             *t = redactor.scrub(t);
         }
@@ -422,10 +433,14 @@ mod tests {
     fn scrubbing_covers_every_text() {
         let mut r = Redactor::new();
         r.add("John Doe");
-        let e = Error::unexpected_response(200, b"<html>John Doe john@example.com</html>", "not JSON")
-            .with_connector_message("bad John Doe")
-            .scrubbed(&r);
+        let e =
+            Error::unexpected_response(200, b"<html>John Doe john@example.com</html>", "not JSON")
+                .with_connector_message("bad John Doe")
+                .scrubbed(&r);
         let all = format!("{e} {e:?}");
-        assert!(!all.contains("John Doe") && !all.contains("john@example.com"), "{all}");
+        assert!(
+            !all.contains("John Doe") && !all.contains("john@example.com"),
+            "{all}"
+        );
     }
 }

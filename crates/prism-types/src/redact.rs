@@ -34,8 +34,6 @@ impl Redactor {
         let v = value.as_ref().trim();
         if v.chars().count() >= 4 && !self.values.iter().any(|x| x == v) {
             self.values.push(v.to_owned());
-            // Longest first, so a value containing another is masked whole.
-            self.values.sort_by_key(|x| std::cmp::Reverse(x.len()));
         }
     }
 
@@ -53,7 +51,11 @@ impl Redactor {
     /// Returns `text` with every known value and every email- or key-shaped token masked.
     pub fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        for v in &self.values {
+        // Longest first, so a value containing another is masked whole. Sorted here, not in
+        // `add`: every call fills a redactor, few ever scrub.
+        let mut values: Vec<&String> = self.values.iter().collect();
+        values.sort_by_key(|x| std::cmp::Reverse(x.len()));
+        for v in values {
             if out.contains(v.as_str()) {
                 out = out.replace(v.as_str(), MASK);
             }
@@ -107,7 +109,8 @@ mod tests {
         let mut r = Redactor::new();
         r.add("John Doe");
         r.add("ab"); // too short, ignored
-        let s = r.scrub("Invalid email jo.hn+x@example.com for John Doe, key sk_test_abcdefgh1234; ab");
+        let s =
+            r.scrub("Invalid email jo.hn+x@example.com for John Doe, key sk_test_abcdefgh1234; ab");
         assert_eq!(
             s,
             "Invalid email [redacted] for [redacted], key [redacted]; ab"

@@ -112,7 +112,10 @@ impl fmt::Debug for CustomerCreateRequest {
             .field("email", &format_args!("{}", present(&self.email)))
             .field("name", &format_args!("{}", present(&self.name)))
             .field("phone", &format_args!("{}", present(&self.phone)))
-            .field("description", &format_args!("{}", present(&self.description)))
+            .field(
+                "description",
+                &format_args!("{}", present(&self.description)),
+            )
             .field("metadata_keys", &self.metadata.keys().collect::<Vec<_>>())
             .field("address", &self.address)
             .finish()
@@ -196,7 +199,10 @@ impl fmt::Debug for Address {
             .field("line2", &format_args!("{}", present(&self.line2)))
             .field("city", &format_args!("{}", present(&self.city)))
             .field("state", &format_args!("{}", present(&self.state)))
-            .field("postal_code", &format_args!("{}", present(&self.postal_code)))
+            .field(
+                "postal_code",
+                &format_args!("{}", present(&self.postal_code)),
+            )
             .field("country", &self.country)
             .finish()
     }

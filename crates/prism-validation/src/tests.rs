@@ -27,7 +27,12 @@ static NARROW: Capabilities = Capabilities {
         name_max: 50,
         phone_max: 25,
         description_max: 255,
-        metadata: Some(MetadataLimits { max_keys: 3, key_max: 10, value_max: 50, reserved_keys: 0 }),
+        metadata: Some(MetadataLimits {
+            max_keys: 3,
+            key_max: 10,
+            value_max: 50,
+            reserved_keys: 0,
+        }),
         address_part_max: 60,
     },
     unsupported_fields: &["phone", "address.line2"],
@@ -37,7 +42,10 @@ static NARROW: Capabilities = Capabilities {
 };
 
 fn fields(e: &Error) -> Vec<(String, String)> {
-    e.field_errors().iter().map(|f| (f.field.clone(), f.rule.clone())).collect()
+    e.field_errors()
+        .iter()
+        .map(|f| (f.field.clone(), f.rule.clone()))
+        .collect()
 }
 
 fn check(req: &CustomerCreateRequest, caps: &Capabilities) -> Result<Validated, Error> {
@@ -64,7 +72,9 @@ fn every_failing_field_is_reported_once_with_its_rule() {
     for i in 0..21 {
         req = req.metadata(format!("k{i}"), "v");
     }
-    req = req.metadata("bad[key]", "v").address(Address::new().with_country("usa"));
+    req = req
+        .metadata("bad[key]", "v")
+        .address(Address::new().with_country("usa"));
     let e = check(&req, &OPEN).expect_err("invalid");
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert_eq!(e.status_code(), Some(422));
@@ -79,7 +89,10 @@ fn every_failing_field_is_reported_once_with_its_rule() {
         ("metadata.bad[key]", "key_chars"),
         ("address.country", "iso3166_alpha2"),
     ] {
-        assert!(f.contains(&(want.0.to_owned(), want.1.to_owned())), "missing {want:?} in {f:?}");
+        assert!(
+            f.contains(&(want.0.to_owned(), want.1.to_owned())),
+            "missing {want:?} in {f:?}"
+        );
     }
     assert_eq!(f.len(), 8, "{f:?}");
     assert!(!e.to_string().contains("not-an-email"), "value leaked: {e}");
@@ -95,30 +108,51 @@ fn universal_edges() {
     assert!(ok(CustomerCreateRequest::new("c").phone("5551234")));
     assert!(!ok(CustomerCreateRequest::new("c").phone("555123")));
     assert!(ok(CustomerCreateRequest::new("c").phone("+123456789012345")));
-    assert!(!ok(CustomerCreateRequest::new("c").phone("+1234567890123456")));
+    assert!(!ok(
+        CustomerCreateRequest::new("c").phone("+1234567890123456")
+    ));
     assert!(!ok(CustomerCreateRequest::new("c").phone("1+5551234567")));
     assert!(ok(CustomerCreateRequest::new("c").name("x".repeat(256))));
     assert!(!ok(CustomerCreateRequest::new("c").name("x".repeat(257))));
     let local = "a".repeat(64);
-    assert!(ok(CustomerCreateRequest::new("c").email(format!("{local}@example.com"))));
+    assert!(ok(
+        CustomerCreateRequest::new("c").email(format!("{local}@example.com"))
+    ));
     assert!(!ok(CustomerCreateRequest::new("c").email("a@b@example.com")));
-    assert!(ok(CustomerCreateRequest::new("c").metadata("k".repeat(40), "v".repeat(500))));
-    assert!(!ok(CustomerCreateRequest::new("c").metadata("k".repeat(41), "v")));
-    assert!(!ok(CustomerCreateRequest::new("c").metadata("k", "v".repeat(501))));
+    assert!(ok(
+        CustomerCreateRequest::new("c").metadata("k".repeat(40), "v".repeat(500))
+    ));
+    assert!(!ok(
+        CustomerCreateRequest::new("c").metadata("k".repeat(41), "v")
+    ));
+    assert!(!ok(
+        CustomerCreateRequest::new("c").metadata("k", "v".repeat(501))
+    ));
     assert!(!ok(CustomerCreateRequest::new("c").metadata("", "v")));
-    assert!(!ok(CustomerCreateRequest::new("c").metadata("merchant_customer_id", "v")));
+    assert!(!ok(
+        CustomerCreateRequest::new("c").metadata("merchant_customer_id", "v")
+    ));
     assert!(!ok(CustomerCreateRequest::new("c").address(Address::new())));
-    assert!(ok(CustomerCreateRequest::new("c").address(Address::new().with_country("GB"))));
+    assert!(ok(
+        CustomerCreateRequest::new("c").address(Address::new().with_country("GB"))
+    ));
 }
 
 #[test]
 fn connector_limits_apply_on_top_and_name_the_connector() {
     let req = CustomerCreateRequest::new("x".repeat(21)).email("a@example.com");
     let e = check(&req, &NARROW).expect_err("too long for connector");
-    assert_eq!(fields(&e), vec![("merchant_customer_id".into(), "length".into())]);
+    assert_eq!(
+        fields(&e),
+        vec![("merchant_customer_id".into(), "length".into())]
+    );
     assert!(e.to_string().contains("limit of stripe"), "{e}");
 
-    let req = CustomerCreateRequest::new("c").metadata("a", "1").metadata("b", "2").metadata("c", "3").metadata("d", "4");
+    let req = CustomerCreateRequest::new("c")
+        .metadata("a", "1")
+        .metadata("b", "2")
+        .metadata("c", "3")
+        .metadata("d", "4");
     let f = fields(&check(&req, &NARROW).expect_err("4 keys"));
     assert!(f.contains(&("metadata".into(), "max_keys".into())));
     assert!(f.contains(&("email".into(), "required_by_connector".into())));
@@ -138,8 +172,12 @@ fn unsupported_fields_reject_by_default_and_are_listed_when_ignored() {
             ("address.line2".into(), "unsupported_by_connector".into())
         ]
     );
-    let ok = validate(&req, Connector::Stripe, &NARROW, UnsupportedFields::Ignore).expect("ignored");
-    assert_eq!(ok.unstored_fields, vec!["phone".to_owned(), "address.line2".to_owned()]);
+    let ok =
+        validate(&req, Connector::Stripe, &NARROW, UnsupportedFields::Ignore).expect("ignored");
+    assert_eq!(
+        ok.unstored_fields,
+        vec!["phone".to_owned(), "address.line2".to_owned()]
+    );
 }
 
 mod props {

@@ -1,12 +1,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use prism_connector::{Capabilities, CreateCustomer, CreatedCustomer, CustomerConnector, Idempotency};
-use prism_http::{derive_idempotency_key, validate_base_url, Executor, ExecutorConfig, Outcome, RetryPolicy};
+use prism_connector::{
+    Capabilities, CreateCustomer, CreatedCustomer, CustomerConnector, Idempotency,
+};
+use prism_http::{validate_base_url, Executor, ExecutorConfig, KeyDeriver, Outcome, RetryPolicy};
 use prism_types::redact::Redactor;
 use prism_types::{
-    Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus, Environment, Error, ErrorKind,
-    FieldError, OnDuplicate, UnsupportedFields,
+    Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus, Environment, Error,
+    ErrorKind, FieldError, OnDuplicate, UnsupportedFields,
 };
 
 use crate::registry::{ensure_available, ConnectorConfig};
@@ -21,6 +23,8 @@ pub struct CustomerClient {
 
 struct Inner {
     connector: Arc<dyn CustomerConnector>,
+    /// Derives reference-based idempotency keys; the account fingerprint is hashed once, here.
+    keys: KeyDeriver,
     executor: Executor,
     on_duplicate: OnDuplicate,
     unsupported_fields: UnsupportedFields,
@@ -62,7 +66,11 @@ pub struct CallOptions {
 impl CustomerClient {
     /// A client for a connector whose credentials are one API key (Stripe, Shift4, Stax, …),
     /// with default settings. Other connectors take their typed config through [`Self::builder`].
-    pub fn new(connector: Connector, api_key: impl Into<String>, environment: Environment) -> Result<Self, Error> {
+    pub fn new(
+        connector: Connector,
+        api_key: impl Into<String>,
+        environment: Environment,
+    ) -> Result<Self, Error> {
         Self::builder()
             .connector_config(ConnectorConfig::from_api_key(connector, api_key)?)
             .environment(environment)
@@ -98,7 +106,10 @@ impl CustomerClient {
     }
 
     /// Creates a customer with the client's settings.
-    pub async fn create(&self, request: CustomerCreateRequest) -> Result<CustomerCreateResponse, Error> {
+    pub async fn create(
+        &self,
+        request: CustomerCreateRequest,
+    ) -> Result<CustomerCreateResponse, Error> {
         self.create_with(request, CallOptions::default()).await
     }
 
@@ -112,7 +123,9 @@ impl CustomerClient {
         let conn = &*inner.connector;
         let connector = conn.id();
         let caps = conn.capabilities();
-        let policy = options.unsupported_fields.unwrap_or(inner.unsupported_fields);
+        let policy = options
+            .unsupported_fields
+            .unwrap_or(inner.unsupported_fields);
         let on_duplicate = options.on_duplicate.unwrap_or(inner.on_duplicate);
 
         let validated = prism_validation::validate(&request, connector, caps, policy)?;
@@ -130,11 +143,7 @@ impl CustomerClient {
                     call.idempotency_key = Some(key);
                 }
                 None => {
-                    call.idempotency_key = Some(derive_idempotency_key(
-                        connector.as_str(),
-                        &conn.account_fingerprint(),
-                        &to_send.merchant_customer_id,
-                    ));
+                    call.idempotency_key = Some(inner.keys.derive(&to_send.merchant_customer_id));
                     call.key_from_reference = true;
                 }
             }
@@ -152,8 +161,20 @@ impl CustomerClient {
         redactor.extend(to_send.personal_values());
         call.redactor = redactor;
 
-        match inner.executor.execute::<CreateCustomer, _>(conn, &to_send, call).await {
-            Ok(Outcome { output: CreatedCustomer { connector_customer_id, replayed }, status, mut diagnostics }) => {
+        match inner
+            .executor
+            .execute::<CreateCustomer, _>(conn, &to_send, call)
+            .await
+        {
+            Ok(Outcome {
+                output:
+                    CreatedCustomer {
+                        connector_customer_id,
+                        replayed,
+                    },
+                status,
+                mut diagnostics,
+            }) => {
                 diagnostics.replayed = replayed;
                 diagnostics.unstored_fields = validated.unstored_fields;
                 Ok(CustomerCreateResponse {
@@ -166,7 +187,10 @@ impl CustomerClient {
                     diagnostics,
                 })
             }
-            Err(e) if e.kind() == ErrorKind::AlreadyExists && on_duplicate == OnDuplicate::ReturnExisting => {
+            Err(e)
+                if e.kind() == ErrorKind::AlreadyExists
+                    && on_duplicate == OnDuplicate::ReturnExisting =>
+            {
                 match e.existing_customer_id() {
                     Some(id) => {
                         let mut diagnostics = e.diagnostics().cloned().unwrap_or_default();
@@ -211,7 +235,9 @@ fn without_fields(mut req: CustomerCreateRequest, paths: &[String]) -> CustomerC
             "metadata" => req.metadata.clear(),
             "address" => req.address = None,
             other => {
-                if let (Some(a), Some(part)) = (req.address.as_mut(), other.strip_prefix("address.")) {
+                if let (Some(a), Some(part)) =
+                    (req.address.as_mut(), other.strip_prefix("address."))
+                {
                     match part {
                         "line1" => a.line1 = None,
                         "line2" => a.line2 = None,
@@ -317,14 +343,23 @@ impl CustomerClientBuilder {
             (Some(c), _, _) => c,
             (None, Some(conn), Some(key)) => ConnectorConfig::from_api_key(conn, key)?,
             (None, Some(conn), None) => ConnectorConfig::from_env(conn)?,
-            (None, None, _) => return Err(Error::configuration("no connector given: call .connector(…) or .connector_config(…)")),
+            (None, None, _) => {
+                return Err(Error::configuration(
+                    "no connector given: call .connector(…) or .connector_config(…)",
+                ))
+            }
         };
         let id = config.connector();
         ensure_available(id)?;
-        let connector = config.instantiate();
+        let connector = config.into_connector();
         let env = self.environment;
-        connector.check_config(env).map_err(|e| e.with_connector(id))?;
-        let raw = self.base_url.as_deref().unwrap_or_else(|| connector.base_url(env));
+        connector
+            .check_config(env)
+            .map_err(|e| e.with_connector(id))?;
+        let raw = self
+            .base_url
+            .as_deref()
+            .unwrap_or_else(|| connector.base_url(env));
         let base_url = validate_base_url(raw, env).map_err(|e| e.with_connector(id))?;
         let mut exec = ExecutorConfig::new(base_url, env);
         exec.retry = self.retry;
@@ -337,9 +372,11 @@ impl CustomerClientBuilder {
         if let Some(t) = self.connect_timeout {
             exec.connect_timeout = t;
         }
+        let keys = KeyDeriver::new(id.as_str(), &connector.account_fingerprint());
         Ok(CustomerClient {
             inner: Arc::new(Inner {
                 connector,
+                keys,
                 executor: Executor::new(exec)?,
                 on_duplicate: self.on_duplicate,
                 unsupported_fields: self.unsupported_fields,

@@ -25,7 +25,12 @@
 //! | feature | connector |
 //! |---|---|
 //! | `all-connectors` (default) | every connector below |
+//! | `authorizedotnet` | Authorize.net (CIM customer profiles) |
 //! | `stripe` | Stripe |
+//! | `shift4` | Shift4 |
+//! | `stax` | Stax (formerly Fattmerchant) |
+//! | `airwallex` | Airwallex (client id + API key; login token exchange) |
+//! | `finix` | Finix, a buyer Identity (username + password, HTTP Basic) |
 //!
 //! A client for a connector whose feature is off fails with [`ErrorKind::Unsupported`], naming
 //! the feature to enable.
@@ -46,13 +51,27 @@ mod client;
 mod registry;
 
 pub use client::{CallOptions, CustomerClient, CustomerClientBuilder};
-pub use prism_connector::{Capabilities, DuplicateDetection, Idempotency, ReferenceStorage};
+pub use prism_connector::{
+    Capabilities, CreateCustomer, CreatedCustomer, CustomerConnector, DuplicateDetection, Flow,
+    FlowContext, HttpRequest, HttpResponse, Idempotency, ReferenceStorage,
+};
 pub use prism_http::RetryPolicy;
 pub use prism_types::{
-    redact, Address, Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus, Diagnostics,
-    Environment, Error, ErrorKind, FieldError, OnDuplicate, UnsupportedFields,
+    redact, Address, Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus,
+    Diagnostics, Environment, Error, ErrorKind, FieldError, OnDuplicate, UnsupportedFields,
 };
 pub use registry::{capabilities, compiled_connectors, ConnectorConfig};
 
+#[cfg(feature = "airwallex")]
+pub use prism_connector_airwallex::AirwallexConfig;
+#[cfg(feature = "authorizedotnet")]
+pub use prism_connector_authorizedotnet::AuthorizeDotNetConfig;
+#[cfg(feature = "finix")]
+pub use prism_connector_finix::FinixConfig;
+#[cfg(feature = "shift4")]
+pub use prism_connector_shift4::Shift4Config;
+#[cfg(feature = "stax")]
+pub use prism_connector_stax::StaxConfig;
 #[cfg(feature = "stripe")]
 pub use prism_connector_stripe::StripeConfig;
+// @prism:reexports

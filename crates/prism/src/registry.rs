@@ -74,7 +74,9 @@ macro_rules! connectors {
                 }
             }
 
-            pub(crate) fn instantiate(self) -> Arc<dyn CustomerConnector> {
+            /// The connector itself, for driving its pure `build_request` / `parse_response` /
+            /// `parse_error` directly (benchmarks, fuzzing, your own executor). No I/O.
+            pub fn into_connector(self) -> Arc<dyn CustomerConnector> {
                 match self {
                     $( #[cfg(feature = $feature)] ConnectorConfig::$variant(c) => Arc::new(c.into_api()), )*
                 }
@@ -98,6 +100,11 @@ macro_rules! connectors {
 
 connectors! {
     Stripe => "stripe", prism_connector_stripe::StripeConfig;
+    Shift4 => "shift4", prism_connector_shift4::Shift4Config;
+    Stax => "stax", prism_connector_stax::StaxConfig;
+    Airwallex => "airwallex", prism_connector_airwallex::AirwallexConfig;
+    Finix => "finix", prism_connector_finix::FinixConfig;
+    AuthorizeDotNet => "authorizedotnet", prism_connector_authorizedotnet::AuthorizeDotNetConfig;
     // @prism:connector-list (one line per connector, above this marker)
 }
 
@@ -110,7 +117,11 @@ impl ConnectorConfig {
 
 /// Connectors compiled into this build that can create customers.
 pub fn compiled_connectors() -> Vec<Connector> {
-    Connector::ALL.iter().copied().filter(|c| capabilities(*c).is_some()).collect()
+    Connector::ALL
+        .iter()
+        .copied()
+        .filter(|c| capabilities(*c).is_some())
+        .collect()
 }
 
 /// `Ok` when `connector` is compiled in; otherwise the `Unsupported` error that says why not.

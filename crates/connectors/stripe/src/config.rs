@@ -1,7 +1,7 @@
 use std::fmt;
 
 use prism_connector::types::{Connector, Environment, Error};
-use prism_connector::{required_env, Capabilities, ConnectorConfig};
+use prism_connector::{required_env, wire, Capabilities, ConnectorConfig};
 
 use crate::Stripe;
 use secrecy::{ExposeSecret, SecretString};
@@ -16,14 +16,18 @@ pub struct StripeConfig {
 
 impl fmt::Debug for StripeConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StripeConfig").field("api_key", &"[redacted]").finish()
+        f.debug_struct("StripeConfig")
+            .field("api_key", &"[redacted]")
+            .finish()
     }
 }
 
 impl StripeConfig {
     /// A config with `api_key`.
     pub fn new(api_key: impl Into<String>) -> Self {
-        Self { api_key: SecretString::from(api_key.into()) }
+        Self {
+            api_key: SecretString::from(api_key.into()),
+        }
     }
 
     pub(crate) fn api_key(&self) -> &SecretString {
@@ -37,28 +41,15 @@ impl StripeConfig {
     /// Rejects keys that cannot work in `env` before anything is sent.
     pub(crate) fn check(&self, env: Environment) -> Result<(), Error> {
         let key = self.api_key.expose_secret();
-        if key.trim().is_empty() {
-            return Err(Error::configuration("stripe API key is empty"));
-        }
-        if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::configuration("stripe API key contains white space"));
-        }
-        if key.starts_with("pk_") {
-            return Err(Error::configuration(
-                "stripe: a publishable key (pk_…) cannot create customers; use a secret key (sk_…)",
-            ));
-        }
-        let live = key.starts_with("sk_live_") || key.starts_with("rk_live_");
-        let test = key.starts_with("sk_test_") || key.starts_with("rk_test_");
-        match env {
-            Environment::Sandbox if live => Err(Error::configuration(
-                "stripe: a live key (sk_live_/rk_live_) was given with Environment::Sandbox; use a test key or Environment::Production",
-            )),
-            Environment::Production if test => Err(Error::configuration(
-                "stripe: a test key (sk_test_/rk_test_) was given with Environment::Production; use a live key or Environment::Sandbox",
-            )),
-            _ => Ok(()),
-        }
+        wire::check_credential("stripe API key", key)?;
+        wire::check_key_mode(
+            Connector::Stripe,
+            key,
+            env,
+            &["sk_live_", "rk_live_"],
+            &["sk_test_", "rk_test_"],
+            &["pk_"],
+        )
     }
 }
 
@@ -94,25 +85,41 @@ mod tests {
         let k = |key: &str, env| StripeConfig::new(key).check(env).map_err(|e| e.kind());
         assert_eq!(k("sk_test_abc", Environment::Sandbox), Ok(()));
         assert_eq!(k("rk_live_abc", Environment::Production), Ok(()));
-        assert_eq!(k("sk_live_abc", Environment::Sandbox), Err(ErrorKind::Configuration));
-        assert_eq!(k("sk_test_abc", Environment::Production), Err(ErrorKind::Configuration));
-        assert_eq!(k("pk_test_abc", Environment::Sandbox), Err(ErrorKind::Configuration));
+        assert_eq!(
+            k("sk_live_abc", Environment::Sandbox),
+            Err(ErrorKind::Configuration)
+        );
+        assert_eq!(
+            k("sk_test_abc", Environment::Production),
+            Err(ErrorKind::Configuration)
+        );
+        assert_eq!(
+            k("pk_test_abc", Environment::Sandbox),
+            Err(ErrorKind::Configuration)
+        );
         assert_eq!(k("", Environment::Sandbox), Err(ErrorKind::Configuration));
-        assert_eq!(k("sk_test_a b", Environment::Sandbox), Err(ErrorKind::Configuration));
+        assert_eq!(
+            k("sk_test_a b", Environment::Sandbox),
+            Err(ErrorKind::Configuration)
+        );
     }
 
     #[test]
     fn messages_and_debug_never_show_the_key() {
         let key = "sk_live_supersecretvalue123";
         let c = StripeConfig::new(key);
-        let e = c.check(Environment::Sandbox).expect_err("live key in sandbox");
+        let e = c
+            .check(Environment::Sandbox)
+            .expect_err("live key in sandbox");
         assert!(!format!("{e} {e:?} {c:?}").contains("supersecret"));
         assert!(!c.fingerprint().contains("supersecret"));
     }
 
     #[test]
     fn from_env() {
-        let c = StripeConfig::from_env_with(&|k| (k == "PRISM_STRIPE_API_KEY").then(|| "sk_test_x".to_owned()));
+        let c = StripeConfig::from_env_with(&|k| {
+            (k == "PRISM_STRIPE_API_KEY").then(|| "sk_test_x".to_owned())
+        });
         assert!(c.is_ok());
         let e = StripeConfig::from_env_with(&|_| None).expect_err("missing");
         assert!(e.to_string().contains("PRISM_STRIPE_API_KEY"));

@@ -44,7 +44,9 @@ pub(crate) fn parse_error(resp: &HttpResponse, key_is_reference_derived: bool) -
 
 fn classify(status: u16, api: &ApiError, key_is_reference_derived: bool) -> ErrorKind {
     match (status, api.kind.as_deref()) {
-        (400 | 404, Some("idempotency_error")) if key_is_reference_derived => ErrorKind::AlreadyExists,
+        (400 | 404, Some("idempotency_error")) if key_is_reference_derived => {
+            ErrorKind::AlreadyExists
+        }
         (400 | 404, Some("idempotency_error")) => ErrorKind::ProcessorError,
         (400, Some("invalid_request_error")) => ErrorKind::InvalidRequest,
         // A 409 is a lock or key-in-flight conflict: a retry signal, never AlreadyExists.
@@ -66,7 +68,10 @@ mod tests {
     fn resp(status: u16, body: &str, headers: &[(&str, &str)]) -> HttpResponse {
         HttpResponse::new(
             status,
-            headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             body.as_bytes().to_vec(),
         )
     }
@@ -79,24 +84,85 @@ mod tests {
     #[test]
     fn mapping_table() {
         let cases = [
-            (400, "invalid_request_error", "email_invalid", ErrorKind::InvalidRequest, false),
-            (400, "idempotency_error", "", ErrorKind::AlreadyExists, false),
-            (401, "invalid_request_error", "", ErrorKind::Authentication, false),
-            (402, "card_error", "card_declined", ErrorKind::ProcessorError, false),
-            (403, "invalid_request_error", "", ErrorKind::PermissionDenied, false),
-            (404, "invalid_request_error", "resource_missing", ErrorKind::ProcessorError, false),
-            (409, "idempotency_error", "idempotency_key_in_use", ErrorKind::ProcessorError, true),
-            (429, "invalid_request_error", "lock_timeout", ErrorKind::RateLimited, true),
-            (429, "invalid_request_error", "rate_limit", ErrorKind::RateLimited, true),
+            (
+                400,
+                "invalid_request_error",
+                "email_invalid",
+                ErrorKind::InvalidRequest,
+                false,
+            ),
+            (
+                400,
+                "idempotency_error",
+                "",
+                ErrorKind::AlreadyExists,
+                false,
+            ),
+            (
+                401,
+                "invalid_request_error",
+                "",
+                ErrorKind::Authentication,
+                false,
+            ),
+            (
+                402,
+                "card_error",
+                "card_declined",
+                ErrorKind::ProcessorError,
+                false,
+            ),
+            (
+                403,
+                "invalid_request_error",
+                "",
+                ErrorKind::PermissionDenied,
+                false,
+            ),
+            (
+                404,
+                "invalid_request_error",
+                "resource_missing",
+                ErrorKind::ProcessorError,
+                false,
+            ),
+            (
+                409,
+                "idempotency_error",
+                "idempotency_key_in_use",
+                ErrorKind::ProcessorError,
+                true,
+            ),
+            (
+                429,
+                "invalid_request_error",
+                "lock_timeout",
+                ErrorKind::RateLimited,
+                true,
+            ),
+            (
+                429,
+                "invalid_request_error",
+                "rate_limit",
+                ErrorKind::RateLimited,
+                true,
+            ),
             (500, "api_error", "", ErrorKind::ProcessorUnavailable, true),
             (503, "api_error", "", ErrorKind::ProcessorUnavailable, true),
         ];
         for (status, ty, code, kind, retry) in cases {
             let e = err(status, ty, code);
-            assert_eq!((e.kind(), e.is_retryable()), (kind, retry), "{status} {ty} {code}");
+            assert_eq!(
+                (e.kind(), e.is_retryable()),
+                (kind, retry),
+                "{status} {ty} {code}"
+            );
             assert_eq!(e.request_id(), Some("req_1"));
         }
-        assert_eq!(err(409, "idempotency_error", "idempotency_key_in_use").status_code(), Some(409));
+        assert_eq!(
+            err(409, "idempotency_error", "idempotency_key_in_use").status_code(),
+            Some(409)
+        );
     }
 
     #[test]
@@ -124,7 +190,13 @@ mod tests {
 
     #[test]
     fn odd_bodies_never_panic() {
-        for body in ["", "<html>oops</html>", "\u{feff}{", "null", "{\"error\":7}"] {
+        for body in [
+            "",
+            "<html>oops</html>",
+            "\u{feff}{",
+            "null",
+            "{\"error\":7}",
+        ] {
             for status in [400, 401, 429, 500, 502] {
                 let e = parse_error(&resp(status, body, &[]), true);
                 assert_eq!(e.http_status(), Some(status));

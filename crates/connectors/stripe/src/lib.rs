@@ -12,8 +12,8 @@ pub use config::StripeConfig;
 
 use prism_connector::types::{Connector, Environment, Error};
 use prism_connector::{
-    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse, Idempotency, MetadataLimits,
-    ReferenceStorage,
+    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
+    Idempotency, MetadataLimits, ReferenceStorage,
 };
 use secrecy::SecretString;
 

@@ -1,13 +1,19 @@
 use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind};
 use prism_connector::wire::{parse_json, FormEncoder};
-use prism_connector::{Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse};
+use prism_connector::{
+    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+};
 use secrecy::ExposeSecret;
 
 use crate::models::Customer;
 use crate::{Stripe, API_VERSION, REFERENCE_KEY};
 
 impl Flow<CreateCustomer> for Stripe {
-    fn build_request(&self, req: &CustomerCreateRequest, ctx: &FlowContext<'_>) -> Result<HttpRequest, Error> {
+    fn build_request(
+        &self,
+        req: &CustomerCreateRequest,
+        ctx: &FlowContext<'_>,
+    ) -> Result<HttpRequest, Error> {
         let mut form = FormEncoder::new();
         form.push_opt("email", req.email.as_deref())
             .push_opt("name", req.name.as_deref())
@@ -32,7 +38,10 @@ impl Flow<CreateCustomer> for Stripe {
             form.push_nested("metadata", k, v);
         }
         let mut http = HttpRequest::post("/v1/customers", Body::Form(form.finish().into()))
-            .sensitive_header("Authorization", format!("Bearer {}", self.config.api_key().expose_secret()))
+            .sensitive_header(
+                "Authorization",
+                format!("Bearer {}", self.config.api_key().expose_secret()),
+            )
             .header("Stripe-Version", API_VERSION)
             .header("Accept", "application/json");
         if let Some(key) = ctx.idempotency_key {
@@ -41,10 +50,18 @@ impl Flow<CreateCustomer> for Stripe {
         Ok(http)
     }
 
-    fn parse_response(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Result<CreatedCustomer, Error> {
+    fn parse_response(
+        &self,
+        resp: &HttpResponse,
+        ctx: &FlowContext<'_>,
+    ) -> Result<CreatedCustomer, Error> {
         let customer: Customer = parse_json(resp)?;
         if customer.id.is_empty() || customer.object.as_deref().is_some_and(|o| o != "customer") {
-            return Err(Error::unexpected_response(resp.status, &resp.body, "not a customer object"));
+            return Err(Error::unexpected_response(
+                resp.status,
+                &resp.body,
+                "not a customer object",
+            ));
         }
         let replayed = resp
             .header("idempotent-replayed")
@@ -60,6 +77,9 @@ impl Flow<CreateCustomer> for Stripe {
             .with_request_id(resp.header("request-id").map(str::to_owned))
             .with_existing_customer_id(Some(customer.id)));
         }
-        Ok(CreatedCustomer { connector_customer_id: customer.id, replayed })
+        Ok(CreatedCustomer {
+            connector_customer_id: customer.id,
+            replayed,
+        })
     }
 }

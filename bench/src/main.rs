@@ -1,0 +1,567 @@
+//! `prism-bench`: Prism's `CustomerClient::create` against a hand-written reqwest POST of the
+//! byte-identical Stripe request (and, when given, async-stripe's `Customer::create`), on loopback
+//! against one fixed-response server process. Run it through `cargo xtask bench` (release mode).
+//!
+//! - `prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N]`
+//!   the whole comparison, printed as a table.
+//! - `prism-bench serve [DELAY_MS]`: the fixed-response server (a child of `e2e`).
+//! - `prism-bench rss prism|raw URL N`: peak RSS with N creates in flight (a child of `e2e`).
+//! - `prism-bench client-heap N`: resident memory of N idle `CustomerClient`s (a child of `e2e`).
+//! - `prism-bench loop prism|raw URL N`: N sequential creates, for profilers (callgrind).
+#![forbid(unsafe_code)]
+
+mod server;
+
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use prism::{
+    ConnectorConfig, CustomerClient, CustomerCreateRequest, Environment, FlowContext, StripeConfig,
+};
+
+use server::ServerProcess;
+
+const API_KEY: &str = "sk_test_benchSECRET0001";
+const CUSTOMER_ID: &str = "cus_NffrFeUfNV2Hib";
+
+/// The product page's request (SPEC §1), built anew for every call as an application would.
+fn product_request() -> CustomerCreateRequest {
+    CustomerCreateRequest::new("cust_user_12345")
+        .email("john.doe@example.com")
+        .name("John Doe")
+        .phone("+1-555-123-4567")
+        .description("Premium plan subscriber")
+}
+
+/// The idempotency key Prism derives for the product request with [`API_KEY`].
+fn prism_key() -> String {
+    let conn = ConnectorConfig::from(StripeConfig::new(API_KEY)).into_connector();
+    prism_http::derive_idempotency_key("stripe", &conn.account_fingerprint(), "cust_user_12345")
+}
+
+/// The Stripe-Version header Prism sends.
+fn stripe_version() -> String {
+    let conn = ConnectorConfig::from(StripeConfig::new(API_KEY)).into_connector();
+    let key = prism_key();
+    let req = conn
+        .build_request(
+            &product_request(),
+            &FlowContext::first(Environment::Sandbox).with_idempotency_key(&key, true),
+        )
+        .expect("the product request builds");
+    req.header_value("Stripe-Version")
+        .expect("Stripe-Version header")
+        .to_owned()
+}
+
+/// What a Stripe user writes by hand with reqwest: one POST, read the body, take the id.
+struct Raw {
+    http: reqwest::Client,
+    url: String,
+    authorization: String,
+    stripe_version: String,
+    idempotency_key: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Created {
+    id: String,
+}
+
+impl Raw {
+    fn new(base: &str) -> Self {
+        Self {
+            // The same User-Agent as Prism's, so the two requests are byte-identical.
+            http: reqwest::Client::builder()
+                .user_agent(concat!("prism/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .expect("reqwest client"),
+            url: format!("{base}/v1/customers"),
+            authorization: format!("Bearer {API_KEY}"),
+            stripe_version: stripe_version(),
+            idempotency_key: prism_key(),
+        }
+    }
+
+    async fn create(&self) -> String {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("email", "john.doe@example.com")
+            .append_pair("name", "John Doe")
+            .append_pair("phone", "+1-555-123-4567")
+            .append_pair("description", "Premium plan subscriber")
+            .append_pair("metadata[merchant_customer_id]", "cust_user_12345")
+            .finish();
+        let resp = self
+            .http
+            .post(&self.url)
+            .header("Authorization", &self.authorization)
+            .header("Stripe-Version", &self.stripe_version)
+            .header("Accept", "application/json")
+            .header("Idempotency-Key", &self.idempotency_key)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("raw POST");
+        assert!(
+            resp.status().is_success(),
+            "raw POST answered {}",
+            resp.status()
+        );
+        let bytes = resp.bytes().await.expect("raw body");
+        serde_json::from_slice::<Created>(&bytes)
+            .expect("raw JSON")
+            .id
+    }
+}
+
+enum Side {
+    Prism(CustomerClient),
+    Raw(Raw),
+}
+
+impl Side {
+    fn new(name: &str, base: &str) -> Self {
+        match name {
+            "prism" => Side::Prism(
+                CustomerClient::builder()
+                    .connector_config(StripeConfig::new(API_KEY).into())
+                    .environment(Environment::Sandbox)
+                    .base_url(base)
+                    .build()
+                    .expect("prism client"),
+            ),
+            "raw" => Side::Raw(Raw::new(base)),
+            other => panic!("unknown side {other}"),
+        }
+    }
+
+    async fn create(&self) -> String {
+        match self {
+            Side::Prism(c) => {
+                c.create(product_request())
+                    .await
+                    .expect("prism create")
+                    .connector_customer_id
+            }
+            Side::Raw(r) => r.create().await,
+        }
+    }
+}
+
+async fn sequential(side: &Side, calls: usize) -> Vec<u64> {
+    let mut out = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let t = Instant::now();
+        let id = side.create().await;
+        out.push(t.elapsed().as_nanos() as u64);
+        assert_eq!(id, CUSTOMER_ID);
+    }
+    out
+}
+
+async fn concurrent(side: &Arc<Side>, calls: usize, concurrency: usize) -> Duration {
+    let next = Arc::new(AtomicUsize::new(0));
+    let t = Instant::now();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let side = Arc::clone(side);
+            let next = Arc::clone(&next);
+            tokio::spawn(async move {
+                while next.fetch_add(1, Ordering::Relaxed) < calls {
+                    side.create().await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("bench task");
+    }
+    t.elapsed()
+}
+
+/// The async-stripe side: a separate binary (`bench/async-stripe`), same protocol.
+struct External {
+    bin: String,
+    url: String,
+    key: String,
+}
+
+impl External {
+    fn run(&self, args: &[String]) -> String {
+        let out = Command::new(&self.bin)
+            .args(args)
+            .env("PRISM_BENCH_IDEMPOTENCY_KEY", &self.key)
+            .output()
+            .expect("run the async-stripe bench");
+        assert!(
+            out.status.success(),
+            "async-stripe bench failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn sequential(&self, calls: usize) -> Vec<u64> {
+        self.run(&["seq".into(), self.url.clone(), calls.to_string()])
+            .lines()
+            .map(|l| l.trim().parse().expect("latency"))
+            .collect()
+    }
+
+    fn concurrent(&self, calls: usize, concurrency: usize) -> Duration {
+        let out = self.run(&[
+            "conc".into(),
+            self.url.clone(),
+            calls.to_string(),
+            concurrency.to_string(),
+        ]);
+        Duration::from_nanos(out.trim().parse().expect("elapsed"))
+    }
+
+    fn rss(&self, url: &str, in_flight: usize) -> (u64, u64) {
+        parse_rss(&self.run(&["rss".into(), url.to_owned(), in_flight.to_string()]))
+    }
+}
+
+fn parse_rss(out: &str) -> (u64, u64) {
+    let mut it = out
+        .split_whitespace()
+        .map(|v| v.parse::<u64>().expect("kB"));
+    (it.next().expect("peak"), it.next().expect("baseline"))
+}
+
+fn status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+struct Args {
+    async_stripe_bin: Option<String>,
+    seq_calls: usize,
+    conc_calls: usize,
+    rounds: usize,
+    in_flight: usize,
+}
+
+fn parse_args(rest: &[String]) -> Args {
+    let mut a = Args {
+        async_stripe_bin: None,
+        seq_calls: 3000,
+        conc_calls: 20_000,
+        rounds: 10,
+        in_flight: 10_000,
+    };
+    let mut it = rest.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .unwrap_or_else(|| panic!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--async-stripe-bin" => a.async_stripe_bin = Some(value()),
+            "--seq-calls" => a.seq_calls = value().parse().expect("number"),
+            "--conc-calls" => a.conc_calls = value().parse().expect("number"),
+            "--rounds" => a.rounds = value().parse().expect("number"),
+            "--in-flight" => a.in_flight = value().parse().expect("number"),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+/// Fetches what the server captured for the last request.
+async fn captured(http: &reqwest::Client, base: &str) -> String {
+    http.get(format!("{base}/__last"))
+        .send()
+        .await
+        .expect("capture")
+        .text()
+        .await
+        .expect("capture text")
+}
+
+fn e2e(args: Args) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = ServerProcess::start(0);
+    let base = server.url.clone();
+    let prism = Arc::new(Side::new("prism", &base));
+    let raw = Arc::new(Side::new("raw", &base));
+    let external = args.async_stripe_bin.as_ref().map(|bin| External {
+        bin: bin.clone(),
+        url: base.clone(),
+        key: prism_key(),
+    });
+
+    // 1. The two requests are byte-identical (the server records them while capture is on).
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        http.post(format!("{base}/__capture")).send().await.expect("capture on");
+        prism.create().await;
+        let p = captured(&http, &base).await;
+        raw.create().await;
+        let r = captured(&http, &base).await;
+        if p == r {
+            println!("request check: Prism and raw sent byte-identical requests ({} bytes of headers and body)", p.len());
+        } else {
+            println!("request check: REQUESTS DIFFER\n--- prism\n{p}\n--- raw\n{r}");
+            std::process::exit(2);
+        }
+        if let Some(ext) = &external {
+            ext.sequential(1);
+            let a = captured(&http, &base).await;
+            println!("async-stripe's request (for reference; it sends its own User-Agent and headers):\n{a}\n");
+        }
+    });
+    // Capture stays on at a cost of one atomic load when off; restart clean for measuring.
+    drop(server);
+    let server = ServerProcess::start(0);
+    let base = server.url.clone();
+    let prism = Arc::new(Side::new("prism", &base));
+    let raw = Arc::new(Side::new("raw", &base));
+    let external = external.map(|e| External {
+        url: base.clone(),
+        ..e
+    });
+
+    let rounds = args.rounds.max(1);
+    let per_round_seq = args.seq_calls.div_ceil(rounds);
+    let per_round_conc = args.conc_calls.div_ceil(rounds);
+    const CONCURRENCY: usize = 64;
+
+    // 2. Warm-up: connections, allocator, caches.
+    rt.block_on(async {
+        sequential(&prism, 300).await;
+        sequential(&raw, 300).await;
+        concurrent(&prism, 2000, CONCURRENCY).await;
+        concurrent(&raw, 2000, CONCURRENCY).await;
+    });
+
+    // 3. Sequential latency, sides alternating in rounds (the order flips every round).
+    let mut lat: [Vec<u64>; 3] = Default::default();
+    let mut busy: [Duration; 3] = Default::default();
+    let mut done: [usize; 3] = [0; 3];
+    for round in 0..rounds {
+        let mut order = vec![0usize, 1, 2];
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for s in order {
+            match s {
+                0 => lat[0].extend(rt.block_on(sequential(&prism, per_round_seq))),
+                1 => lat[1].extend(rt.block_on(sequential(&raw, per_round_seq))),
+                _ => {
+                    if let Some(e) = &external {
+                        lat[2].extend(e.sequential(per_round_seq));
+                    }
+                }
+            }
+        }
+    }
+    // 4. Throughput at concurrency 64, alternating likewise.
+    for round in 0..rounds {
+        let mut order = vec![0usize, 1, 2];
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for s in order {
+            let took = match s {
+                0 => rt.block_on(concurrent(&prism, per_round_conc, CONCURRENCY)),
+                1 => rt.block_on(concurrent(&raw, per_round_conc, CONCURRENCY)),
+                _ => match &external {
+                    Some(e) => e.concurrent(per_round_conc, CONCURRENCY),
+                    None => continue,
+                },
+            };
+            busy[s] += took;
+            done[s] += per_round_conc;
+        }
+    }
+    drop(server);
+    drop(rt);
+
+    // 5. Peak RSS with N creates in flight: one process per side, the server answering after 1 s.
+    let slow = ServerProcess::start(1000);
+    let exe = std::env::current_exe().expect("own path");
+    let rss_of = |side: &str| {
+        let out = Command::new(&exe)
+            .args(["rss", side, &slow.url, &args.in_flight.to_string()])
+            .output()
+            .expect("rss child");
+        assert!(
+            out.status.success(),
+            "rss child failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        parse_rss(&String::from_utf8_lossy(&out.stdout))
+    };
+    let rss = [
+        rss_of("prism"),
+        rss_of("raw"),
+        external
+            .as_ref()
+            .map(|e| e.rss(&slow.url, args.in_flight))
+            .unwrap_or_default(),
+    ];
+    drop(slow);
+    let heap = Command::new(&exe)
+        .args(["client-heap", "1000"])
+        .output()
+        .expect("client-heap child");
+    let heap = String::from_utf8_lossy(&heap.stdout).trim().to_owned();
+
+    // 6. The table.
+    let stats = |v: &mut Vec<u64>| {
+        v.sort_unstable();
+        if v.is_empty() {
+            (f64::NAN, f64::NAN)
+        } else {
+            (percentile(v, 0.5), percentile(v, 0.99))
+        }
+    };
+    let (p50, p99): (Vec<f64>, Vec<f64>) = lat.iter_mut().map(stats).unzip();
+    let tput: Vec<f64> = (0..3)
+        .map(|s| {
+            if done[s] == 0 {
+                f64::NAN
+            } else {
+                done[s] as f64 / busy[s].as_secs_f64()
+            }
+        })
+        .collect();
+    let mb = |kb: u64| kb as f64 / 1024.0;
+    let with_ext = external.is_some();
+    println!();
+    println!(
+        "sequential: {} calls per side in {rounds} alternating rounds; concurrency {CONCURRENCY}: {} calls per side; server: separate process, fixed 200 reply ({} bytes)",
+        lat[0].len(),
+        done[0],
+        server::Reply::stripe_created_len()
+    );
+    print!(
+        "{:<34} {:>12} {:>12} {:>12}",
+        "metric", "prism", "raw reqwest", "prism/raw"
+    );
+    if with_ext {
+        print!(" {:>13} {:>15}", "async-stripe", "prism/a-stripe");
+    }
+    println!();
+    let row = |name: &str, v: [f64; 3], unit: &str| {
+        print!(
+            "{:<34} {:>9.1} {unit:<2} {:>9.1} {unit:<2} {:>12.3}",
+            name,
+            v[0],
+            v[1],
+            v[0] / v[1]
+        );
+        if with_ext {
+            print!(" {:>10.1} {unit:<2} {:>15.3}", v[2], v[0] / v[2]);
+        }
+        println!();
+    };
+    row("sequential latency p50", [p50[0], p50[1], p50[2]], "µs");
+    row("sequential latency p99", [p99[0], p99[1], p99[2]], "µs");
+    row(
+        "throughput, concurrency 64",
+        [tput[0], tput[1], tput[2]],
+        "/s",
+    );
+    row(
+        &format!("peak RSS, {} in flight", args.in_flight),
+        [mb(rss[0].0), mb(rss[1].0), mb(rss[2].0)],
+        "MB",
+    );
+    row(
+        "  RSS before the creates",
+        [mb(rss[0].1), mb(rss[1].1), mb(rss[2].1)],
+        "MB",
+    );
+    println!(
+        "size_of::<CustomerClient>() = {} bytes; {heap}",
+        std::mem::size_of::<CustomerClient>()
+    );
+}
+
+fn rss(side: &str, url: &str, in_flight: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let side = Arc::new(Side::new(side, url));
+    let baseline = status_kb("VmHWM:");
+    rt.block_on(async {
+        let tasks: Vec<_> = (0..in_flight)
+            .map(|_| {
+                let side = Arc::clone(&side);
+                tokio::spawn(async move { side.create().await })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.expect("task"), CUSTOMER_ID);
+        }
+    });
+    println!("{} {baseline}", status_kb("VmHWM:"));
+}
+
+fn client_heap(n: usize) {
+    let _rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let one = Side::new("prism", "http://127.0.0.1:9");
+    let before = status_kb("VmRSS:");
+    let clients: Vec<Side> = (0..n)
+        .map(|_| Side::new("prism", "http://127.0.0.1:9"))
+        .collect();
+    let after = status_kb("VmRSS:");
+    drop(one);
+    println!(
+        "resident memory per idle client (connection pool included): {:.1} KB (VmRSS delta over {} clients)",
+        after.saturating_sub(before) as f64 / clients.len() as f64,
+        clients.len()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
+    let num = |i: usize| {
+        arg(i)
+            .parse::<usize>()
+            .unwrap_or_else(|_| panic!("argument {i} must be a number"))
+    };
+    match arg(0).as_str() {
+        "e2e" => e2e(parse_args(&args[1..])),
+        "serve" => server::serve(arg(1).parse().unwrap_or(0)),
+        "rss" => rss(&arg(1), &arg(2), num(3)),
+        "client-heap" => client_heap(num(1)),
+        // For profilers (callgrind): N sequential creates of one side against a running server.
+        "loop" => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            let side = Side::new(&arg(1), &arg(2));
+            rt.block_on(sequential(&side, num(3)));
+        }
+        _ => {
+            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] | serve [DELAY_MS] | rss prism|raw URL N | client-heap N | loop prism|raw URL N\n(run it through `cargo xtask bench`)");
+            std::process::exit(2);
+        }
+    }
+}

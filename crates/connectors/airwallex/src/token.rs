@@ -1,0 +1,129 @@
+//! The login pre-step: `POST /api/v1/authentication/login` with `x-client-id` / `x-api-key`
+//! → `{"token", "expires_at"}` (docs.md, "Endpoint and authentication"). The executor runs it,
+//! caches the token until shortly before it expires, and on a 401 from create drops the cache and
+//! logs in again once.
+
+use prism_connector::types::Error;
+use prism_connector::wire::parse_json;
+use prism_connector::{AccessToken, Body, HttpRequest, HttpResponse};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::models::LoginAnswer;
+use crate::time::{jwt_expiry, parse_timestamp};
+use crate::{AirwallexConfig, API_VERSION, LOGIN_PATH};
+
+/// The login request: no body; both credential headers are sensitive.
+pub(crate) fn login_request(config: &AirwallexConfig) -> HttpRequest {
+    HttpRequest::post(LOGIN_PATH, Body::Empty)
+        .sensitive_header("x-client-id", config.client_id().expose_secret())
+        .sensitive_header("x-api-key", config.api_key().expose_secret())
+        .header("x-api-version", API_VERSION)
+        .header("Accept", "application/json")
+}
+
+/// Reads the login answer. The expiry comes from `expires_at`; if that cannot be read, from the
+/// token's own JWT `exp` claim; if neither can be read the token is returned without an expiry
+/// (the executor then keeps it until Airwallex answers 401, drops it and logs in again once).
+pub(crate) fn parse_login(resp: &HttpResponse) -> Result<AccessToken, Error> {
+    // The excerpt of a body that fails to parse is dropped: it may hold (part of) a token.
+    let LoginAnswer { token, expires_at } = parse_json(resp).map_err(|_: Error| {
+        Error::unexpected_response(
+            resp.status,
+            b"",
+            "the login answer is not the documented {token, expires_at} JSON",
+        )
+    })?;
+    let token = token.trim();
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::unexpected_response(
+            resp.status,
+            b"",
+            "the login answer has no usable token",
+        ));
+    }
+    let expires_at = expires_at
+        .as_ref()
+        .and_then(serde_json::Value::as_str)
+        .and_then(parse_timestamp)
+        .or_else(|| jwt_expiry(token));
+    Ok(AccessToken {
+        token: SecretString::from(token.to_owned()),
+        expires_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+    use crate::error::tests::fixture;
+    use prism_connector::types::ErrorKind;
+
+    #[test]
+    fn login_request_masks_both_credentials() {
+        let c = AirwallexConfig::new("client_abc", "key_xyz");
+        let r = login_request(&c);
+        assert_eq!(r.path, "/api/v1/authentication/login");
+        assert_eq!(r.body.bytes(), b"");
+        assert_eq!(r.header_value("x-client-id"), Some("client_abc"));
+        assert_eq!(r.header_value("x-api-key"), Some("key_xyz"));
+        let shown = format!("{r:?} {:?}", r.redacted());
+        assert!(
+            !shown.contains("client_abc") && !shown.contains("key_xyz"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn documented_login_answer() {
+        let t = parse_login(&fixture("login")).expect("token");
+        assert_eq!(
+            t.token.expose_secret(),
+            "eyJhbGciOiJSUzI1NiJ9.eyJpYXQiOjE2MjQwMDAwMDAsImV4cCI6MTYyNDAwMTgwMH0.example"
+        );
+        assert_eq!(
+            t.expires_at,
+            Some(UNIX_EPOCH + Duration::from_secs(1_624_033_800))
+        );
+    }
+
+    #[test]
+    fn unreadable_expiry_falls_back_to_the_jwt_exp() {
+        let body = r#"{"token":"eyJhbGciOiJSUzI1NiJ9.eyJpYXQiOjE2MjQwMDAwMDAsImV4cCI6MTYyNDAwMTgwMH0.x","expires_at":"soon"}"#;
+        let t = parse_login(&HttpResponse::new(201, vec![], body)).expect("token");
+        assert_eq!(
+            t.expires_at,
+            Some(UNIX_EPOCH + Duration::from_secs(1_624_001_800))
+        );
+        let body = r#"{"token":"opaque","expires_at":12}"#;
+        let t = parse_login(&HttpResponse::new(201, vec![], body)).expect("token");
+        assert_eq!(t.expires_at, None);
+    }
+
+    #[test]
+    fn odd_login_answers_are_typed_errors() {
+        for body in [
+            "",
+            "<html></html>",
+            "null",
+            "{}",
+            r#"{"token":""}"#,
+            r#"{"token":7}"#,
+            "{\"token\":",
+            r#"{"token":"a b"}"#,
+        ] {
+            let e = parse_login(&HttpResponse::new(201, vec![], body)).expect_err(body);
+            assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "{body}");
+        }
+        let ok = HttpResponse::new(
+            201,
+            vec![],
+            "\u{feff}{\"token\":\"t\",\"expires_at\":\"2021-06-18T16:30:00+0000\"}",
+        );
+        assert!(parse_login(&ok).is_ok());
+        let e = parse_login(&HttpResponse::new(201, vec![], r#"{"token":"secret-tok"#))
+            .expect_err("truncated");
+        assert!(!format!("{e} {e:?}").contains("secret-tok"));
+    }
+}

@@ -1,0 +1,147 @@
+//! Authorize.net wire types for `createCustomerProfileRequest` / its response.
+//!
+//! The JSON API is a rendering of `AnetApiSchema.xsd`, and the server rejects keys that are out
+//! of the XSD `sequence` order (E00003). serde serializes struct fields in declaration order, so
+//! every request struct below declares its fields in exactly the XSD order (line numbers refer to
+//! `/work/shared/reference/specs/authorizedotnet.AnetApiSchema.xsd`). Never use a map here.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// `{"createCustomerProfileRequest": {...}}`: the root key names the method.
+#[derive(Debug, Serialize)]
+pub(crate) struct Envelope<'a> {
+    #[serde(rename = "createCustomerProfileRequest")]
+    pub(crate) create_customer_profile_request: CreateCustomerProfileRequest<'a>,
+}
+
+/// `createCustomerProfileRequest` (XSD l.2925) = `ANetApiRequest` (l.2621:
+/// merchantAuthentication, clientId?, refId?) + profile, validationMode?. Prism sends neither
+/// clientId, refId nor validationMode.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreateCustomerProfileRequest<'a> {
+    pub(crate) merchant_authentication: MerchantAuthentication<'a>,
+    pub(crate) profile: CustomerProfile<'a>,
+}
+
+/// `merchantAuthenticationType` (XSD l.904): name, then the `transactionKey` choice.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MerchantAuthentication<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) transaction_key: &'a str,
+}
+
+/// `customerProfileType` (XSD l.1799) = `customerProfileBaseType` (l.1773: merchantCustomerId?,
+/// description?, email?) + paymentProfiles*, shipToList*, profileType?. Prism sends no payment
+/// profiles and no profileType.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CustomerProfile<'a> {
+    pub(crate) merchant_customer_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) ship_to_list: Vec<CustomerAddress<'a>>,
+}
+
+/// `customerAddressType` (XSD l.1851) = `nameAndAddressType` (l.362: firstName?, lastName?,
+/// company?, address?, city?, state?, zip?, country?) + phoneNumber?, faxNumber?, email?.
+/// Prism sends no company, fax or address email.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CustomerAddress<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) first_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) last_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) city: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) zip: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) country: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) phone_number: Option<&'a str>,
+}
+
+impl CustomerAddress<'_> {
+    /// True when nothing would be sent.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first_name.is_none()
+            && self.last_name.is_none()
+            && self.address.is_none()
+            && self.city.is_none()
+            && self.state.is_none()
+            && self.zip.is_none()
+            && self.country.is_none()
+            && self.phone_number.is_none()
+    }
+}
+
+/// The JSON answer to `createCustomerProfileRequest` (XSD l.2943; JSON answers have no root key).
+/// Errors raised before the method is known (`ErrorResponse`, l.2719) have the same shape
+/// without the id lists. Only what Prism reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Response {
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub(crate) customer_profile_id: Option<String>,
+    #[serde(default)]
+    pub(crate) messages: Option<Messages>,
+}
+
+/// `messagesType` (XSD l.2679).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Messages {
+    #[serde(default)]
+    pub(crate) result_code: Option<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub(crate) message: Vec<Message>,
+}
+
+/// One `messages.message` entry.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Message {
+    #[serde(default)]
+    pub(crate) code: Option<String>,
+    #[serde(default)]
+    pub(crate) text: Option<String>,
+}
+
+/// Accepts `"527262"` and, defensively, `527262` (the XSD says numericString).
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        S(String),
+        N(u64),
+    }
+    Ok(Option::<Id>::deserialize(d)?.map(|id| match id {
+        Id::S(s) => s,
+        Id::N(n) => n.to_string(),
+    }))
+}
+
+/// `message` is an array in JSON answers; a single object (as some XML-to-JSON renderings give)
+/// is accepted too.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Message>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<Message>),
+        One(Message),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::Many(v)) => v,
+        Some(OneOrMany::One(m)) => vec![m],
+    })
+}

@@ -1,0 +1,259 @@
+//! Finix error answers → Prism errors. The table is in docs.md ("Error mapping (as implemented)").
+
+use prism_connector::types::{Connector, Error, ErrorKind, FieldError};
+use prism_connector::wire::{kind_for_status, processor_error};
+use prism_connector::HttpResponse;
+
+use crate::models::{ApiError, ErrorList};
+use crate::REQUEST_ID_HEADER;
+
+/// How many error messages of the list go into the error text.
+const MAX_MESSAGES: usize = 5;
+/// Longest message kept from one error of the list.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Maps a non-2xx Finix answer (HAL error list, or any other body: then by status alone).
+pub(crate) fn parse_error(resp: &HttpResponse) -> Error {
+    let errors: Vec<ApiError> = serde_json::from_slice::<ErrorList>(resp.body_without_bom())
+        .ok()
+        .and_then(|l| l.embedded)
+        .map(|e| e.errors)
+        .unwrap_or_default();
+    let first = errors.first();
+    let code = first.and_then(|e| e.code.as_deref());
+    let kind = classify(resp.status, code);
+
+    let messages: Vec<&str> = errors
+        .iter()
+        .filter_map(|e| e.message.as_deref())
+        .filter(|m| !m.trim().is_empty())
+        .take(MAX_MESSAGES)
+        .map(|m| {
+            m.char_indices()
+                .nth(MAX_MESSAGE_CHARS)
+                .map_or(m, |(i, _)| &m[..i])
+        })
+        .collect();
+    let message = (!messages.is_empty()).then(|| messages.join("; "));
+    let mut err = processor_error(
+        Connector::Finix,
+        resp,
+        Some(REQUEST_ID_HEADER),
+        kind,
+        code,
+        message.as_deref(),
+    );
+    if let Some(logref) = first
+        .and_then(|e| e.logref.as_deref())
+        .filter(|l| !l.is_empty())
+    {
+        let text = format!("{} (logref {logref})", err.message());
+        err = err.with_message(text);
+    }
+    if kind == ErrorKind::InvalidRequest {
+        for e in &errors {
+            if let Some(field) = e.field.as_deref().filter(|f| !f.is_empty()) {
+                let rule = e.code.as_deref().unwrap_or("rejected").to_ascii_lowercase();
+                err = err.with_field_error(FieldError::new(
+                    prism_field(field),
+                    rule,
+                    format!("rejected by Finix ({field})"),
+                ));
+            }
+        }
+    }
+    err
+}
+
+/// Code first (for 4xx answers), then status. A 5xx is always ProcessorUnavailable: the server
+/// failed, so its body is no definite rejection.
+fn classify(status: u16, code: Option<&str>) -> ErrorKind {
+    if (400..500).contains(&status) {
+        match code {
+            Some("INVALID_FIELD" | "UNPROCESSABLE_ENTITY") => return ErrorKind::InvalidRequest,
+            Some("TOO_MANY_REQUESTS") => return ErrorKind::RateLimited,
+            Some("FORBIDDEN") => return ErrorKind::PermissionDenied,
+            _ => {}
+        }
+    }
+    kind_for_status(status)
+}
+
+/// Finix's dotted field path → Prism's request path (`entity.personal_address.region` →
+/// `address.state`); unknown paths are kept as Finix wrote them.
+fn prism_field(field: &str) -> String {
+    let f = field.trim();
+    let f = f.strip_prefix("entity.").unwrap_or(f);
+    match f {
+        "email" => "email".into(),
+        "first_name" | "last_name" => "name".into(),
+        "phone" => "phone".into(),
+        "personal_address" => "address".into(),
+        "personal_address.region" => "address.state".into(),
+        "tags" => "metadata".into(),
+        "tags.merchant_customer_id" => "merchant_customer_id".into(),
+        _ => {
+            if let Some(part) = f.strip_prefix("personal_address.") {
+                format!("address.{part}")
+            } else if let Some(key) = f.strip_prefix("tags.") {
+                format!("metadata.{key}")
+            } else {
+                field.to_owned()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse::new(
+            status,
+            vec![("X-Request-Id".to_owned(), "req-1".to_owned())],
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    fn hal(code: &str) -> String {
+        format!(
+            r#"{{"total":1,"_embedded":{{"errors":[{{"code":"{code}","logref":"ab12","message":"m","_links":{{"source":{{"href":"https://finix.sandbox-payments-api.com/identities"}}}}}}]}}}}"#
+        )
+    }
+
+    #[test]
+    fn mapping_table() {
+        let cases = [
+            (422, "INVALID_FIELD", ErrorKind::InvalidRequest, false),
+            (400, "INVALID_FIELD", ErrorKind::InvalidRequest, false),
+            (
+                422,
+                "UNPROCESSABLE_ENTITY",
+                ErrorKind::InvalidRequest,
+                false,
+            ),
+            (422, "SOMETHING_ELSE", ErrorKind::InvalidRequest, false),
+            (400, "BAD_REQUEST", ErrorKind::ProcessorError, false),
+            (401, "UNKNOWN", ErrorKind::Authentication, false),
+            (
+                402,
+                "UPSTREAM_PROCESSOR_ERROR",
+                ErrorKind::ProcessorError,
+                false,
+            ),
+            (402, "DECLINED", ErrorKind::ProcessorError, false),
+            (403, "FORBIDDEN", ErrorKind::PermissionDenied, false),
+            (404, "NOT_FOUND", ErrorKind::ProcessorError, false),
+            (405, "METHOD_NOT_ALLOWED", ErrorKind::ProcessorError, false),
+            (406, "NOT_ACCEPTABLE", ErrorKind::ProcessorError, false),
+            (409, "CONFLICT", ErrorKind::ProcessorError, false),
+            (429, "TOO_MANY_REQUESTS", ErrorKind::RateLimited, true),
+            (400, "TOO_MANY_REQUESTS", ErrorKind::RateLimited, true),
+            (500, "SERVER_ERROR", ErrorKind::ProcessorUnavailable, true),
+            (500, "INVALID_FIELD", ErrorKind::ProcessorUnavailable, true),
+            (502, "", ErrorKind::ProcessorUnavailable, true),
+            (503, "SERVER_ERROR", ErrorKind::ProcessorUnavailable, true),
+        ];
+        for (status, code, kind, retry) in cases {
+            let e = parse_error(&resp(status, &hal(code)));
+            assert_eq!(
+                (e.kind(), e.is_retryable()),
+                (kind, retry),
+                "{status} {code}"
+            );
+            assert_eq!(e.http_status(), Some(status));
+            assert_eq!(e.request_id(), Some("req-1"));
+            assert_eq!(e.connector(), Some(Connector::Finix));
+            assert!(e.message().contains("logref ab12"), "{}", e.message());
+            assert_ne!(e.kind(), ErrorKind::AlreadyExists);
+        }
+    }
+
+    #[test]
+    fn field_errors_per_item() {
+        let body = r#"{"total":3,"_embedded":{"errors":[
+            {"code":"INVALID_FIELD","field":"entity.email","logref":"x","message":"bad email"},
+            {"code":"INVALID_FIELD","field":"entity.personal_address.region","message":"bad region"},
+            {"code":"INVALID_FIELD","field":"tags.plan","message":"too long"},
+            {"code":"INVALID_FIELD","message":"no field"}]}}"#;
+        let e = parse_error(&resp(422, body));
+        assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+        let f: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(f, ["email", "address.state", "metadata.plan"]);
+        assert_eq!(e.field_errors()[0].rule, "invalid_field");
+        assert_eq!(
+            e.connector_message(),
+            Some("bad email; bad region; too long; no field")
+        );
+        assert_eq!(e.connector_code(), Some("INVALID_FIELD"));
+    }
+
+    #[test]
+    fn field_paths() {
+        for (finix, prism) in [
+            ("entity.first_name", "name"),
+            ("entity.last_name", "name"),
+            ("entity.phone", "phone"),
+            ("entity.personal_address", "address"),
+            ("entity.personal_address.line1", "address.line1"),
+            ("entity.personal_address.postal_code", "address.postal_code"),
+            ("entity.personal_address.country", "address.country"),
+            ("tags", "metadata"),
+            ("tags.merchant_customer_id", "merchant_customer_id"),
+            ("entity.dob", "entity.dob"),
+            (
+                "additional_underwriting_data",
+                "additional_underwriting_data",
+            ),
+        ] {
+            assert_eq!(prism_field(finix), prism, "{finix}");
+        }
+    }
+
+    #[test]
+    fn odd_bodies_never_panic() {
+        let huge = format!(
+            "{{\"total\":1,\"_embedded\":{{\"errors\":[{{\"message\":\"{}\"}}]}}}}",
+            "x".repeat(1 << 20)
+        );
+        let bodies = [
+            "",
+            "<html>503 Service Unavailable</html>",
+            "\u{feff}{",
+            "\u{feff}",
+            "null",
+            "[]",
+            "{\"total\":1,\"_embedded\":",
+            "{\"_embedded\":null}",
+            "{\"_embedded\":{\"errors\":null}}",
+            "{\"_embedded\":{\"errors\":[]}}",
+            "{\"_embedded\":{\"errors\":[null]}}",
+            "{\"_embedded\":{\"errors\":[{\"code\":7,\"field\":[],\"message\":{}}]}}",
+            "{\"error\":\"x\"}",
+            huge.as_str(),
+        ];
+        for body in bodies {
+            for status in [400, 401, 403, 404, 422, 429, 500, 502] {
+                let e = parse_error(&resp(status, body));
+                assert_eq!(e.http_status(), Some(status));
+                assert_eq!(
+                    e.kind(),
+                    kind_for_status(status),
+                    "{status} {}",
+                    body.chars().take(40).collect::<String>()
+                );
+                assert!(e.message().len() < 2000);
+            }
+        }
+    }
+
+    #[test]
+    fn bom_prefixed_list_is_read() {
+        let body = format!("\u{feff}{}", hal("INVALID_FIELD"));
+        assert_eq!(
+            parse_error(&resp(400, &body)).kind(),
+            ErrorKind::InvalidRequest
+        );
+    }
+}

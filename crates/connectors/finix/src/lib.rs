@@ -1,0 +1,151 @@
+//! Prism connector for Finix (`POST /identities`): a Prism customer is a Finix buyer Identity.
+//! Sources, the request mapping and the error-mapping table are in this crate's `docs.md`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod config;
+mod error;
+mod flows;
+mod models;
+
+pub use config::FinixConfig;
+
+use prism_connector::types::{Connector, Environment, Error};
+use prism_connector::{
+    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
+    Idempotency, MetadataLimits, ReferenceStorage,
+};
+use secrecy::SecretString;
+
+/// The pinned API version header value (`Finix-Version`; the spec's `info.version`, see docs.md).
+pub const API_VERSION: &str = "2022-02-01";
+
+/// Finix's sandbox base URL.
+pub const SANDBOX_BASE_URL: &str = "https://finix.sandbox-payments-api.com";
+
+/// Finix's live base URL.
+pub const PRODUCTION_BASE_URL: &str = "https://finix.live-payments-api.com";
+
+/// The tag key holding `merchant_customer_id`.
+pub const REFERENCE_KEY: &str = "merchant_customer_id";
+
+/// The response header carrying Finix's request id.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Longest `entity.first_name` / `entity.last_name` (finix-python entity docstrings).
+pub const NAME_PART_MAX: usize = 20;
+/// Longest `personal_address.city`.
+pub const CITY_MAX: usize = 20;
+/// Longest `personal_address.postal_code`.
+pub const POSTAL_CODE_MAX: usize = 7;
+
+static CAPABILITIES: Capabilities = Capabilities {
+    create_customer: true,
+    unsupported_reason: None,
+    reference_storage: ReferenceStorage::Metadata("tags.merchant_customer_id"),
+    duplicate_detection: DuplicateDetection::None(
+        "Finix has no merchant-reference field and no uniqueness rule for Identities: two creates make two buyers",
+    ),
+    idempotency: Idempotency::None,
+    limits: FieldLimits {
+        // A tag value may hold 500 characters: the universal 255 is the binding limit.
+        merchant_customer_id_max: 255,
+        email_max: 100,
+        // first_name and last_name ≤ 20 each plus one space; the parts are checked after the split.
+        name_max: 41,
+        // Checked on the caller's spelling; what is sent is 10 digits (NANP only, see docs.md).
+        phone_max: 64,
+        // Not stored (unsupported); the universal limit only matters with UnsupportedFields::Ignore.
+        description_max: 5000,
+        metadata: Some(MetadataLimits { max_keys: 49, key_max: 40, value_max: 500, reserved_keys: 1 }),
+        // line1/line2 ≤ 35; city ≤ 20, postal_code ≤ 7 and region (2 letters) are checked when building.
+        address_part_max: 35,
+    },
+    unsupported_fields: &["description"],
+    required_fields: &[],
+    request_id_header: Some(REQUEST_ID_HEADER),
+    notes: "buyer Identity; HAL JSON; Finix-Version 2022-02-01 pinned; name split into first/last (≤20 each); phone: NANP 10 digits only; address all-or-nothing (line1, city, 2-letter state, postal ≤7, country→alpha-3); no idempotency: a create that may have been applied is never resent",
+};
+
+/// The Finix connector.
+#[derive(Debug, Clone)]
+pub struct Finix {
+    config: FinixConfig,
+    /// `Basic base64(username:password)`, kept so the executor can scrub it too.
+    basic_auth: SecretString,
+}
+
+impl Finix {
+    /// A connector with `config`.
+    pub fn new(config: FinixConfig) -> Self {
+        let basic_auth = config.basic_auth();
+        Self { config, basic_auth }
+    }
+}
+
+impl ConnectorApi for Finix {
+    fn id(&self) -> Connector {
+        Connector::Finix
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn base_url(&self, env: Environment) -> &'static str {
+        match env {
+            Environment::Sandbox => SANDBOX_BASE_URL,
+            Environment::Production => PRODUCTION_BASE_URL,
+        }
+    }
+
+    fn check_config(&self, env: Environment) -> Result<(), Error> {
+        self.config.check(env)
+    }
+
+    fn account_fingerprint(&self) -> String {
+        self.config.fingerprint()
+    }
+
+    fn secrets(&self) -> Vec<&SecretString> {
+        vec![
+            self.config.username(),
+            self.config.password(),
+            &self.basic_auth,
+        ]
+    }
+
+    fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
+        error::parse_error(resp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn capabilities_are_consistent() {
+        let c = &CAPABILITIES;
+        assert!(
+            !c.resend_is_safe(),
+            "no idempotency and no uniqueness: never resend"
+        );
+        assert!(c.unsupported_fields.contains(&"description"));
+        let m = c.limits.metadata.expect("tags");
+        // 50 tags at Finix, one taken by the reference.
+        assert_eq!(m.max_keys + m.reserved_keys, 50);
+        assert!(c.limits.name_max >= 2 * NAME_PART_MAX);
+    }
+
+    #[test]
+    fn urls_and_secrets() {
+        let f = Finix::new(FinixConfig::new("USu", "pw"));
+        assert_eq!(f.base_url(Environment::Sandbox), SANDBOX_BASE_URL);
+        assert_eq!(f.base_url(Environment::Production), PRODUCTION_BASE_URL);
+        let s: Vec<&str> = f.secrets().into_iter().map(|s| s.expose_secret()).collect();
+        assert_eq!(s, ["USu", "pw", "Basic VVN1OnB3"]);
+        assert!(!format!("{f:?}").contains("pw"));
+    }
+}

@@ -1,0 +1,105 @@
+//! Finix wire types (only what Prism sends and reads).
+
+use std::collections::BTreeMap;
+
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// `CreateIdentityRequest` for a buyer: `entity` and `tags` only (never
+/// `additional_underwriting_data` or `business_type`, which make a merchant).
+#[derive(Debug, Serialize)]
+pub(crate) struct CreateIdentityRequest<'a> {
+    pub(crate) entity: Entity<'a>,
+    pub(crate) tags: Tags<'a>,
+}
+
+/// The buyer fields of `entity`.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Entity<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) first_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) last_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) personal_address: Option<PersonalAddress<'a>>,
+}
+
+/// `entity.personal_address`.
+#[derive(Debug, Serialize)]
+pub(crate) struct PersonalAddress<'a> {
+    pub(crate) line1: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) line2: Option<&'a str>,
+    pub(crate) city: &'a str,
+    pub(crate) region: &'a str,
+    pub(crate) postal_code: &'a str,
+    /// ISO 3166-1 alpha-3.
+    pub(crate) country: &'static str,
+}
+
+/// `tags`: the reference first, then the caller's metadata (string → string).
+#[derive(Debug)]
+pub(crate) struct Tags<'a> {
+    pub(crate) reference: &'a str,
+    pub(crate) metadata: &'a BTreeMap<String, String>,
+}
+
+impl Serialize for Tags<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1 + self.metadata.len()))?;
+        m.serialize_entry(crate::REFERENCE_KEY, self.reference)?;
+        for (k, v) in self.metadata {
+            if k != crate::REFERENCE_KEY {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        m.end()
+    }
+}
+
+/// The Identity (the part Prism reads).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Identity {
+    pub(crate) id: String,
+}
+
+/// The HAL error list `{"total": N, "_embedded": {"errors": [...]}}`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ErrorList {
+    #[serde(default, rename = "_embedded")]
+    pub(crate) embedded: Option<Embedded>,
+}
+
+/// `_embedded`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Embedded {
+    #[serde(default)]
+    pub(crate) errors: Vec<ApiError>,
+}
+
+/// One error of the list. Every member is optional and typed leniently: an odd value is ignored,
+/// never a parse failure.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ApiError {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) code: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) field: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) logref: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub(crate) message: Option<String>,
+}
+
+fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}

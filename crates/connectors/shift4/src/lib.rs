@@ -1,0 +1,219 @@
+//! Prism connector for Shift4 (formerly SecurionPay; `POST /customers`). Sources, the
+//! capabilities and the error-mapping table are in this crate's `docs.md`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod config;
+mod error;
+mod flows;
+mod models;
+
+pub use config::Shift4Config;
+
+use prism_connector::types::{Connector, Environment, Error};
+use prism_connector::{
+    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
+    Idempotency, MetadataLimits, ReferenceStorage,
+};
+use secrecy::SecretString;
+
+/// Shift4's base URL (the same for test and live: the key picks the mode).
+pub const BASE_URL: &str = "https://api.shift4.com";
+
+/// The metadata key holding `merchant_customer_id`.
+pub const REFERENCE_KEY: &str = "merchant_customer_id";
+
+/// The exact message Shift4 answers when an `Idempotency-Key` is reused with other parameters
+/// (shift4-node `customersSpec.js`, shift4-php `CustomerTest.php`; see docs.md).
+pub const IDEMPOTENCY_MISMATCH_MESSAGE: &str =
+    "Idempotent key used for request with different parameters.";
+
+static CAPABILITIES: Capabilities = Capabilities {
+    create_customer: true,
+    unsupported_reason: None,
+    reference_storage: ReferenceStorage::Metadata("metadata.merchant_customer_id"),
+    duplicate_detection: DuplicateDetection::Emulated(
+        "reference-derived Idempotency-Key: a repeat with different data gets Shift4's key-mismatch error and is reported as AlreadyExists; a repeat with identical data gets the same customer back as success (no replay header, so Prism cannot flag it); Shift4's key retention window is undocumented",
+    ),
+    idempotency: Idempotency::Header("Idempotency-Key"),
+    limits: FieldLimits {
+        merchant_customer_id_max: 255,
+        email_max: 512,
+        name_max: 256,
+        phone_max: 64,
+        description_max: 5000,
+        // Shift4 documents no metadata limits: Prism's universal ones, plus its own reserved key.
+        metadata: Some(MetadataLimits { max_keys: 20, key_max: 40, value_max: 500, reserved_keys: 1 }),
+        address_part_max: 5000,
+    },
+    unsupported_fields: &["name", "phone", "address"],
+    required_fields: &["email"],
+    request_id_header: None,
+    notes: "JSON; Basic auth with the secret key; email required; no name/phone/address on the customer; no request-id header",
+};
+
+/// The Shift4 connector.
+#[derive(Debug, Clone)]
+pub struct Shift4 {
+    config: Shift4Config,
+}
+
+impl Shift4 {
+    /// A connector with `config`.
+    pub fn new(config: Shift4Config) -> Self {
+        Self { config }
+    }
+}
+
+impl ConnectorApi for Shift4 {
+    fn id(&self) -> Connector {
+        Connector::Shift4
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn base_url(&self, _env: Environment) -> &'static str {
+        BASE_URL
+    }
+
+    fn check_config(&self, env: Environment) -> Result<(), Error> {
+        self.config.check(env)
+    }
+
+    fn account_fingerprint(&self) -> String {
+        self.config.fingerprint()
+    }
+
+    fn secrets(&self) -> Vec<&SecretString> {
+        vec![self.config.secret_key()]
+    }
+
+    fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
+        error::parse_error(resp, ctx.key_from_reference)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capabilities_are_consistent() {
+        assert!(CAPABILITIES.resend_is_safe());
+        assert!(CAPABILITIES.required_fields.contains(&"email"));
+        for f in ["name", "phone", "address"] {
+            assert!(CAPABILITIES.unsupported_fields.contains(&f), "{f}");
+        }
+        let c = Shift4::new(Shift4Config::new("sk_test_abc"));
+        assert_eq!(c.id(), Connector::Shift4);
+        assert_eq!(c.base_url(Environment::Sandbox), BASE_URL);
+        assert_eq!(c.base_url(Environment::Production), BASE_URL);
+        assert_eq!(c.secrets().len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    //! Every fixture in `tests/fixtures/shift4/` read through the connector.
+    use super::*;
+    use prism_connector::types::ErrorKind;
+    use prism_connector::Flow;
+
+    fn load(name: &str) -> HttpResponse {
+        let path = format!(
+            "{}/../../../tests/fixtures/shift4/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let v: serde_json::Value = serde_json::from_str(&text).expect("fixture JSON");
+        let status = v["status"].as_u64().expect("status") as u16;
+        let headers = v["headers"]
+            .as_object()
+            .map(|h| {
+                h.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let body = match (&v["body"], &v["body_text"]) {
+            (serde_json::Value::Null, serde_json::Value::String(s)) => s.clone().into_bytes(),
+            (b, _) => serde_json::to_vec(b).expect("body"),
+        };
+        HttpResponse::new(status, headers, body)
+    }
+
+    fn conn() -> Shift4 {
+        Shift4::new(Shift4Config::new("sk_test_example"))
+    }
+
+    #[test]
+    fn every_fixture_is_covered() {
+        let dir = format!(
+            "{}/../../../tests/fixtures/shift4",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("fixture dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "auth_failed.json",
+                "created.json",
+                "idempotency_mismatch.json",
+                "invalid_email.json",
+                "rate_limited.json",
+                "server_error.json"
+            ]
+        );
+    }
+
+    #[test]
+    fn created() {
+        let r = load("created");
+        let ctx = FlowContext::first(Environment::Sandbox);
+        let out = conn().parse_response(&r, &ctx).expect("created");
+        assert_eq!(out.connector_customer_id, "cust_OWTybrAX3JP4Bbv1xnkpnHEj");
+        assert!(!out.replayed);
+    }
+
+    #[test]
+    fn errors() {
+        let ctx = FlowContext::first(Environment::Sandbox).with_idempotency_key("prism_k", true);
+        let caller_key =
+            FlowContext::first(Environment::Sandbox).with_idempotency_key("mine", false);
+        let c = conn();
+        let cases = [
+            ("auth_failed", &ctx, ErrorKind::Authentication, false),
+            ("invalid_email", &ctx, ErrorKind::InvalidRequest, false),
+            (
+                "idempotency_mismatch",
+                &ctx,
+                ErrorKind::AlreadyExists,
+                false,
+            ),
+            (
+                "idempotency_mismatch",
+                &caller_key,
+                ErrorKind::ProcessorError,
+                false,
+            ),
+            ("rate_limited", &ctx, ErrorKind::RateLimited, true),
+            ("server_error", &ctx, ErrorKind::ProcessorUnavailable, true),
+        ];
+        for (name, ctx, kind, retry) in cases {
+            let r = load(name);
+            let e = c.parse_error(&r, ctx);
+            assert_eq!((e.kind(), e.is_retryable()), (kind, retry), "{name}");
+            assert_eq!(e.http_status(), Some(r.status), "{name}");
+            assert!(e.connector_message().is_some(), "{name}");
+            assert_eq!(e.retry_after(), None, "{name}");
+        }
+        let e = c.parse_error(&load("invalid_email"), &ctx);
+        assert_eq!(e.field_errors()[0].field, "email");
+    }
+}

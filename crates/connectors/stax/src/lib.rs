@@ -1,0 +1,120 @@
+//! Prism connector for Stax, formerly Fattmerchant (`POST /customer`). Sources, the capability
+//! decisions and the error-mapping table are in this crate's `docs.md`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod config;
+mod error;
+mod flows;
+mod models;
+
+pub use config::StaxConfig;
+
+use prism_connector::types::{Connector, Environment, Error};
+use prism_connector::{
+    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
+    Idempotency, ReferenceStorage,
+};
+use secrecy::SecretString;
+
+/// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
+/// ("When using a live or sandbox API key, you will use the same production URL", see docs.md).
+pub const BASE_URL: &str = "https://apiprod.fattlabs.com";
+
+/// The Stax field holding `merchant_customer_id`.
+pub const REFERENCE_FIELD: &str = "reference";
+
+pub(crate) static CAPABILITIES: Capabilities = Capabilities {
+    create_customer: true,
+    unsupported_reason: None,
+    reference_storage: ReferenceStorage::Native("reference"),
+    duplicate_detection: DuplicateDetection::None(
+        "Stax does not enforce a unique `reference` (nor email): the same merchant_customer_id twice makes two customers",
+    ),
+    idempotency: Idempotency::None,
+    limits: FieldLimits {
+        merchant_customer_id_max: 255,
+        email_max: 255,
+        // Each of firstname/lastname is ≤ 255; a one-word name goes whole into firstname.
+        name_max: 255,
+        phone_max: 64,
+        // Stax allows 21844 for `notes`; the universal 5000 is lower.
+        description_max: 5000,
+        metadata: None,
+        // address_1/address_2/address_city; the tighter state (2) and zip (16) limits are
+        // checked when the request is built.
+        address_part_max: 255,
+    },
+    unsupported_fields: &["metadata"],
+    required_fields: &[],
+    request_id_header: None,
+    notes: "JSON; name split into firstname/lastname; phone sent as 10-15 digits; state 2 letters; country alpha-3; needs name or email; a create that may have been applied is never resent",
+};
+
+/// The Stax connector.
+#[derive(Debug, Clone)]
+pub struct Stax {
+    config: StaxConfig,
+}
+
+impl Stax {
+    /// A connector with `config`.
+    pub fn new(config: StaxConfig) -> Self {
+        Self { config }
+    }
+}
+
+impl ConnectorApi for Stax {
+    fn id(&self) -> Connector {
+        Connector::Stax
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn base_url(&self, _env: Environment) -> &'static str {
+        BASE_URL
+    }
+
+    fn check_config(&self, env: Environment) -> Result<(), Error> {
+        self.config.check(env)
+    }
+
+    fn account_fingerprint(&self) -> String {
+        self.config.fingerprint()
+    }
+
+    fn secrets(&self) -> Vec<&SecretString> {
+        vec![self.config.api_key()]
+    }
+
+    fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
+        error::parse_error(resp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_resends_a_create_that_may_have_been_applied() {
+        assert!(!CAPABILITIES.resend_is_safe());
+        assert!(matches!(
+            CAPABILITIES.reference_storage,
+            ReferenceStorage::Native("reference")
+        ));
+        assert_eq!(CAPABILITIES.unsupported_fields, &["metadata"]);
+        assert!(CAPABILITIES.limits.metadata.is_none());
+    }
+
+    #[test]
+    fn same_host_for_both_environments() {
+        let s = Stax::new(StaxConfig::new("k"));
+        assert_eq!(s.base_url(Environment::Sandbox), BASE_URL);
+        assert_eq!(s.base_url(Environment::Production), BASE_URL);
+        assert_eq!(s.id(), Connector::Stax);
+        assert_eq!(s.secrets().len(), 1);
+    }
+}

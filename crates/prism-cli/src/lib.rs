@@ -1,0 +1,18 @@
+//! The `prism` command-line program, as a library so its pieces can be tested.
+//!
+//! - `prism customers create --connector stripe --merchant-customer-id …`: the response as JSON
+//!   on stdout, or an error as JSON on stderr with an exit code per [`prism::ErrorKind`]
+//!   ([`exit::exit_code`]).
+//! - `prism sandbox`: the embedded sandbox until Ctrl-C.
+//! - `prism demo [--live]`: the product page's onboarding flow on every connector.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod create;
+pub mod demo;
+pub mod exit;
+pub mod output;
+pub mod sandbox;
+
+pub use exit::exit_code;

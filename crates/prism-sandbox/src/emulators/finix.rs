@@ -1,0 +1,807 @@
+//! Finix: `POST /identities` (a buyer Identity, HAL JSON), as described in
+//! `crates/connectors/finix/docs.md` ("Emulator notes") and `tests/fixtures/finix/`.
+//!
+//! - Auth first: HTTP Basic `username:password`. Only [`USERNAME`]/[`PASSWORD`] are accepted;
+//!   [`FORBIDDEN_USERNAME`] (same password) is a known API user without permission (403
+//!   `FORBIDDEN`). Anything else: 401 `UNKNOWN`.
+//! - Every answer is `application/hal+json` with a fresh `x-request-id`; errors are the HAL list
+//!   `{"total":N,"_embedded":{"errors":[{code, field?, logref, message, _links}]}}`.
+//! - `Accept` other than HAL/JSON/any: 406 `NOT_ACCEPTABLE`. Unparseable JSON: 400 `BAD_REQUEST`.
+//! - Validation (every buyer field optional): one 422 `INVALID_FIELD` per bad field, `field` the
+//!   dotted path (`entity.email`). Limits from the docs: names 20, email 100, phone 10,
+//!   address lines 35, city 20, region 2 letters, postal code 7, country ISO alpha-3; tags at most
+//!   50, key 40, value 500, string values.
+//! - No idempotency and no uniqueness: identical requests create distinct Identities
+//!   (`Idempotency-Key` headers and `idempotency_id` are ignored).
+//! - `GET /identities?tags.key=K&tags.value=V` lists stored Identities (for reconciliation tests).
+//! - `Finix-Version` is never rejected (Finix's behaviour without it is undocumented); the value
+//!   received is echoed in a `Finix-Version` answer header so tests can see what was sent
+//!   (an emulator convenience, not a documented Finix header).
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, Uri};
+use axum::routing::get;
+use prism_types::Connector;
+use serde_json::{json, Map, Value};
+
+use super::{alnum, base64_decode, Emulator, Reply, SharedState};
+use crate::store::StoredCustomer;
+
+/// The API user the emulator accepts (the docs' sandbox usernames start with `US`).
+pub(crate) const USERNAME: &str = "USprismSandbox";
+/// Its password.
+pub(crate) const PASSWORD: &str = "prism-sandbox-password";
+/// A known API user (same password) whose role may not create Identities: 403.
+pub(crate) const FORBIDDEN_USERNAME: &str = "USprismSandboxReadOnly";
+/// The emulated Finix Application every Identity belongs to.
+const APPLICATION: &str = "APgPDQrLD52TYvqazjHJJchM";
+/// The real sandbox host, for `_links` when the request names no `Host`.
+const FINIX_SANDBOX: &str = "https://finix.sandbox-payments-api.com";
+const HAL: &str = "application/hal+json";
+const REFERENCE_TAG: &str = "merchant_customer_id";
+
+/// Buyer fields of `entity` and their documented maximum lengths.
+const ENTITY_FIELDS: &[(&str, usize)] = &[
+    ("first_name", 20),
+    ("last_name", 20),
+    ("email", 100),
+    ("phone", 10),
+];
+/// `personal_address` fields and their maximum lengths (`region` is checked as 2 letters).
+const ADDRESS_FIELDS: &[(&str, usize)] = &[
+    ("line1", 35),
+    ("line2", 35),
+    ("city", 20),
+    ("region", 2),
+    ("postal_code", 7),
+    ("country", 3),
+];
+/// Merchant-underwriting fields of `entity`: documented, but not emulated (buyers only).
+const MERCHANT_ENTITY_FIELDS: &[&str] = &[
+    "title",
+    "business_name",
+    "business_type",
+    "doing_business_as",
+    "business_phone",
+    "business_address",
+    "mcc",
+    "dob",
+    "max_transaction_amount",
+    "amex_mid",
+    "discover_mid",
+    "url",
+    "annual_card_volume",
+    "has_accepted_credit_cards_previously",
+    "incorporation_date",
+    "principal_percentage_ownership",
+    "short_business_name",
+    "ownership_type",
+    "tax_authority",
+    "tax_id",
+    "business_tax_id",
+    "default_statement_descriptor",
+];
+
+/// ISO 3166-1 alpha-3 codes accepted as `personal_address.country` (the spec's enum includes XKX).
+const ALPHA3: &[&str] = &[
+    "ABW", "AFG", "AGO", "AIA", "ALA", "ALB", "AND", "ARE", "ARG", "ARM", "ASM", "ATA", "ATF",
+    "ATG", "AUS", "AUT", "AZE", "BDI", "BEL", "BEN", "BES", "BFA", "BGD", "BGR", "BHR", "BHS",
+    "BIH", "BLM", "BLR", "BLZ", "BMU", "BOL", "BRA", "BRB", "BRN", "BTN", "BVT", "BWA", "CAF",
+    "CAN", "CCK", "CHE", "CHL", "CHN", "CIV", "CMR", "COD", "COG", "COK", "COL", "COM", "CPV",
+    "CRI", "CUB", "CUW", "CXR", "CYM", "CYP", "CZE", "DEU", "DJI", "DMA", "DNK", "DOM", "DZA",
+    "ECU", "EGY", "ERI", "ESH", "ESP", "EST", "ETH", "FIN", "FJI", "FLK", "FRA", "FRO", "FSM",
+    "GAB", "GBR", "GEO", "GGY", "GHA", "GIB", "GIN", "GLP", "GMB", "GNB", "GNQ", "GRC", "GRD",
+    "GRL", "GTM", "GUF", "GUM", "GUY", "HKG", "HMD", "HND", "HRV", "HTI", "HUN", "IDN", "IMN",
+    "IND", "IOT", "IRL", "IRN", "IRQ", "ISL", "ISR", "ITA", "JAM", "JEY", "JOR", "JPN", "KAZ",
+    "KEN", "KGZ", "KHM", "KIR", "KNA", "KOR", "KWT", "LAO", "LBN", "LBR", "LBY", "LCA", "LIE",
+    "LKA", "LSO", "LTU", "LUX", "LVA", "MAC", "MAF", "MAR", "MCO", "MDA", "MDG", "MDV", "MEX",
+    "MHL", "MKD", "MLI", "MLT", "MMR", "MNE", "MNG", "MNP", "MOZ", "MRT", "MSR", "MTQ", "MUS",
+    "MWI", "MYS", "MYT", "NAM", "NCL", "NER", "NFK", "NGA", "NIC", "NIU", "NLD", "NOR", "NPL",
+    "NRU", "NZL", "OMN", "PAK", "PAN", "PCN", "PER", "PHL", "PLW", "PNG", "POL", "PRI", "PRK",
+    "PRT", "PRY", "PSE", "PYF", "QAT", "REU", "ROU", "RUS", "RWA", "SAU", "SDN", "SEN", "SGP",
+    "SGS", "SHN", "SJM", "SLB", "SLE", "SLV", "SMR", "SOM", "SPM", "SRB", "SSD", "STP", "SUR",
+    "SVK", "SVN", "SWE", "SWZ", "SXM", "SYC", "SYR", "TCA", "TCD", "TGO", "THA", "TJK", "TKL",
+    "TKM", "TLS", "TON", "TTO", "TUN", "TUR", "TUV", "TWN", "TZA", "UGA", "UKR", "UMI", "URY",
+    "USA", "UZB", "VAT", "VCT", "VEN", "VGB", "VIR", "VNM", "VUT", "WLF", "WSM", "XKX", "YEM",
+    "ZAF", "ZMB", "ZWE",
+];
+
+/// The Finix emulator.
+pub(crate) struct FinixEmulator;
+
+impl Emulator for FinixEmulator {
+    fn connector(&self) -> Connector {
+        Connector::Finix
+    }
+
+    fn router(&self, state: SharedState) -> axum::Router {
+        axum::Router::new()
+            .route(
+                "/identities",
+                get(list_identities)
+                    .post(create_identity)
+                    .fallback(method_not_allowed),
+            )
+            .fallback(not_found)
+            .with_state(state)
+    }
+
+    fn error_body(&self, status: u16) -> Reply {
+        let source = format!("{FINIX_SANDBOX}/identities");
+        let (code, message) = match status {
+            400 => ("BAD_REQUEST", "You provided a request that can not be successfully parsed. Verify you are providing valid JSON."),
+            401 => return unauthorized(&source),
+            402 => ("UPSTREAM_PROCESSOR_ERROR", "An error occurred with an upstream processor."),
+            403 => ("FORBIDDEN", "Your credentials do not have the right permissions to submit the request."),
+            404 => ("NOT_FOUND", "The resource could not be found."),
+            405 => ("METHOD_NOT_ALLOWED", "The method is not allowed for this resource."),
+            406 => ("NOT_ACCEPTABLE", "The requested media type is not acceptable."),
+            409 => ("CONFLICT", "The request conflicts with the current state of the server."),
+            422 => ("INVALID_FIELD", "A provided field has an invalid value."),
+            429 => ("TOO_MANY_REQUESTS", "Too many requests. Please wait and try again."),
+            s if s < 500 => ("BAD_REQUEST", "The request was rejected."),
+            _ => ("SERVER_ERROR", "We had a problem with our server. Try again later."),
+        };
+        error_list(status, vec![ApiError::new(code, message)], &source)
+    }
+
+    fn credentials(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            ("PRISM_FINIX_USERNAME", USERNAME),
+            ("PRISM_FINIX_PASSWORD", PASSWORD),
+        ]
+    }
+}
+
+/// One error of a HAL list.
+struct ApiError {
+    code: &'static str,
+    field: Option<String>,
+    message: String,
+}
+
+impl ApiError {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: "INVALID_FIELD",
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+}
+
+/// A HAL answer: `application/hal+json` with a fresh `x-request-id`.
+fn hal_reply(status: u16, body: &Value) -> Reply {
+    Reply::new(status, body.to_string().into_bytes())
+        .with_header("Content-Type", HAL)
+        .with_header("x-request-id", request_id())
+}
+
+fn error_list(status: u16, errors: Vec<ApiError>, source: &str) -> Reply {
+    let total = errors.len();
+    let items: Vec<Value> = errors
+        .into_iter()
+        .map(|e| {
+            let mut m = Map::new();
+            m.insert("code".into(), json!(e.code));
+            if let Some(f) = e.field {
+                m.insert("field".into(), json!(f));
+            }
+            m.insert("logref".into(), json!(logref()));
+            m.insert("message".into(), json!(e.message));
+            m.insert("_links".into(), json!({ "source": { "href": source } }));
+            Value::Object(m)
+        })
+        .collect();
+    hal_reply(
+        status,
+        &json!({ "total": total, "_embedded": { "errors": items } }),
+    )
+}
+
+/// Finix's 401 (schema `Error401Unauthorized`: code `UNKNOWN`, `_links.self` and `.source`).
+fn unauthorized(url: &str) -> Reply {
+    hal_reply(
+        401,
+        &json!({
+            "total": 1,
+            "_embedded": { "errors": [{
+                "code": "UNKNOWN",
+                "logref": logref(),
+                "message": "Unauthorized",
+                "_links": { "self": { "href": url }, "source": { "href": url } }
+            }]}
+        }),
+    )
+}
+
+/// A UUID-shaped request id (Finix's real format was not observed).
+fn request_id() -> String {
+    let h = |n: usize| {
+        (0..n)
+            .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(..16)]))
+            .collect::<String>()
+    };
+    format!("{}-{}-4{}-{}-{}", h(8), h(4), h(3), h(4), h(12))
+}
+
+fn logref() -> String {
+    (0..16)
+        .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(..16)]))
+        .collect()
+}
+
+/// `http://<host>/finix` from the request (for `_links`), or Finix's own sandbox URL.
+fn base(headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.starts_with("127.0.0.1") || h.starts_with("localhost"))
+        .map_or_else(|| FINIX_SANDBOX.to_owned(), |h| format!("http://{h}/finix"))
+}
+
+enum Caller {
+    Allowed,
+    Forbidden,
+    Unknown,
+}
+
+fn caller(headers: &HeaderMap) -> Caller {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Caller::Unknown;
+    };
+    let Some((scheme, rest)) = value.trim().split_once(' ') else {
+        return Caller::Unknown;
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Caller::Unknown;
+    }
+    let Some(decoded) = base64_decode(rest).and_then(|b| String::from_utf8(b).ok()) else {
+        return Caller::Unknown;
+    };
+    match decoded.split_once(':') {
+        Some((USERNAME, PASSWORD)) => Caller::Allowed,
+        Some((FORBIDDEN_USERNAME, PASSWORD)) => Caller::Forbidden,
+        _ => Caller::Unknown,
+    }
+}
+
+/// Auth and content negotiation shared by every route: `Err` is the answer to send.
+fn gate(headers: &HeaderMap, url: &str) -> Result<(), Reply> {
+    match caller(headers) {
+        Caller::Allowed => {}
+        Caller::Unknown => return Err(unauthorized(url)),
+        Caller::Forbidden => {
+            return Err(error_list(
+                403,
+                vec![ApiError::new(
+                    "FORBIDDEN",
+                    "Your credentials do not have the right permissions to submit the request.",
+                )],
+                url,
+            ))
+        }
+    }
+    if let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) {
+        let ok = accept.split(',').any(|part| {
+            let media = part
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            matches!(
+                media.as_str(),
+                "application/hal+json" | "application/json" | "application/*" | "*/*"
+            )
+        });
+        if !ok {
+            return Err(error_list(
+                406,
+                vec![ApiError::new(
+                    "NOT_ACCEPTABLE",
+                    format!("Media type {accept} is not acceptable; use {HAL}."),
+                )],
+                url,
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn not_found(headers: HeaderMap, uri: Uri) -> Reply {
+    let url = format!("{}{}", base(&headers), uri.path());
+    error_list(
+        404,
+        vec![ApiError::new(
+            "NOT_FOUND",
+            format!("Not found: {}", uri.path()),
+        )],
+        &url,
+    )
+}
+
+async fn method_not_allowed(headers: HeaderMap, method: Method) -> Reply {
+    let url = format!("{}/identities", base(&headers));
+    error_list(
+        405,
+        vec![ApiError::new(
+            "METHOD_NOT_ALLOWED",
+            format!("Method {method} is not allowed on /identities."),
+        )],
+        &url,
+    )
+}
+
+async fn create_identity(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let root = base(&headers);
+    let url = format!("{root}/identities");
+    if let Err(reply) = gate(&headers, &url) {
+        return reply;
+    }
+    let bad_request = || {
+        error_list(
+            400,
+            vec![ApiError::new(
+                "BAD_REQUEST",
+                "You provided a request that can not be successfully parsed. Verify you are providing valid JSON.",
+            )],
+            &url,
+        )
+    };
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&body);
+    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(body) else {
+        return bad_request();
+    };
+    let (entity, tags) = match validate(&request) {
+        Ok(parts) => parts,
+        Err(errors) => return error_list(422, errors, &url),
+    };
+
+    let id = format!("ID{}", alnum(22));
+    let identity = identity_object(&id, &root, &entity, &tags);
+    state.insert_customer(
+        Connector::Finix,
+        StoredCustomer {
+            id: id.clone(),
+            merchant_customer_id: tags
+                .get(REFERENCE_TAG)
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            email: entity
+                .get("email")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            body: identity.clone(),
+        },
+    );
+    let mut reply = hal_reply(201, &identity);
+    if let Some(v) = headers.get("finix-version").and_then(|v| v.to_str().ok()) {
+        reply = reply.with_header("Finix-Version", v);
+    }
+    reply
+}
+
+/// The `entity` and `tags` of a valid request.
+type EntityAndTags = (Map<String, Value>, Map<String, Value>);
+
+/// Checks the request; on success, the entity and tags to store.
+fn validate(request: &Map<String, Value>) -> Result<EntityAndTags, Vec<ApiError>> {
+    let mut errors = Vec::new();
+    for key in request.keys() {
+        match key.as_str() {
+            "entity" | "tags" => {}
+            "additional_underwriting_data" => errors.push(ApiError::invalid(
+                key.clone(),
+                "The Prism sandbox emulates buyer Identities only (additional_underwriting_data is for merchants).",
+            )),
+            // Ignored, as Finix documents idempotency_id only for transfers, authorizations and reversals.
+            "idempotency_id" => {}
+            other => errors.push(ApiError::invalid(other, format!("Unknown field: {other}"))),
+        }
+    }
+
+    let mut entity = Map::new();
+    match request.get("entity") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(e)) => {
+            for (k, v) in e {
+                let path = format!("entity.{k}");
+                if let Some((_, max)) = ENTITY_FIELDS.iter().find(|(name, _)| name == k) {
+                    match v {
+                        Value::Null => {}
+                        Value::String(s) => {
+                            if s.chars().count() > *max {
+                                errors.push(ApiError::invalid(
+                                    &path,
+                                    format!("{path} must be at most {max} characters"),
+                                ));
+                            } else if k == "email" && !looks_like_email(s) {
+                                errors.push(ApiError::invalid(
+                                    &path,
+                                    format!("Invalid field value: {path}"),
+                                ));
+                            } else if k == "phone" && !s.bytes().all(|b| b.is_ascii_digit()) {
+                                errors.push(ApiError::invalid(
+                                    &path,
+                                    format!("{path} must contain digits only"),
+                                ));
+                            } else {
+                                entity.insert(k.clone(), v.clone());
+                            }
+                        }
+                        _ => errors
+                            .push(ApiError::invalid(&path, format!("{path} must be a string"))),
+                    }
+                } else if k == "personal_address" {
+                    match v {
+                        Value::Null => {}
+                        Value::Object(a) => match address(a) {
+                            Ok(a) => {
+                                entity.insert(k.clone(), Value::Object(a));
+                            }
+                            Err(mut e) => errors.append(&mut e),
+                        },
+                        _ => errors.push(ApiError::invalid(
+                            &path,
+                            format!("{path} must be an object"),
+                        )),
+                    }
+                } else if MERCHANT_ENTITY_FIELDS.contains(&k.as_str()) {
+                    errors.push(ApiError::invalid(
+                        &path,
+                        format!("The Prism sandbox emulates buyer Identities only ({path} is a merchant field)."),
+                    ));
+                } else {
+                    errors.push(ApiError::invalid(&path, format!("Unknown field: {path}")));
+                }
+            }
+        }
+        Some(_) => errors.push(ApiError::invalid("entity", "entity must be an object")),
+    }
+
+    let mut tags = Map::new();
+    match request.get("tags") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(t)) => {
+            if t.len() > 50 {
+                errors.push(ApiError::invalid(
+                    "tags",
+                    format!("tags may have at most 50 pairs, got {}", t.len()),
+                ));
+            }
+            for (k, v) in t {
+                let path = format!("tags.{k}");
+                if k.is_empty() || k.chars().count() > 40 {
+                    errors.push(ApiError::invalid(
+                        &path,
+                        "tag keys must be 1 to 40 characters",
+                    ));
+                }
+                match v {
+                    Value::String(s) if s.chars().count() > 500 => {
+                        errors.push(ApiError::invalid(
+                            &path,
+                            "tag values must be at most 500 characters",
+                        ));
+                    }
+                    Value::String(_) => {
+                        tags.insert(k.clone(), v.clone());
+                    }
+                    _ => errors.push(ApiError::invalid(&path, "tag values must be strings")),
+                }
+            }
+        }
+        Some(_) => errors.push(ApiError::invalid(
+            "tags",
+            "tags must be an object of string values",
+        )),
+    }
+
+    if errors.is_empty() {
+        Ok((entity, tags))
+    } else {
+        Err(errors)
+    }
+}
+
+fn address(a: &Map<String, Value>) -> Result<Map<String, Value>, Vec<ApiError>> {
+    let mut errors = Vec::new();
+    let mut out = Map::new();
+    for (k, v) in a {
+        let path = format!("entity.personal_address.{k}");
+        let Some((_, max)) = ADDRESS_FIELDS.iter().find(|(name, _)| name == k) else {
+            errors.push(ApiError::invalid(&path, format!("Unknown field: {path}")));
+            continue;
+        };
+        let s = match v {
+            Value::Null => continue,
+            Value::String(s) => s,
+            _ => {
+                errors.push(ApiError::invalid(&path, format!("{path} must be a string")));
+                continue;
+            }
+        };
+        let ok = match k.as_str() {
+            "region" => s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()),
+            "country" => ALPHA3.binary_search(&s.as_str()).is_ok(),
+            _ => !s.is_empty() && s.chars().count() <= *max,
+        };
+        if ok {
+            out.insert(k.clone(), v.clone());
+        } else {
+            let rule = match k.as_str() {
+                "region" => "a 2-letter state code".to_owned(),
+                "country" => "a 3-letter country code (e.g. USA)".to_owned(),
+                _ => format!("1 to {max} characters"),
+            };
+            errors.push(ApiError::invalid(&path, format!("{path} must be {rule}")));
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A minimal syntax check (whether Finix checks email syntax is unverified).
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// The Identity as Finix answers it (`tests/fixtures/finix/created.json`).
+fn identity_object(
+    id: &str,
+    root: &str,
+    entity: &Map<String, Value>,
+    tags: &Map<String, Value>,
+) -> Value {
+    let field = |k: &str| entity.get(k).cloned().unwrap_or(Value::Null);
+    let personal_address = match entity.get("personal_address") {
+        Some(Value::Object(a)) => {
+            let parts: Map<String, Value> =
+                ["line1", "line2", "city", "region", "postal_code", "country"]
+                    .iter()
+                    .map(|k| ((*k).to_owned(), a.get(*k).cloned().unwrap_or(Value::Null)))
+                    .collect();
+            Value::Object(parts)
+        }
+        _ => Value::Null,
+    };
+    let now = timestamp(std::time::SystemTime::now());
+    let me = format!("{root}/identities/{id}");
+    let link = |rel: &str| json!({ "href": format!("{me}/{rel}") });
+    json!({
+        "id": id,
+        "application": APPLICATION,
+        "entity": {
+            "title": null,
+            "first_name": field("first_name"),
+            "last_name": field("last_name"),
+            "email": field("email"),
+            "business_name": null,
+            "business_type": null,
+            "doing_business_as": null,
+            "phone": field("phone"),
+            "business_phone": null,
+            "personal_address": personal_address,
+            "business_address": null,
+            "mcc": null,
+            "dob": null,
+            "max_transaction_amount": 0,
+            "amex_mid": null,
+            "discover_mid": null,
+            "url": null,
+            "annual_card_volume": 0,
+            "has_accepted_credit_cards_previously": false,
+            "incorporation_date": null,
+            "principal_percentage_ownership": null,
+            "short_business_name": null,
+            "ownership_type": "PRIVATE",
+            "tax_authority": null,
+            "tax_id_provided": false,
+            "business_tax_id_provided": false,
+            "default_statement_descriptor": null
+        },
+        "tags": tags,
+        "created_at": now,
+        "updated_at": now,
+        "_links": {
+            "self": { "href": me },
+            "verifications": link("verifications"),
+            "merchants": link("merchants"),
+            "settlements": link("settlements"),
+            "authorizations": link("authorizations"),
+            "transfers": link("transfers"),
+            "payment_instruments": link("payment_instruments"),
+            "associated_identities": link("associated_identities"),
+            "disputes": link("disputes"),
+            "application": { "href": format!("{root}/applications/{APPLICATION}") }
+        }
+    })
+}
+
+/// `2022-01-27T07:36:59.91Z`: UTC with two fractional digits, as in Finix's examples.
+fn timestamp(t: std::time::SystemTime) -> String {
+    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let secs = d.as_secs();
+    let centis = d.subsec_millis() / 10;
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, day) = civil_from_days(i64::try_from(days).unwrap_or(0));
+    format!(
+        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{centis:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar (H. Hinnant).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// `GET /identities?tags.key=K&tags.value=V`: the stored Identities with that tag (all without
+/// a filter), newest first, in Finix's `IdentitiesList` shape.
+async fn list_identities(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Reply {
+    let root = base(&headers);
+    let url = format!("{root}/identities");
+    if let Err(reply) = gate(&headers, &url) {
+        return reply;
+    }
+    let params: Vec<(String, String)> = query
+        .as_deref()
+        .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
+        .unwrap_or_default();
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let (key, value) = (param("tags.key"), param("tags.value"));
+    let mut found: Vec<Value> = state
+        .customers(Connector::Finix)
+        .into_iter()
+        .filter(|c| {
+            let tags = &c.body["tags"];
+            match (key, value) {
+                (Some(k), Some(v)) => tags[k].as_str() == Some(v),
+                (Some(k), None) => tags.get(k).is_some(),
+                (None, Some(v)) => tags
+                    .as_object()
+                    .is_some_and(|t| t.values().any(|x| x.as_str() == Some(v))),
+                (None, None) => true,
+            }
+        })
+        .map(|c| c.body)
+        .collect();
+    found.reverse();
+    found.truncate(20);
+    hal_reply(
+        200,
+        &json!({
+            "_embedded": { "identities": found },
+            "page": { "limit": 20, "next_cursor": null },
+            "_links": { "self": { "href": url } }
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alpha3_is_sorted_and_complete() {
+        assert!(ALPHA3.windows(2).all(|w| w[0] < w[1]));
+        for c in ["USA", "GBR", "DEU", "XKX"] {
+            assert!(ALPHA3.binary_search(&c).is_ok(), "{c}");
+        }
+        assert!(ALPHA3.binary_search(&"US").is_err());
+    }
+
+    #[test]
+    fn timestamps_look_like_finix() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_643_269_019_910);
+        assert_eq!(timestamp(t), "2022-01-27T07:36:59.91Z");
+        assert_eq!(timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00.00Z");
+        let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
+        assert_eq!(timestamp(leap), "2000-02-29T00:00:00.00Z");
+    }
+
+    #[test]
+    fn validation_reports_every_bad_field() {
+        let req = json!({
+            "entity": {
+                "first_name": "x".repeat(21),
+                "email": "no-at",
+                "phone": "+15551234567",
+                "personal_address": {"region": "Illinois", "country": "US", "postal_code": "12345678"},
+                "business_type": "LLC"
+            },
+            "tags": {"k": 1},
+            "foo": 1
+        });
+        let errs = validate(req.as_object().expect("object")).expect_err("errors");
+        let mut fields: Vec<String> = errs.iter().filter_map(|e| e.field.clone()).collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            [
+                "entity.business_type",
+                "entity.email",
+                "entity.first_name",
+                "entity.personal_address.country",
+                "entity.personal_address.postal_code",
+                "entity.personal_address.region",
+                "entity.phone",
+                "foo",
+                "tags.k"
+            ]
+        );
+        assert!(errs.iter().all(|e| e.code == "INVALID_FIELD"));
+        let ok = json!({"entity": {"first_name": "John"}, "tags": {"merchant_customer_id": "r"}});
+        assert!(validate(ok.as_object().expect("object")).is_ok());
+        assert!(validate(&Map::new()).is_ok());
+    }
+
+    #[test]
+    fn error_bodies_are_hal_lists() {
+        let e = FinixEmulator;
+        for (status, code) in [
+            (400, "BAD_REQUEST"),
+            (401, "UNKNOWN"),
+            (403, "FORBIDDEN"),
+            (429, "TOO_MANY_REQUESTS"),
+            (500, "SERVER_ERROR"),
+            (503, "SERVER_ERROR"),
+        ] {
+            let r = e.error_body(status);
+            assert_eq!(r.status, status);
+            assert_eq!(r.header("Content-Type"), Some(HAL));
+            assert!(r.header("x-request-id").is_some());
+            let v: Value = serde_json::from_slice(&r.body).expect("json");
+            assert_eq!(v["total"], 1);
+            assert_eq!(v["_embedded"]["errors"][0]["code"], code, "{status}");
+        }
+    }
+}

@@ -1,0 +1,682 @@
+//! Stax (formerly Fattmerchant): `POST /customer` (JSON, Laravel validation), as described in
+//! `crates/connectors/stax/docs.md` ("Emulator notes") and `tests/fixtures/stax/`.
+//!
+//! - Auth first: `Authorization: Bearer <key>`. Only [`SANDBOX_KEY`] is accepted; a missing,
+//!   malformed or unknown key is 401 `{"error":"Unauthorized"}`.
+//! - Input as Laravel reads it: a JSON object (`Content-Type: application/json`) or a form body;
+//!   anything else is an empty input. Strings are trimmed and `""` becomes `null` (Laravel's
+//!   default `TrimStrings` and `ConvertEmptyStringsToNull` middleware). Unknown keys are ignored.
+//! - Validation collects every failing field into one 422 `{"<field>": ["<message>"]}`, fields in
+//!   the order of Stax's customer model. One of firstname/lastname/email/company is required
+//!   (the documented `required_without_all` body, verbatim); string maxima; `email` syntax;
+//!   `phone` must contain `[0-9]{10,15}` (unanchored, as documented).
+//! - Success is **200** with the full customer object (`created.json` shape); the id is a
+//!   lowercase UUID v4.
+//! - **No idempotency and no duplicate detection**: `Idempotency-Key` and `idempotency_id` are
+//!   ignored, and the same `reference` twice makes two customers (as at Stax).
+//! - `GET /customer?reference=…` lists customers, Laravel-paginated (for reconciliation tests).
+//!
+//! Choices where Stax's behaviour is unverified (docs.md "Unverified"), made so tests are strict:
+//! the 401 body, the messages of every rule but `required_without_all` (stock Laravel wording,
+//! where an attribute is shown with spaces for underscores), the 404/405/429/5xx bodies (Laravel
+//! defaults), `null` for fields not sent, the gravatar rule and `missing_address_components: []`.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method, Uri};
+use axum::routing::post;
+use prism_types::Connector;
+use serde_json::{json, Value};
+
+use super::{unix_now, Emulator, Reply, SharedState};
+use crate::store::StoredCustomer;
+
+/// The API key the emulator accepts.
+pub(crate) const SANDBOX_KEY: &str = "stax_sandbox_prism_key";
+
+/// The one-of group of `required_without_all`, in the documented order.
+const IDENTITY: [&str; 4] = ["firstname", "lastname", "email", "company"];
+
+/// String fields with their documented maximum, in the order errors are listed.
+const STRING_FIELDS: &[(&str, usize)] = &[
+    ("firstname", 255),
+    ("lastname", 255),
+    ("email", 255),
+    ("company", 255),
+    ("phone", usize::MAX),
+    ("address_1", 255),
+    ("address_2", 255),
+    ("address_city", 255),
+    ("address_state", 2),
+    ("address_zip", 16),
+    ("address_country", 3),
+    ("notes", 21844),
+    ("reference", 255),
+];
+
+/// The address fields (for `has_address`).
+const ADDRESS_FIELDS: [&str; 6] = [
+    "address_1",
+    "address_2",
+    "address_city",
+    "address_state",
+    "address_zip",
+    "address_country",
+];
+
+/// The Stax emulator.
+pub(crate) struct StaxEmulator;
+
+impl Emulator for StaxEmulator {
+    fn connector(&self) -> Connector {
+        Connector::Stax
+    }
+
+    fn router(&self, state: SharedState) -> axum::Router {
+        axum::Router::new()
+            .route(
+                "/customer",
+                post(create_customer)
+                    .get(list_customers)
+                    .fallback(method_not_allowed),
+            )
+            .fallback(not_found)
+            .with_state(state)
+    }
+
+    fn error_body(&self, status: u16) -> Reply {
+        match status {
+            401 => unauthorized(),
+            422 => missing_identity(),
+            429 => message(429, "Too Many Attempts."),
+            404 => message(404, "The route customer could not be found."),
+            500..=599 => message(status, "Server Error"),
+            _ => message(status, reason(status)),
+        }
+    }
+
+    fn credentials(&self) -> &'static [(&'static str, &'static str)] {
+        &[("PRISM_STAX_API_KEY", SANDBOX_KEY)]
+    }
+
+    fn is_create(&self, method: &Method, path: &str) -> bool {
+        method == Method::POST && path.trim_end_matches('/') == "/customer"
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    axum::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error")
+}
+
+/// A JSON reply whose object keys keep the given order (Laravel answers in model order).
+fn ordered_reply(status: u16, pairs: &[(&str, Value)]) -> Reply {
+    Reply::new(status, ordered_json(pairs).into_bytes())
+        .with_header("Content-Type", "application/json")
+}
+
+fn ordered_json(pairs: &[(&str, Value)]) -> String {
+    let fields: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", json!(k)))
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}
+
+/// Laravel's `{"message": …}` error shape.
+fn message(status: u16, text: &str) -> Reply {
+    ordered_reply(status, &[("message", json!(text))])
+}
+
+fn unauthorized() -> Reply {
+    ordered_reply(401, &[("error", json!("Unauthorized"))])
+}
+
+/// The documented 422 for a body with none of firstname/lastname/email/company.
+fn missing_identity() -> Reply {
+    let errors: Vec<(String, Vec<String>)> = IDENTITY
+        .iter()
+        .map(|f| ((*f).to_owned(), vec![required_message(f)]))
+        .collect();
+    validation_reply(&errors)
+}
+
+fn required_message(field: &str) -> String {
+    let others: Vec<&str> = IDENTITY.iter().copied().filter(|o| *o != field).collect();
+    format!(
+        "The {field} field is required when none of {} are present.",
+        others.join(" / ")
+    )
+}
+
+fn validation_reply(errors: &[(String, Vec<String>)]) -> Reply {
+    let pairs: Vec<(&str, Value)> = errors
+        .iter()
+        .map(|(k, msgs)| (k.as_str(), json!(msgs)))
+        .collect();
+    ordered_reply(422, &pairs)
+}
+
+/// Laravel shows an attribute with spaces for underscores (`address_state` → `address state`).
+fn display(field: &str) -> String {
+    field.replace('_', " ")
+}
+
+async fn not_found(uri: Uri) -> Reply {
+    let path = uri.path().trim_start_matches('/');
+    message(404, &format!("The route {path} could not be found."))
+}
+
+async fn method_not_allowed(method: Method) -> Reply {
+    message(
+        405,
+        &format!("The {method} method is not supported for route customer. Supported methods: GET, HEAD, POST."),
+    )
+}
+
+/// Whether `Authorization` carries `Bearer <SANDBOX_KEY>`.
+fn authorized(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    match value.trim().split_once(' ') {
+        Some((scheme, token)) => {
+            scheme.eq_ignore_ascii_case("bearer") && token.trim() == SANDBOX_KEY
+        }
+        None => false,
+    }
+}
+
+/// The request input as Laravel sees it: JSON object or form, trimmed, `""` → `null`.
+fn input(headers: &HeaderMap, body: &[u8]) -> BTreeMap<String, Value> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let raw: BTreeMap<String, Value> = if content_type.contains("json") {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => map.into_iter().collect(),
+            _ => BTreeMap::new(),
+        }
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .map(|pairs| {
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        BTreeMap::new()
+    };
+    raw.into_iter().map(|(k, v)| (k, normalize(v))).collect()
+}
+
+fn normalize(v: Value) -> Value {
+    match v {
+        Value::String(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                Value::Null
+            } else {
+                Value::String(t.to_owned())
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// A string field's value: `Ok(None)` when absent or null, `Err` when not a scalar.
+fn text(input: &BTreeMap<String, Value>, field: &str) -> Result<Option<String>, ()> {
+    match input.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(Value::Bool(b)) => Ok(Some(if *b { "1" } else { "0" }.to_owned())),
+        Some(_) => Err(()),
+    }
+}
+
+/// Laravel's validation of the create body: every failing field with its messages, in order.
+fn validate(input: &BTreeMap<String, Value>) -> Vec<(String, Vec<String>)> {
+    let identity_present = IDENTITY
+        .iter()
+        .any(|f| matches!(text(input, f), Ok(Some(_)) | Err(())));
+    let mut errors = Vec::new();
+    for (field, max) in STRING_FIELDS {
+        let mut msgs = Vec::new();
+        if !identity_present && IDENTITY.contains(field) {
+            msgs.push(required_message(field));
+        }
+        match text(input, field) {
+            Err(()) => msgs.push(format!("The {} must be a string.", display(field))),
+            Ok(None) => {}
+            Ok(Some(v)) => {
+                if v.chars().count() > *max {
+                    msgs.push(format!(
+                        "The {} must not be greater than {max} characters.",
+                        display(field)
+                    ));
+                }
+                if *field == "email" && !is_email(&v) {
+                    msgs.push("The email must be a valid email address.".to_owned());
+                }
+                if *field == "phone" && !has_digit_run(&v, 10) {
+                    msgs.push("The phone format is invalid.".to_owned());
+                }
+            }
+        }
+        if !msgs.is_empty() {
+            errors.push(((*field).to_owned(), msgs));
+        }
+    }
+    for field in ["cc_emails", "cc_sms"] {
+        if !matches!(input.get(field), None | Some(Value::Null | Value::Array(_))) {
+            errors.push((
+                field.to_owned(),
+                vec![format!("The {} must be an array.", display(field))],
+            ));
+        }
+    }
+    if !matches!(
+        input.get("allow_invoice_credit_card_payments"),
+        None | Some(Value::Null | Value::Bool(_))
+    ) {
+        errors.push((
+            "allow_invoice_credit_card_payments".to_owned(),
+            vec!["The allow invoice credit card payments field must be true or false.".to_owned()],
+        ));
+    }
+    errors
+}
+
+/// Laravel's default `email` rule (RFC syntax): a local part and a domain around one `@`, no
+/// white space; a dotless domain passes, as with Laravel's `RFCValidation`.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !local.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+}
+
+/// Whether `s` contains at least `n` consecutive ASCII digits (`/[0-9]{n,…}/`, unanchored).
+fn has_digit_run(s: &str, n: usize) -> bool {
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= n {
+            return true;
+        }
+    }
+    false
+}
+
+async fn create_customer(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    let input = input(&headers, &body);
+    let errors = validate(&input);
+    if !errors.is_empty() {
+        return validation_reply(&errors);
+    }
+    let pairs = customer_object(&input);
+    let object: serde_json::Map<String, Value> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    let value = Value::Object(object);
+    state.insert_customer(
+        Connector::Stax,
+        StoredCustomer {
+            id: value["id"].as_str().unwrap_or_default().to_owned(),
+            merchant_customer_id: value["reference"].as_str().map(str::to_owned),
+            email: value["email"].as_str().map(str::to_owned),
+            body: value,
+        },
+    );
+    ordered_reply(200, &pairs)
+}
+
+/// The customer object in `created.json`'s field order.
+fn customer_object(input: &BTreeMap<String, Value>) -> Vec<(&'static str, Value)> {
+    let s = |f: &str| {
+        text(input, f)
+            .ok()
+            .flatten()
+            .map_or(Value::Null, Value::String)
+    };
+    let given = |f: &str| input.get(f).cloned().unwrap_or(Value::Null);
+    let email = text(input, "email").ok().flatten();
+    let now = datetime(unix_now());
+    let has_address = ADDRESS_FIELDS.iter().any(|f| !s(f).is_null());
+    vec![
+        ("id", json!(uuid_v4())),
+        ("firstname", s("firstname")),
+        ("lastname", s("lastname")),
+        ("company", s("company")),
+        ("email", s("email")),
+        ("cc_emails", given("cc_emails")),
+        ("cc_sms", given("cc_sms")),
+        ("phone", s("phone")),
+        ("address_1", s("address_1")),
+        ("address_2", s("address_2")),
+        ("address_city", s("address_city")),
+        ("address_state", s("address_state")),
+        ("address_zip", s("address_zip")),
+        ("address_country", s("address_country")),
+        ("notes", s("notes")),
+        ("reference", s("reference")),
+        ("options", given("options")),
+        ("created_at", json!(now)),
+        ("updated_at", json!(now)),
+        ("deleted_at", Value::Null),
+        (
+            "allow_invoice_credit_card_payments",
+            input
+                .get("allow_invoice_credit_card_payments")
+                .and_then(Value::as_bool)
+                .map_or(json!(true), Value::Bool),
+        ),
+        (
+            "gravatar",
+            email.map_or(json!(false), |e| {
+                json!(format!(
+                    "//www.gravatar.com/avatar/{}",
+                    md5_hex(e.trim().to_lowercase().as_bytes())
+                ))
+            }),
+        ),
+        ("has_address", json!(has_address)),
+        ("missing_address_components", json!([])),
+    ]
+}
+
+/// `GET /customer`: the Laravel-paginated list, filtered by `reference` / `email` (exact).
+async fn list_customers(State(state): State<SharedState>, headers: HeaderMap, uri: Uri) -> Reply {
+    if !authorized(&headers) {
+        return unauthorized();
+    }
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default();
+    let filter = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (reference, email) = (filter("reference"), filter("email"));
+    let data: Vec<Value> = state
+        .customers(Connector::Stax)
+        .into_iter()
+        .filter(|c| {
+            reference
+                .as_ref()
+                .is_none_or(|r| c.merchant_customer_id.as_ref() == Some(r))
+        })
+        .filter(|c| email.as_ref().is_none_or(|e| c.email.as_ref() == Some(e)))
+        .map(|c| c.body)
+        .collect();
+    let total = data.len();
+    let per_page = 25;
+    let shown: Vec<Value> = data.into_iter().take(per_page).collect();
+    ordered_reply(
+        200,
+        &[
+            ("total", json!(total)),
+            ("per_page", json!(per_page)),
+            ("current_page", json!(1)),
+            ("last_page", json!(total.div_ceil(per_page).max(1))),
+            ("next_page_url", Value::Null),
+            ("prev_page_url", Value::Null),
+            ("from", if total == 0 { Value::Null } else { json!(1) }),
+            (
+                "to",
+                if total == 0 {
+                    Value::Null
+                } else {
+                    json!(shown.len())
+                },
+            ),
+            ("data", Value::Array(shown)),
+        ],
+    )
+}
+
+/// A random lowercase UUID v4.
+fn uuid_v4() -> String {
+    let mut b: [u8; 16] = fastrand::u128(..).to_be_bytes();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC) for Unix seconds.
+fn datetime(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// MD5 as a hex string (RFC 1321), for the gravatar URL only.
+fn md5_hex(input: &[u8]) -> String {
+    const S: [u32; 64] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
+        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
+        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    ];
+    let k: [u32; 64] =
+        std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32);
+    let mut state: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
+    let mut msg = input.to_vec();
+    let bit_len = (input.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_le_bytes());
+    for chunk in msg.chunks_exact(64) {
+        let m: [u32; 16] = std::array::from_fn(|i| {
+            u32::from_le_bytes([
+                chunk[4 * i],
+                chunk[4 * i + 1],
+                chunk[4 * i + 2],
+                chunk[4 * i + 3],
+            ])
+        });
+        let [mut a, mut b, mut c, mut d] = state;
+        for i in 0..64 {
+            let (f, g) = match i / 16 {
+                0 => ((b & c) | (!b & d), i),
+                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                _ => (c ^ (b | !d), (7 * i) % 16),
+            };
+            let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
+            a = d;
+            d = c;
+            c = b;
+            b = b.wrapping_add(f.rotate_left(S[i]));
+        }
+        for (s, v) in state.iter_mut().zip([a, b, c, d]) {
+            *s = s.wrapping_add(v);
+        }
+    }
+    state
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(v: Value) -> BTreeMap<String, Value> {
+        match v {
+            Value::Object(m) => m.into_iter().map(|(k, v)| (k, normalize(v))).collect(),
+            _ => BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn md5_vectors() {
+        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(
+            md5_hex(b"The quick brown fox jumps over the lazy dog"),
+            "9e107d9d372bb6826bd81d3542a419d6"
+        );
+        assert_eq!(md5_hex(&[b'a'; 200]).len(), 32);
+    }
+
+    #[test]
+    fn dates_and_ids() {
+        assert_eq!(datetime(0), "1970-01-01 00:00:00");
+        assert_eq!(datetime(1_494_270_821), "2017-05-08 19:13:41");
+        assert_eq!(datetime(951_782_400), "2000-02-29 00:00:00");
+        let id = uuid_v4();
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
+        assert!(id
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
+    }
+
+    #[test]
+    fn required_without_all_is_the_documented_body() {
+        let fixture: Value = serde_json::from_str(include_str!(
+            "../../../../tests/fixtures/stax/missing_identity.json"
+        ))
+        .expect("fixture");
+        let errors = validate(&map(
+            json!({"reference": "r1", "phone": "5551234567", "firstname": "  "}),
+        ));
+        let body: Value = serde_json::from_slice(&validation_reply(&errors).body).expect("json");
+        assert_eq!(body, fixture["body"]);
+        assert_eq!(missing_identity().body, validation_reply(&errors).body);
+        // The documented key order is kept on the wire.
+        let text = String::from_utf8(missing_identity().body).expect("utf8");
+        let pos = |k: &str| text.find(&format!("\"{k}\"")).expect(k);
+        assert!(
+            pos("firstname") < pos("lastname")
+                && pos("lastname") < pos("email")
+                && pos("email") < pos("company")
+        );
+    }
+
+    #[test]
+    fn other_rules() {
+        let e = validate(&map(json!({"email": "john.doe@"})));
+        assert_eq!(
+            e,
+            vec![(
+                "email".to_owned(),
+                vec!["The email must be a valid email address.".to_owned()]
+            )]
+        );
+        let e = validate(&map(
+            json!({"lastname": "X", "phone": "555-123-4567", "address_state": "Illinois", "address_zip": "1".repeat(17)}),
+        ));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["phone", "address_state", "address_zip"]);
+        assert_eq!(e[0].1, ["The phone format is invalid."]);
+        assert_eq!(
+            e[1].1,
+            ["The address state must not be greater than 2 characters."]
+        );
+        // Unanchored regex: a run of 10 digits anywhere passes; 15+ digits pass too.
+        assert!(validate(&map(json!({"email": "a@b", "phone": "tel 5551234567"}))).is_empty());
+        assert!(validate(&map(json!({"company": "ACME", "phone": 15551234567_u64}))).is_empty());
+        let e = validate(&map(
+            json!({"firstname": ["x"], "cc_emails": "a@b.co", "allow_invoice_credit_card_payments": "yes"}),
+        ));
+        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "firstname",
+                "cc_emails",
+                "allow_invoice_credit_card_payments"
+            ]
+        );
+        assert_eq!(e[0].1, ["The firstname must be a string."]);
+        // Unknown keys and idempotency fields are ignored.
+        assert!(validate(&map(
+            json!({"email": "a@b.co", "idempotency_id": "x", "whatever": 1})
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn error_bodies_have_stax_shapes() {
+        let e = StaxEmulator;
+        for status in [400, 401, 403, 404, 409, 422, 429, 500, 502, 503] {
+            let r = e.error_body(status);
+            assert_eq!(r.status, status);
+            let v: Value = serde_json::from_slice(&r.body).expect("json");
+            assert!(v.is_object(), "{status}: {v}");
+            assert_eq!(r.header("Content-Type"), Some("application/json"));
+        }
+        let v: Value = serde_json::from_slice(&e.error_body(401).body).expect("json");
+        assert_eq!(v, json!({"error": "Unauthorized"}));
+        let v: Value = serde_json::from_slice(&e.error_body(500).body).expect("json");
+        assert_eq!(v, json!({"message": "Server Error"}));
+        assert!(e.is_create(&Method::POST, "/customer"));
+        assert!(!e.is_create(&Method::GET, "/customer"));
+        assert!(!e.is_create(&Method::POST, "/customer/find-or-create"));
+    }
+}

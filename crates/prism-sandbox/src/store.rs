@@ -1,0 +1,313 @@
+//! The shared in-memory store every emulator writes to, and an idempotency cache any emulator
+//! can use (key → request fingerprint + stored reply, with in-flight detection).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use prism_types::Connector;
+
+use crate::emulators::Reply;
+
+/// A customer as an emulator stored it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCustomer {
+    /// The processor's id for it (`cus_…` at Stripe).
+    pub id: String,
+    /// The caller's reference, wherever the processor keeps it (Stripe:
+    /// `metadata[merchant_customer_id]`), when the request carried one.
+    pub merchant_customer_id: Option<String>,
+    /// The email address stored, if any.
+    pub email: Option<String>,
+    /// The stored object in the processor's own shape (what its create call answers).
+    pub body: serde_json::Value,
+}
+
+/// The state shared by the server and every emulator: cheap to clone.
+#[derive(Clone, Default)]
+pub(crate) struct SharedState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    customers: Mutex<HashMap<Connector, Vec<StoredCustomer>>>,
+    seen: Mutex<HashMap<Connector, usize>>,
+    idempotency: Mutex<HashMap<IdemKey, Entry>>,
+}
+
+/// (connector, scope such as the account or API key, idempotency key)
+type IdemKey = (Connector, String, String);
+
+enum Entry {
+    InFlight,
+    Done { fingerprint: String, reply: Reply },
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it (the data stays
+/// consistent: every critical section here is a single insert or read).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl SharedState {
+    /// Stores a customer.
+    pub(crate) fn insert_customer(&self, connector: Connector, customer: StoredCustomer) {
+        lock(&self.inner.customers)
+            .entry(connector)
+            .or_default()
+            .push(customer);
+    }
+
+    /// Every customer stored for `connector`, oldest first.
+    pub(crate) fn customers(&self, connector: Connector) -> Vec<StoredCustomer> {
+        lock(&self.inner.customers)
+            .get(&connector)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The first stored customer of `connector` matching `pred` (for emulators whose processor
+    /// enforces uniqueness of a reference natively).
+    #[allow(dead_code)] // used by emulators of processors with native uniqueness
+    pub(crate) fn find_customer(
+        &self,
+        connector: Connector,
+        pred: impl Fn(&StoredCustomer) -> bool,
+    ) -> Option<StoredCustomer> {
+        lock(&self.inner.customers)
+            .get(&connector)
+            .and_then(|v| v.iter().find(|c| pred(c)).cloned())
+    }
+
+    /// How many stored customers of `connector` carry this merchant reference.
+    pub(crate) fn count_by_reference(&self, connector: Connector, reference: &str) -> usize {
+        lock(&self.inner.customers).get(&connector).map_or(0, |v| {
+            v.iter()
+                .filter(|c| c.merchant_customer_id.as_deref() == Some(reference))
+                .count()
+        })
+    }
+
+    /// Counts one request that reached `connector`'s emulator.
+    pub(crate) fn record_request(&self, connector: Connector) {
+        *lock(&self.inner.seen).entry(connector).or_default() += 1;
+    }
+
+    /// Requests that reached `connector`'s emulator (faulted ones included).
+    pub(crate) fn requests_seen(&self, connector: Connector) -> usize {
+        lock(&self.inner.seen).get(&connector).copied().unwrap_or(0)
+    }
+
+    /// The idempotency cache of `connector`.
+    pub(crate) fn idempotency(&self, connector: Connector) -> IdempotencyCache {
+        IdempotencyCache {
+            state: self.clone(),
+            connector,
+        }
+    }
+}
+
+/// One connector's idempotency cache: `(scope, key)` → (request fingerprint, stored reply).
+///
+/// Usage in a handler: [`IdempotencyCache::begin`]; on [`Begin::Fresh`], handle the request and
+/// call [`IdempotencyGuard::complete`] with the reply to store it. Dropping the guard without
+/// completing (validation failure, aborted request) frees the key, as processors do for
+/// requests that fail before execution.
+pub(crate) struct IdempotencyCache {
+    state: SharedState,
+    connector: Connector,
+}
+
+/// What [`IdempotencyCache::begin`] found.
+pub(crate) enum Begin {
+    /// The key is new: this request owns it until the guard completes or drops.
+    Fresh(IdempotencyGuard),
+    /// The same key finished earlier with the same fingerprint: replay this reply.
+    Replay(Reply),
+    /// The same key finished earlier with a different fingerprint.
+    Mismatch,
+    /// The same key is being handled by another request right now.
+    InFlight,
+}
+
+impl IdempotencyCache {
+    /// Claims `key` (within `scope`, e.g. the account or API key) for a request whose
+    /// parameters hash to `fingerprint`.
+    pub(crate) fn begin(&self, scope: &str, key: &str, fingerprint: &str) -> Begin {
+        let id: IdemKey = (self.connector, scope.to_owned(), key.to_owned());
+        let mut map = lock(&self.state.inner.idempotency);
+        match map.get(&id) {
+            Some(Entry::InFlight) => Begin::InFlight,
+            Some(Entry::Done {
+                fingerprint: stored,
+                reply,
+            }) => {
+                if stored == fingerprint {
+                    Begin::Replay(reply.clone())
+                } else {
+                    Begin::Mismatch
+                }
+            }
+            None => {
+                map.insert(id.clone(), Entry::InFlight);
+                Begin::Fresh(IdempotencyGuard {
+                    state: self.state.clone(),
+                    id,
+                    fingerprint: fingerprint.to_owned(),
+                    done: false,
+                })
+            }
+        }
+    }
+}
+
+/// Ownership of an in-flight idempotency key. Drop without [`Self::complete`] frees the key.
+pub(crate) struct IdempotencyGuard {
+    state: SharedState,
+    id: IdemKey,
+    fingerprint: String,
+    done: bool,
+}
+
+impl IdempotencyGuard {
+    /// Stores `reply` under the key: later requests with the same key and fingerprint replay it.
+    pub(crate) fn complete(mut self, reply: &Reply) {
+        let entry = Entry::Done {
+            fingerprint: std::mem::take(&mut self.fingerprint),
+            reply: reply.clone(),
+        };
+        lock(&self.state.inner.idempotency).insert(self.id.clone(), entry);
+        self.done = true;
+    }
+}
+
+impl Drop for IdempotencyGuard {
+    fn drop(&mut self) {
+        if !self.done {
+            let mut map = lock(&self.state.inner.idempotency);
+            if matches!(map.get(&self.id), Some(Entry::InFlight)) {
+                map.remove(&self.id);
+            }
+        }
+    }
+}
+
+/// A request fingerprint for idempotency comparison: method, path and body, with a JSON body
+/// canonicalised (object keys sorted, whitespace dropped) so key order does not matter.
+/// Form bodies can be compared as sorted pairs instead (see the Stripe emulator).
+#[allow(dead_code)] // for emulators with JSON bodies
+pub(crate) fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
+    let mut out = format!("{method} {path}\n");
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => canonical_json(&v, &mut out),
+        Err(_) => out.push_str(&String::from_utf8_lossy(body)),
+    }
+    out
+}
+
+/// Writes `v` with object keys sorted (whatever serde_json's map order is).
+fn canonical_json(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                out.push(':');
+                canonical_json(v, out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical_json(v, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_lifecycle() {
+        let state = SharedState::default();
+        let cache = state.idempotency(Connector::Stripe);
+        let Begin::Fresh(guard) = cache.begin("acct", "k1", "fp") else {
+            panic!("fresh expected")
+        };
+        assert!(matches!(cache.begin("acct", "k1", "fp"), Begin::InFlight));
+        assert!(matches!(cache.begin("other", "k1", "fp"), Begin::Fresh(_)));
+        guard.complete(&Reply::new(200, b"{}".to_vec()));
+        assert!(matches!(cache.begin("acct", "k1", "fp"), Begin::Replay(r) if r.status == 200));
+        assert!(matches!(
+            cache.begin("acct", "k1", "other"),
+            Begin::Mismatch
+        ));
+        // Another connector has its own cache.
+        assert!(matches!(
+            state
+                .idempotency(Connector::Shift4)
+                .begin("acct", "k1", "fp"),
+            Begin::Fresh(_)
+        ));
+    }
+
+    #[test]
+    fn dropped_guard_frees_the_key() {
+        let cache = SharedState::default().idempotency(Connector::Stripe);
+        let Begin::Fresh(guard) = cache.begin("a", "k", "fp") else {
+            panic!("fresh expected")
+        };
+        drop(guard);
+        assert!(matches!(cache.begin("a", "k", "other"), Begin::Fresh(_)));
+    }
+
+    #[test]
+    fn json_fingerprints_ignore_key_order() {
+        assert_eq!(
+            fingerprint("POST", "/c", br#"{"a":1,"b":{"y":2,"x":1}}"#),
+            fingerprint("POST", "/c", br#"{ "b": {"x":1, "y":2}, "a": 1 }"#)
+        );
+        assert_ne!(
+            fingerprint("POST", "/c", b"{}"),
+            fingerprint("POST", "/d", b"{}")
+        );
+    }
+
+    #[test]
+    fn store_counts() {
+        let state = SharedState::default();
+        for (id, r) in [("a", Some("r1")), ("b", Some("r1")), ("c", None)] {
+            state.insert_customer(
+                Connector::Stripe,
+                StoredCustomer {
+                    id: id.into(),
+                    merchant_customer_id: r.map(str::to_owned),
+                    email: None,
+                    body: serde_json::Value::Null,
+                },
+            );
+        }
+        assert_eq!(state.customers(Connector::Stripe).len(), 3);
+        assert_eq!(state.count_by_reference(Connector::Stripe, "r1"), 2);
+        assert_eq!(state.count_by_reference(Connector::Finix, "r1"), 0);
+        assert_eq!(
+            state
+                .find_customer(Connector::Stripe, |c| c.id == "c")
+                .map(|c| c.id),
+            Some("c".into())
+        );
+    }
+}
