@@ -120,6 +120,17 @@ impl HttpRequest {
         }
     }
 
+    /// A GET of `path` (with its query string already encoded).
+    pub fn get(path: impl Into<String>) -> Self {
+        Self {
+            method: Method::Get,
+            path: path.into(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            secret_fields: Vec::new(),
+        }
+    }
+
     /// Adds a header.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push(Header {
@@ -241,31 +252,40 @@ pub struct RedactedRequest {
 pub struct HttpResponse {
     /// HTTP status.
     pub status: u16,
-    /// Headers, names lowercase.
-    pub headers: Vec<(String, String)>,
+    /// Headers (the executor moves them out of the HTTP client's answer without copying).
+    pub headers: http::HeaderMap,
     /// Body bytes (the executor caps their size).
     pub body: Bytes,
 }
 
 impl HttpResponse {
-    /// A response from parts; header names are lowercased.
+    /// A response from parts (tests, fixtures, fuzzing). Header pairs that are not valid HTTP
+    /// are left out, as no HTTP client would deliver them.
     pub fn new(status: u16, headers: Vec<(String, String)>, body: impl Into<Bytes>) -> Self {
+        let mut map = http::HeaderMap::with_capacity(headers.len());
+        for (k, v) in headers {
+            if let (Ok(k), Ok(v)) = (
+                http::HeaderName::from_bytes(k.as_bytes()),
+                http::HeaderValue::from_str(&v),
+            ) {
+                map.append(k, v);
+            }
+        }
+        Self::from_parts(status, map, body)
+    }
+
+    /// A response from an HTTP client's parts, without copying the headers.
+    pub fn from_parts(status: u16, headers: http::HeaderMap, body: impl Into<Bytes>) -> Self {
         Self {
             status,
-            headers: headers
-                .into_iter()
-                .map(|(k, v)| (k.to_ascii_lowercase(), v))
-                .collect(),
+            headers,
             body: body.into(),
         }
     }
 
-    /// The value of a header, by case-insensitive name.
+    /// The value of a header, by case-insensitive name (`None` when absent or not text).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name)?.to_str().ok()
     }
 
     /// True for 2xx.

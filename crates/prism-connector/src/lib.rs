@@ -32,6 +32,15 @@ pub trait Operation: Send + Sync + 'static {
     type Output: Send;
     /// A stable name, for tracing.
     const NAME: &'static str;
+    /// True when sending the request twice changes nothing more than sending it once (a
+    /// lookup): the executor may then resend it after any failure.
+    const IDEMPOTENT: bool = false;
+
+    /// The personal values of a request (email, name, …), scrubbed from any error text.
+    fn personal_values(req: &Self::Request) -> Vec<&str> {
+        let _ = req;
+        Vec::new()
+    }
 }
 
 /// Creating a customer record.
@@ -42,6 +51,30 @@ impl Operation for CreateCustomer {
     type Request = CustomerCreateRequest;
     type Output = CreatedCustomer;
     const NAME: &'static str = "customer.create";
+
+    fn personal_values(req: &CustomerCreateRequest) -> Vec<&str> {
+        req.personal_values().collect()
+    }
+}
+
+/// Looking a customer up by the merchant reference: how Prism names the existing customer when a
+/// processor reports a duplicate without its id, or recovers a create whose answer was lost.
+#[derive(Debug, Clone, Copy)]
+pub struct FindCustomer;
+
+/// The reference to look up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindCustomerRequest {
+    /// The merchant's reference.
+    pub merchant_customer_id: String,
+}
+
+impl Operation for FindCustomer {
+    type Request = FindCustomerRequest;
+    /// The processor's id of the customer with this reference, if it found one.
+    type Output = Option<String>;
+    const NAME: &'static str = "customer.find";
+    const IDEMPOTENT: bool = true;
 }
 
 /// What a connector reads from the processor's success answer to a create.
@@ -95,6 +128,12 @@ pub trait ConnectorApi: Send + Sync + std::fmt::Debug + 'static {
 
     /// Maps a non-2xx answer to a Prism error (kind, code, message, retryability, retry-after).
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error;
+
+    /// The connector's lookup by merchant reference, where the processor has one (`None`, the
+    /// default, where it has not).
+    fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
+        None
+    }
 }
 
 /// One operation of a connector: build the request, read the answer. Pure functions.

@@ -80,6 +80,13 @@ fn encode_into(out: &mut String, s: &str) {
     }
 }
 
+/// Percent-encodes `s` for a URL query value (`application/x-www-form-urlencoded` rules).
+pub fn query_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    encode_into(&mut out, s);
+    out
+}
+
 /// Parses a JSON body into `T`, tolerating a byte-order mark; anything else (empty body, HTML,
 /// truncated JSON, wrong shape) becomes `UnexpectedResponse` with the status and an excerpt.
 pub fn parse_json<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {

@@ -59,8 +59,6 @@ pub struct Call {
     pub attempt_timeout: Duration,
     /// Overall deadline.
     pub total_timeout: Duration,
-    /// Values to scrub from every error text (the request's personal data).
-    pub redactor: Redactor,
 }
 
 /// A successful call.
@@ -122,7 +120,6 @@ impl Executor {
             retry: self.config.retry,
             attempt_timeout: self.config.attempt_timeout,
             total_timeout: self.config.total_timeout,
-            redactor: Redactor::new(),
         }
     }
 
@@ -131,7 +128,7 @@ impl Executor {
         &self,
         conn: &C,
         req: &Op::Request,
-        mut call: Call,
+        call: Call,
     ) -> Result<Outcome<Op::Output>, Error>
     where
         Op: Operation,
@@ -174,15 +171,17 @@ impl Executor {
                     outcome_unknown = error.outcome_unknown(),
                     "call failed"
                 );
-                // The connector's secrets join the call's values only now: a success never
-                // needs them, and collecting them costs allocations on every call.
+                // The redactor is built only now: a success never needs it, and collecting the
+                // connector's secrets and the request's personal values costs allocations.
+                let mut redactor = Redactor::new();
                 for s in conn.secrets() {
-                    call.redactor.add(secrecy::ExposeSecret::expose_secret(s));
+                    redactor.add(secrecy::ExposeSecret::expose_secret(s));
                 }
+                redactor.extend(Op::personal_values(req));
                 Err(error
                     .with_connector(conn.id())
                     .with_diagnostics(diag)
-                    .scrubbed(&call.redactor))
+                    .scrubbed(&redactor))
             }
         }
     }
@@ -257,7 +256,7 @@ impl Executor {
             if !error.is_retryable() || retries_done >= call.retry.max_retries {
                 return finish(error, diag);
             }
-            if may_have_applied && !caps.resend_is_safe() {
+            if may_have_applied && !(Op::IDEMPOTENT || caps.resend_is_safe()) {
                 tracing::info!(attempt, "not resending: the request may have been applied and the connector has no idempotency or uniqueness");
                 return finish(error, diag);
             }
@@ -279,6 +278,7 @@ impl Executor {
                 "retrying"
             );
             earlier_may_have_applied |= may_have_applied;
+            diag.lost_answer = earlier_may_have_applied;
             tokio::time::sleep(wait).await;
         }
     }
@@ -425,23 +425,13 @@ impl Executor {
             Body::Json { bytes, .. } | Body::Form(bytes) => builder.body(bytes.clone()),
         };
         let fut = async {
-            let resp = builder.send().await.map_err(transport_failure)?;
+            let mut resp = builder.send().await.map_err(transport_failure)?;
             let status = resp.status().as_u16();
-            let headers = resp
-                .headers()
-                .iter()
-                .filter_map(|(k, v)| {
-                    v.to_str()
-                        .ok()
-                        .map(|v| (k.as_str().to_owned(), v.to_owned()))
-                })
-                .collect::<Vec<_>>();
+            // Moved, not copied: the connector reads the few headers it needs through
+            // `HttpResponse::header`.
+            let headers = std::mem::take(resp.headers_mut());
             let body = read_capped(resp, self.config.max_body_bytes, status).await?;
-            Ok::<_, Failure>(HttpResponse {
-                status,
-                headers,
-                body,
-            })
+            Ok::<_, Failure>(HttpResponse::from_parts(status, headers, body))
         };
         match tokio::time::timeout(budget, fut).await {
             Ok(r) => r,

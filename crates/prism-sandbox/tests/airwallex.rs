@@ -299,17 +299,33 @@ async fn request_id_and_reference_reuse() {
 async fn a_repeated_reference_is_already_exists_through_prism() {
     let sb = Sandbox::start().await.unwrap();
     let c = client(&sb);
-    c.create(CustomerCreateRequest::new("dup-1")).await.unwrap();
+    let first = c.create(CustomerCreateRequest::new("dup-1")).await.unwrap();
 
-    // Same reference, Prism's derived request_id: duplicate_request → AlreadyExists.
+    // Same reference, Prism's derived request_id: duplicate_request → AlreadyExists, and the
+    // lookup by merchant_customer_id names the existing customer.
     let e = c
         .create(CustomerCreateRequest::new("dup-1"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::AlreadyExists, "{e}");
     assert_eq!(e.connector_code(), Some("duplicate_request"));
-    assert_eq!(e.existing_customer_id(), None);
+    assert_eq!(
+        e.existing_customer_id(),
+        Some(first.connector_customer_id.as_str())
+    );
     assert!(!e.outcome_unknown());
+    let existing = c
+        .create_with(
+            CustomerCreateRequest::new("dup-1"),
+            CallOptions {
+                on_duplicate: Some(prism::OnDuplicate::ReturnExisting),
+                ..CallOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(existing.existing);
+    assert_eq!(existing.connector_customer_id, first.connector_customer_id);
 
     // Same reference, caller-chosen key: resource_already_exists → AlreadyExists.
     let e = c
@@ -331,19 +347,17 @@ async fn a_repeated_reference_is_already_exists_through_prism() {
 async fn a_lost_answer_never_makes_a_second_customer() {
     let sb = Sandbox::start().await.unwrap();
     sb.faults().push(AWX, Fault::ResetAfterStore);
-    let e = client(&sb)
+    let r = client(&sb)
         .create(CustomerCreateRequest::new("lost-1"))
         .await
-        .unwrap_err();
-    // The first attempt created it; the resend with the same request_id is refused, and the
-    // error says the customer may be this call's own (Airwallex returns no id).
-    assert_eq!(e.kind(), ErrorKind::AlreadyExists, "{e}");
-    assert!(
-        e.to_string().contains("earlier attempt of this same call"),
-        "{e}"
-    );
-    assert_eq!(e.diagnostics().map(|d| d.attempts), Some(2));
-    assert_eq!(sb.customers(Connector::Airwallex).len(), 1);
+        .unwrap();
+    // The first attempt created it; the resend with the same request_id is refused without
+    // an id, and the lookup by merchant_customer_id names this call's own customer.
+    assert!(!r.existing && r.diagnostics.replayed && r.diagnostics.lost_answer);
+    assert_eq!(r.diagnostics.attempts, 2);
+    let stored = sb.customers(Connector::Airwallex);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(r.connector_customer_id, stored[0].id);
 }
 
 #[tokio::test]

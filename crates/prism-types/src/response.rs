@@ -43,8 +43,13 @@ pub struct Diagnostics {
     pub idempotency_key: Option<String>,
     /// How many HTTP attempts were made (0 when the call failed before sending).
     pub attempts: u32,
-    /// True when the processor answered with a stored result for the idempotency key.
+    /// True when the processor answered with a stored result for the idempotency key, or a
+    /// duplicate answer was recognised as this call's own earlier (unanswered) attempt.
     pub replayed: bool,
+    /// True when an earlier attempt of this call was sent and no definite answer came back
+    /// (a lost answer); a duplicate reported after it is most likely this call's own creation.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lost_answer: bool,
     /// Wall time of the whole call.
     #[serde(with = "duration_ms")]
     pub elapsed: Duration,

@@ -2,10 +2,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prism_connector::{
-    Capabilities, CreateCustomer, CreatedCustomer, CustomerConnector, Idempotency,
+    Capabilities, CreateCustomer, CreatedCustomer, CustomerConnector, FindCustomer,
+    FindCustomerRequest, Idempotency,
 };
 use prism_http::{validate_base_url, Executor, ExecutorConfig, KeyDeriver, Outcome, RetryPolicy};
-use prism_types::redact::Redactor;
 use prism_types::{
     Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus, Environment, Error,
     ErrorKind, FieldError, OnDuplicate, UnsupportedFields,
@@ -157,9 +157,6 @@ impl CustomerClient {
         if let Some(d) = options.deadline {
             call.total_timeout = d;
         }
-        let mut redactor = Redactor::new();
-        redactor.extend(to_send.personal_values());
-        call.redactor = redactor;
 
         match inner
             .executor
@@ -187,28 +184,67 @@ impl CustomerClient {
                     diagnostics,
                 })
             }
-            Err(e)
-                if e.kind() == ErrorKind::AlreadyExists
-                    && on_duplicate == OnDuplicate::ReturnExisting =>
-            {
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                let e = self.name_existing(e, &to_send.merchant_customer_id).await;
+                let diagnostics = e.diagnostics().cloned().unwrap_or_default();
+                // After a lost answer, the customer this reference names is (almost surely) this
+                // call's own creation: success, as a replay. Otherwise it existed before.
+                let own = diagnostics.lost_answer;
                 match e.existing_customer_id() {
-                    Some(id) => {
-                        let mut diagnostics = e.diagnostics().cloned().unwrap_or_default();
+                    Some(id) if own || on_duplicate == OnDuplicate::ReturnExisting => {
+                        let mut diagnostics = diagnostics;
                         diagnostics.unstored_fields = validated.unstored_fields;
+                        diagnostics.replayed |= own;
                         Ok(CustomerCreateResponse {
                             merchant_customer_id: to_send.merchant_customer_id,
                             connector_customer_id: id.to_owned(),
                             status: CustomerStatus::Active,
-                            status_code: e.http_status().unwrap_or(200),
+                            // The answer that named the customer (a replay, a lookup) was a 200.
+                            status_code: 200,
                             connector,
-                            existing: true,
+                            existing: !own,
                             diagnostics,
                         })
                     }
-                    None => Err(e),
+                    _ => Err(e),
                 }
             }
             Err(e) => Err(e),
+        }
+    }
+}
+
+impl CustomerClient {
+    /// For an `AlreadyExists` that does not name the existing customer: asks the processor's
+    /// lookup by reference (where the connector has one). The lookup's own failure is logged and
+    /// the original error kept.
+    async fn name_existing(&self, e: Error, merchant_customer_id: &str) -> Error {
+        if e.existing_customer_id().is_some() {
+            return e;
+        }
+        let inner = &*self.inner;
+        let Some(finder) = inner.connector.finder() else {
+            return e;
+        };
+        let req = FindCustomerRequest {
+            merchant_customer_id: merchant_customer_id.to_owned(),
+        };
+        match inner
+            .executor
+            .execute::<FindCustomer, _>(finder, &req, inner.executor.default_call())
+            .await
+        {
+            Ok(Outcome {
+                output: Some(id), ..
+            }) => e.with_existing_customer_id(Some(id)),
+            Ok(_) => e,
+            Err(lookup) => {
+                tracing::warn!(
+                    kind = lookup.kind().as_str(),
+                    "looking up the existing customer failed"
+                );
+                e
+            }
         }
     }
 }

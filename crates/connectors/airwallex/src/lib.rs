@@ -16,8 +16,8 @@ pub use config::AirwallexConfig;
 
 use prism_connector::types::{Connector, Environment, Error};
 use prism_connector::{
-    AccessToken, Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext,
-    HttpRequest, HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
+    AccessToken, Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FindCustomer, Flow,
+    FlowContext, HttpRequest, HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
 };
 use secrecy::SecretString;
 
@@ -42,7 +42,7 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     unsupported_reason: None,
     reference_storage: ReferenceStorage::Native("merchant_customer_id"),
     duplicate_detection: DuplicateDetection::Native(
-        "400 resource_already_exists for a reused merchant_customer_id (400 duplicate_request for a reused reference-derived request_id); the existing customer's id is not in the answer",
+        "400 resource_already_exists for a reused merchant_customer_id (400 duplicate_request for a reused reference-derived request_id); the existing customer's id is looked up by merchant_customer_id",
     ),
     idempotency: Idempotency::BodyField("request_id"),
     limits: FieldLimits {
@@ -115,5 +115,9 @@ impl ConnectorApi for Airwallex {
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
         error::parse_error(resp, ctx)
+    }
+
+    fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
+        Some(self)
     }
 }

@@ -83,3 +83,10 @@ impl ApiError {
         }
     }
 }
+
+/// The list answer `{has_more, items: [Customer]}` (only the ids are read).
+#[derive(Debug, Deserialize)]
+pub(crate) struct CustomerList {
+    #[serde(default)]
+    pub(crate) items: Vec<Customer>,
+}

@@ -12,8 +12,8 @@ pub use config::StripeConfig;
 
 use prism_connector::types::{Connector, Environment, Error};
 use prism_connector::{
-    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
-    Idempotency, MetadataLimits, ReferenceStorage,
+    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext,
+    HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
 };
 use secrecy::SecretString;
 
@@ -31,7 +31,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     unsupported_reason: None,
     reference_storage: ReferenceStorage::Metadata("metadata[merchant_customer_id]"),
     duplicate_detection: DuplicateDetection::Emulated(
-        "reference-derived Idempotency-Key: a repeat within Stripe's 24 h key window is replayed and reported as AlreadyExists",
+        "reference-derived Idempotency-Key: a repeat within Stripe's 24 h key window is replayed (same data) or refused (other data) and reported as AlreadyExists; the existing id comes from the replay or from a metadata search (eventually consistent)",
     ),
     idempotency: Idempotency::Header("Idempotency-Key"),
     limits: FieldLimits {
@@ -89,5 +89,9 @@ impl ConnectorApi for Stripe {
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
         error::parse_error(resp, ctx.key_from_reference)
+    }
+
+    fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
+        Some(self)
     }
 }

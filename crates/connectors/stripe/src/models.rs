@@ -28,3 +28,10 @@ pub(crate) struct ApiError {
     #[serde(default)]
     pub(crate) param: Option<String>,
 }
+
+/// A search answer (`object: "search_result"`); only the ids are read.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SearchResult {
+    #[serde(default)]
+    pub(crate) data: Vec<Customer>,
+}

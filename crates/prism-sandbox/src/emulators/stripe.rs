@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, Method, Uri};
-use axum::routing::post;
+use axum::routing::{get, post};
 use prism_types::Connector;
 use serde_json::{json, Map, Value};
 
@@ -67,6 +67,10 @@ impl Emulator for StripeEmulator {
             .route(
                 "/v1/customers",
                 post(create_customer).fallback(unrecognized),
+            )
+            .route(
+                "/v1/customers/search",
+                get(search_customers).fallback(unrecognized),
             )
             .fallback(unrecognized)
             .with_state(state)
@@ -259,30 +263,116 @@ fn api_key(headers: &HeaderMap) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
+/// Checks the API key as Stripe does: no key or an unknown key is a 401 without `Request-Id`;
+/// the restricted sandbox key lacks permission (403).
+fn authenticate(headers: &HeaderMap, req_id: &str) -> Result<String, Reply> {
+    let Some(key) = api_key(headers) else {
+        return Err(error_reply(
+            401,
+            ErrorBody::new(
+                "invalid_request_error",
+                "You did not provide an API key. You need to provide your API key in the Authorization header, \
+                 using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See \
+                 https://stripe.com/docs/api#authentication for details, or we can help at \
+                 https://support.stripe.com/.",
+            ),
+            None,
+            None,
+        ));
+    };
+    if key == RESTRICTED_KEY {
+        let body = ErrorBody::new("invalid_request_error", permission_message(&key));
+        return Err(error_reply(403, body, Some(req_id), None));
+    }
+    if key != SANDBOX_KEY {
+        let body = ErrorBody::new(
+            "invalid_request_error",
+            format!("Invalid API Key provided: {}", mask_key(&key, 4)),
+        );
+        return Err(error_reply(401, body, None, None));
+    }
+    Ok(key)
+}
+
+/// `GET /v1/customers/search?query=metadata['KEY']:'VALUE'`: the one query form Prism sends
+/// (Stripe's search query language is much larger). Newest first, as Stripe orders results.
+/// Unlike Stripe's search, which lags writes by up to a minute, the emulator is consistent at
+/// once.
+async fn search_customers(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Reply {
+    let req_id = request_id();
+    if let Err(reply) = authenticate(&headers, &req_id) {
+        return reply;
+    }
+    let Some((key, value)) = params.get("query").and_then(|q| parse_metadata_query(q)) else {
+        let mut body = ErrorBody::new(
+            "invalid_request_error",
+            "The sandbox supports only queries of the form metadata['key']:'value'.",
+        );
+        body.param = Some("query".into());
+        return error_reply(400, body, Some(&req_id), None);
+    };
+    let mut data: Vec<Value> = state
+        .customers(Connector::Stripe)
+        .into_iter()
+        .filter(|c| c.body["metadata"][key.as_str()].as_str() == Some(value.as_str()))
+        .map(|c| c.body)
+        .collect();
+    data.reverse();
+    let limit = params
+        .get("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(10)
+        .clamp(1, 100);
+    let has_more = data.len() > limit;
+    data.truncate(limit);
+    Reply::json(
+        200,
+        &json!({
+            "object": "search_result",
+            "url": "/v1/customers/search",
+            "has_more": has_more,
+            "next_page": null,
+            "data": data,
+        }),
+    )
+    .with_header("Request-Id", req_id)
+    .with_header("Stripe-Version", DEFAULT_VERSION)
+}
+
+/// `metadata['k']:'v'` → (k, v), with `\'` and `\\` unescaped in the value.
+fn parse_metadata_query(q: &str) -> Option<(String, String)> {
+    let rest = q.trim().strip_prefix("metadata['")?;
+    let (key, rest) = rest.split_once("']:'")?;
+    let inner = rest.strip_suffix('\'')?;
+    let mut value = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            value.push(chars.next()?);
+        } else if c == '\'' {
+            return None;
+        } else {
+            value.push(c);
+        }
+    }
+    Some((key.to_owned(), value))
+}
+
 async fn create_customer(
     State(state): State<SharedState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
     // 1. Authentication, before anything else; 401s carry no Request-Id.
-    let key = match api_key(&headers) {
-        Some(k) => k,
-        None => {
-            return error_reply(
-                401,
-                ErrorBody::new(
-                    "invalid_request_error",
-                    "You did not provide an API key. You need to provide your API key in the Authorization header, \
-                     using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See \
-                     https://stripe.com/docs/api#authentication for details, or we can help at \
-                     https://support.stripe.com/.",
-                ),
-                None,
-                None,
-            )
-        }
-    };
     let req_id = request_id();
+    let key = match authenticate(&headers, &req_id) {
+        Ok(key) => key,
+        Err(reply) => return reply,
+    };
     let idem_key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -290,17 +380,6 @@ async fn create_customer(
         .filter(|k| !k.is_empty())
         .map(str::to_owned);
     let idem = idem_key.as_deref();
-    if key == RESTRICTED_KEY {
-        let body = ErrorBody::new("invalid_request_error", permission_message(&key));
-        return error_reply(403, body, Some(&req_id), None);
-    }
-    if key != SANDBOX_KEY {
-        let body = ErrorBody::new(
-            "invalid_request_error",
-            format!("Invalid API Key provided: {}", mask_key(&key, 4)),
-        );
-        return error_reply(401, body, None, None);
-    }
     let version = headers
         .get("stripe-version")
         .and_then(|v| v.to_str().ok())

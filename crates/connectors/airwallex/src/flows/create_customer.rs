@@ -144,15 +144,18 @@ impl Flow<CreateCustomer> for Airwallex {
 #[cfg(test)]
 mod tests {
     use prism_connector::types::{Address, Environment};
-    use prism_connector::ConnectorApi;
     use secrecy::SecretString;
     use serde_json::json;
 
     use super::*;
     use crate::AirwallexConfig;
 
-    fn conn() -> Airwallex {
-        Airwallex::new(AirwallexConfig::new("client_abc", "key_xyz"))
+    /// The create flow only (the connector also implements the lookup flow).
+    fn conn() -> Box<dyn prism_connector::CustomerConnector> {
+        Box::new(Airwallex::new(AirwallexConfig::new(
+            "client_abc",
+            "key_xyz",
+        )))
     }
 
     fn build(req: &CustomerCreateRequest) -> Result<HttpRequest, Error> {

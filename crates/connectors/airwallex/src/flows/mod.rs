@@ -1,1 +1,2 @@
 mod create_customer;
+mod find_customer;
