@@ -114,7 +114,7 @@ impl HttpRequest {
         Self {
             method: Method::Post,
             path: path.into(),
-            headers: Vec::new(),
+            headers: Vec::with_capacity(6),
             body,
             secret_fields: Vec::new(),
         }

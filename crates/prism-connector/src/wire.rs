@@ -25,6 +25,13 @@ impl FormEncoder {
         Self::default()
     }
 
+    /// An empty body with room for `bytes` (saves the reallocations of a growing body).
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self {
+            out: String::with_capacity(bytes),
+        }
+    }
+
     /// Appends `key=value`.
     pub fn push(&mut self, key: &str, value: &str) -> &mut Self {
         if !self.out.is_empty() {
@@ -64,19 +71,29 @@ impl FormEncoder {
 }
 
 fn encode_into(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 15)] as char);
-            }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = s.as_bytes();
+    // Runs of unreserved bytes are copied whole; only the others are escaped one by one.
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*') {
+            continue;
         }
+        // `start < i` only over unreserved ASCII, so both ends are char boundaries.
+        if start < i {
+            out.push_str(&s[start..i]);
+        }
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        start = i + 1;
+    }
+    if start < bytes.len() {
+        out.push_str(&s[start..]);
     }
 }
 
@@ -296,6 +313,15 @@ mod tests {
     }
 
     #[test]
+    fn encoding_handles_any_text() {
+        assert_eq!(query_encode("é ü+ü"), "%C3%A9+%C3%BC%2B%C3%BC");
+        assert_eq!(query_encode("ab"), "ab");
+        assert_eq!(query_encode(""), "");
+        assert_eq!(query_encode("日本"), "%E6%97%A5%E6%9C%AC");
+        assert_eq!(query_encode("x日"), "x%E6%97%A5");
+    }
+
+    #[test]
     fn names_split_on_last_word() {
         assert_eq!(split_name("John Doe"), ("John", Some("Doe")));
         assert_eq!(split_name("Mary Ann  Smith "), ("Mary Ann", Some("Smith")));
@@ -371,5 +397,15 @@ mod tests {
     fn phone_normalisation() {
         assert_eq!(phone_e164ish("+1 (555) 123-4567"), "+15551234567");
         assert_eq!(phone_e164ish("555.123.4567"), "5551234567");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn form_encoding_round_trips(k in "\\PC{0,20}", v in "\\PC{0,40}") {
+            let mut f = FormEncoder::new();
+            f.push(&k, &v).push_nested("metadata", &k, &v);
+            let decoded: Vec<(String, String)> = serde_urlencoded::from_str(&f.finish()).expect("decodes");
+            proptest::prop_assert_eq!(decoded, vec![(k.clone(), v.clone()), (format!("metadata[{k}]"), v)]);
+        }
     }
 }

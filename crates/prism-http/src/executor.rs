@@ -408,7 +408,7 @@ impl Executor {
                 definitely_not_applied: true,
             });
         }
-        let url = self.config.base_url.join(&req.path);
+        let url = self.config.base_url.url_for(&req.path);
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,

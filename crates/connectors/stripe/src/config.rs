@@ -12,6 +12,8 @@ use secrecy::{ExposeSecret, SecretString};
 #[derive(Clone)]
 pub struct StripeConfig {
     api_key: SecretString,
+    /// `Bearer <api_key>`, built once.
+    authorization: SecretString,
 }
 
 impl fmt::Debug for StripeConfig {
@@ -25,13 +27,20 @@ impl fmt::Debug for StripeConfig {
 impl StripeConfig {
     /// A config with `api_key`.
     pub fn new(api_key: impl Into<String>) -> Self {
+        let api_key: String = api_key.into();
         Self {
-            api_key: SecretString::from(api_key.into()),
+            authorization: SecretString::from(format!("Bearer {api_key}")),
+            api_key: SecretString::from(api_key),
         }
     }
 
     pub(crate) fn api_key(&self) -> &SecretString {
         &self.api_key
+    }
+
+    /// The `Authorization` header value.
+    pub(crate) fn authorization(&self) -> &SecretString {
+        &self.authorization
     }
 
     pub(crate) fn fingerprint(&self) -> String {

@@ -14,7 +14,7 @@ impl Flow<CreateCustomer> for Stripe {
         req: &CustomerCreateRequest,
         ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        let mut form = FormEncoder::new();
+        let mut form = FormEncoder::with_capacity(512);
         form.push_opt("email", req.email.as_deref())
             .push_opt("name", req.name.as_deref())
             .push_opt("phone", req.phone.as_deref())
@@ -38,10 +38,7 @@ impl Flow<CreateCustomer> for Stripe {
             form.push_nested("metadata", k, v);
         }
         let mut http = HttpRequest::post("/v1/customers", Body::Form(form.finish().into()))
-            .sensitive_header(
-                "Authorization",
-                format!("Bearer {}", self.config.api_key().expose_secret()),
-            )
+            .sensitive_header("Authorization", self.config.authorization().expose_secret())
             .header("Stripe-Version", API_VERSION)
             .header("Accept", "application/json");
         if let Some(key) = ctx.idempotency_key {

@@ -31,10 +31,7 @@ impl Flow<FindCustomer> for Stripe {
             query_encode(&search_query(&req.merchant_customer_id))
         );
         Ok(HttpRequest::get(path)
-            .sensitive_header(
-                "Authorization",
-                format!("Bearer {}", self.config.api_key().expose_secret()),
-            )
+            .sensitive_header("Authorization", self.config.authorization().expose_secret())
             .header("Stripe-Version", API_VERSION)
             .header("Accept", "application/json"))
     }
