@@ -315,14 +315,13 @@ async fn list_customers(
     if let Err(reply) = authenticate(&state, &headers) {
         return reply;
     }
-    let wanted = query.get("merchant_customer_id");
-    let items: Vec<Value> = state
-        .shared
-        .customers(Connector::Airwallex)
-        .into_iter()
-        .filter(|c| wanted.is_none() || c.merchant_customer_id.as_ref() == wanted)
-        .map(|c| c.body)
-        .collect();
+    let customers = match query.get("merchant_customer_id") {
+        Some(wanted) => state
+            .shared
+            .customers_with_reference(Connector::Airwallex, wanted),
+        None => state.shared.customers(Connector::Airwallex),
+    };
+    let items: Vec<Value> = customers.into_iter().map(|c| c.body).collect();
     Reply::json(200, &json!({ "has_more": false, "items": items }))
 }
 

@@ -583,11 +583,20 @@ async fn request_api(State(state): State<AnetState>, body: Bytes) -> Reply {
     .filter_map(|(k, v)| v.map(|v| (k, v)))
     .collect();
     if !submitted.is_empty() {
-        let existing = state.shared.find_customer(Connector::AuthorizeDotNet, |c| {
+        let same = |c: &StoredCustomer| {
             submitted
                 .iter()
                 .all(|(k, v)| c.body.get(*k).and_then(Value::as_str) == Some(*v))
-        });
+        };
+        // The reference index narrows the search when the request has one.
+        let existing = match submitted.iter().find(|(k, _)| *k == "merchantCustomerId") {
+            Some((_, reference)) => state
+                .shared
+                .customers_with_reference(Connector::AuthorizeDotNet, reference)
+                .into_iter()
+                .find(|c| same(c)),
+            None => state.shared.find_customer(Connector::AuthorizeDotNet, same),
+        };
         if let Some(existing) = existing {
             let text = format!("A duplicate record with ID {} already exists.", existing.id);
             return error_reply_ref("E00039", &text, true, ref_id);

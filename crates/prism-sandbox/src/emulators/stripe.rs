@@ -315,8 +315,12 @@ async fn search_customers(
         body.param = Some("query".into());
         return error_reply(400, body, Some(&req_id), None);
     };
-    let mut data: Vec<Value> = state
-        .customers(Connector::Stripe)
+    let candidates = if key == REFERENCE_KEY {
+        state.customers_with_reference(Connector::Stripe, &value)
+    } else {
+        state.customers(Connector::Stripe)
+    };
+    let mut data: Vec<Value> = candidates
         .into_iter()
         .filter(|c| c.body["metadata"][key.as_str()].as_str() == Some(value.as_str()))
         .map(|c| c.body)
