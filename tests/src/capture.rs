@@ -45,3 +45,35 @@ pub fn start() -> (Captured, tracing::subscriber::DefaultGuard) {
     let guard = tracing::subscriber::set_default(subscriber);
     (captured, guard)
 }
+
+/// A TRACE-level subscriber for the whole process (multi-thread runtimes, the sandbox's own
+/// tasks), installed once; every test of the binary shares the buffer.
+pub fn global() -> Captured {
+    static GLOBAL: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    GLOBAL
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(captured.clone())
+                .with_ansi(false)
+                .finish();
+            // Another test of the same binary may have won the race: then its buffer is used.
+            let _ = tracing::subscriber::set_global_default(subscriber);
+            captured
+        })
+        .clone()
+}
+
+/// Fails when any credential the sandbox accepts, or the suites' personal test data, appears in
+/// `text`.
+pub fn assert_no_secret_or_personal_data(what: &str, text: &str) {
+    for c in prism_sandbox::Sandbox::connectors() {
+        for (_, secret) in prism_sandbox::Sandbox::credentials(c) {
+            assert!(!text.contains(secret), "{c} credential in {what}");
+        }
+    }
+    for (value, _) in crate::redact::PERSONAL.iter().filter(|(v, _)| v.len() >= 8) {
+        assert!(!text.contains(value), "personal data {value:?} in {what}");
+    }
+}

@@ -43,6 +43,7 @@ fn request(reference: &str, email: &str) -> CustomerCreateRequest {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_create_for_a_reference_is_already_exists_everywhere() {
+    let captured = prism_conformance::capture::global();
     let sandbox = Sandbox::start().await.expect("sandbox");
     let mut checked = 0;
     for c in prism::compiled_connectors()
@@ -126,5 +127,9 @@ async fn a_second_create_for_a_reference_is_already_exists_everywhere() {
     assert!(
         checked >= 6,
         "duplicate-detecting connectors were checked ({checked})"
+    );
+    prism_conformance::capture::assert_no_secret_or_personal_data(
+        "the duplicate suite's tracing",
+        &captured.text(),
     );
 }

@@ -66,6 +66,7 @@ fn request(reference: &str) -> CustomerCreateRequest {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_matrix() {
+    let captured = prism_conformance::capture::global();
     let sandbox = Sandbox::start().await.expect("sandbox");
     let emulated = Sandbox::connectors();
     let mut cells = 0;
@@ -174,12 +175,19 @@ async fn fault_matrix() {
         }
     }
     assert!(cells >= faults().len() * 2, "the matrix ran");
+    let log = captured.text();
+    assert!(log.contains("prism.call"), "tracing was captured");
+    prism_conformance::capture::assert_no_secret_or_personal_data(
+        "the fault suite's tracing",
+        &log,
+    );
 }
 
 /// A customer stored before the answer was lost, then the same call retried: one customer, and
 /// the call reports success (the processor's replay or native duplicate is this call's own).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_answer_then_retry_is_one_customer() {
+    let captured = prism_conformance::capture::global();
     let sandbox = Sandbox::start().await.expect("sandbox");
     for c in prism::compiled_connectors()
         .into_iter()
@@ -214,4 +222,8 @@ async fn lost_answer_then_retry_is_one_customer() {
         }
         assert_eq!(sandbox.count_by_reference(c, &reference), 1, "{c}");
     }
+    prism_conformance::capture::assert_no_secret_or_personal_data(
+        "the fault suite's tracing",
+        &captured.text(),
+    );
 }

@@ -136,6 +136,22 @@ impl ClassifyName for serde_json::Error {
     }
 }
 
+/// A fresh creation (not a replay) named by `id`; an empty or blank id is an
+/// `UnexpectedResponse`, since nothing could later refer to that customer.
+pub fn created(resp: &HttpResponse, id: String) -> Result<crate::CreatedCustomer, Error> {
+    if id.trim().is_empty() {
+        return Err(Error::unexpected_response(
+            resp.status,
+            &resp.body,
+            "the customer has an empty id",
+        ));
+    }
+    Ok(crate::CreatedCustomer {
+        connector_customer_id: id,
+        replayed: false,
+    })
+}
+
 /// The kind a bare HTTP status means when the processor's body says nothing more specific.
 pub fn kind_for_status(status: u16) -> ErrorKind {
     match status {

@@ -48,6 +48,15 @@ fn classify(status: u16, api: &ApiError, key_is_reference_derived: bool) -> Erro
             ErrorKind::AlreadyExists
         }
         (400 | 404, Some("idempotency_error")) => ErrorKind::ProcessorError,
+        // A publishable key, or a key of the other mode: the credentials are wrong, not the data.
+        (400, _)
+            if matches!(
+                api.code.as_deref(),
+                Some("secret_key_required" | "livemode_mismatch")
+            ) =>
+        {
+            ErrorKind::Authentication
+        }
         (400, Some("invalid_request_error")) => ErrorKind::InvalidRequest,
         // A 409 is a lock or key-in-flight conflict: a retry signal, never AlreadyExists.
         (409, _) => ErrorKind::ProcessorError,
@@ -105,6 +114,21 @@ mod tests {
                 ErrorKind::Authentication,
                 false,
             ),
+            (
+                400,
+                "invalid_request_error",
+                "secret_key_required",
+                ErrorKind::Authentication,
+                false,
+            ),
+            (
+                400,
+                "invalid_request_error",
+                "livemode_mismatch",
+                ErrorKind::Authentication,
+                false,
+            ),
+            (424, "api_error", "", ErrorKind::ProcessorError, false),
             (
                 402,
                 "card_error",

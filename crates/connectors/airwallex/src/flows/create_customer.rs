@@ -1,5 +1,5 @@
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, ErrorKind, FieldError};
-use prism_connector::wire::{parse_json, split_name};
+use prism_connector::wire::{self, parse_json, split_name};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -125,19 +125,9 @@ impl Flow<CreateCustomer> for Airwallex {
         _ctx: &FlowContext<'_>,
     ) -> Result<CreatedCustomer, Error> {
         let customer: Customer = parse_json(resp)?;
-        if customer.id.trim().is_empty() {
-            return Err(Error::unexpected_response(
-                resp.status,
-                &resp.body,
-                "the customer has an empty id",
-            ));
-        }
         // Airwallex documents no replay of a stored answer: a reused request_id is refused with
         // 400 duplicate_request (mapped in error.rs), so a 2xx is always a fresh creation.
-        Ok(CreatedCustomer {
-            connector_customer_id: customer.id,
-            replayed: false,
-        })
+        wire::created(resp, customer.id)
     }
 }
 

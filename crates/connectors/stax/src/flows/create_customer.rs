@@ -1,7 +1,7 @@
 //! `POST /customer`: the request from docs.md's "Request mapping", the answer's `id`.
 
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
-use prism_connector::wire::{country_alpha3, parse_json, split_name};
+use prism_connector::wire::{self, country_alpha3, parse_json, split_name};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -39,18 +39,8 @@ impl Flow<CreateCustomer> for Stax {
         _ctx: &FlowContext<'_>,
     ) -> Result<CreatedCustomer, Error> {
         let customer: Customer = parse_json(resp)?;
-        if customer.id.trim().is_empty() {
-            return Err(Error::unexpected_response(
-                resp.status,
-                &resp.body,
-                "the customer object has an empty id",
-            ));
-        }
         // Stax has no idempotency mechanism, so nothing is ever a replay.
-        Ok(CreatedCustomer {
-            connector_customer_id: customer.id,
-            replayed: false,
-        })
+        wire::created(resp, customer.id)
     }
 }
 
