@@ -122,3 +122,34 @@ fn no_secret_in_any_snapshot() {
         }
     }
 }
+
+/// No credential shows in the `Debug` of any connector's config, connector or client.
+#[test]
+fn debug_never_shows_credentials() {
+    for a in prism_conformance::arms() {
+        let creds = a.credentials;
+        let lookup = |k: &str| {
+            creds
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let config = prism::ConnectorConfig::from_env_with(a.connector, &lookup).expect("config");
+        let client = prism::CustomerClient::builder()
+            .connector_config(config.clone())
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("client");
+        let text = format!(
+            "{config:?} {:?} {client:?}",
+            config.clone().into_connector()
+        );
+        for s in a.secrets() {
+            assert!(
+                !text.contains(s),
+                "{}: credential in Debug: {text}",
+                a.name()
+            );
+        }
+    }
+}
