@@ -41,11 +41,11 @@ async fn run_sandbox() -> i32 {
             return exit::FAILURE;
         }
     };
-    println!(
+    crate::say!(
         "Prism demo: the customer onboarding flow, against the embedded sandbox at {}",
         sandbox.root_url()
     );
-    println!("(loopback only: no account, no network)");
+    crate::say!("(loopback only: no account, no network)");
 
     let compiled = prism::compiled_connectors();
     let emulated: Vec<Connector> = Sandbox::connectors();
@@ -88,7 +88,7 @@ async fn run_sandbox() -> i32 {
 }
 
 async fn run_live() -> i32 {
-    println!("Prism demo: the customer onboarding flow, against each processor's own sandbox environment");
+    crate::say!("Prism demo: the customer onboarding flow, against each processor's own sandbox environment");
     let run_id = run_id();
     let mut skipped = Vec::new();
     let mut results = Vec::new();
@@ -114,23 +114,23 @@ async fn run_live() -> i32 {
         results.push(run_connector(c, client, &run_id).await);
     }
     if results.is_empty() {
-        println!();
-        println!("No connector has its PRISM_<CONNECTOR>_* credentials set, so nothing ran.");
+        crate::say!();
+        crate::say!("No connector has its PRISM_<CONNECTOR>_* credentials set, so nothing ran.");
     }
     finish(&results, &skipped)
 }
 
 /// The summary; the exit code.
 fn finish(results: &[ConnectorResult], skipped: &[String]) -> i32 {
-    println!();
-    println!("Summary");
+    crate::say!();
+    crate::say!("Summary");
     for r in results {
         let verdict = if r.passed == r.total {
             "as expected"
         } else {
             "NOT as expected"
         };
-        println!(
+        crate::say!(
             "  {:<16} {}/{} steps {verdict}",
             r.connector.as_str(),
             r.passed,
@@ -138,7 +138,7 @@ fn finish(results: &[ConnectorResult], skipped: &[String]) -> i32 {
         );
     }
     for s in skipped {
-        println!("  skipped  {s}");
+        crate::say!("  skipped  {s}");
     }
     if results.is_empty() {
         return exit::FAILURE;
@@ -168,7 +168,7 @@ impl Tally {
             self.passed += 1;
         }
         let mark = if ok { "ok" } else { "UNEXPECTED" };
-        println!("     [{mark}] {line}");
+        crate::say!("     [{mark}] {line}");
     }
 }
 
@@ -186,8 +186,8 @@ async fn run_connector(
     client: Result<CustomerClient, Error>,
     run_id: &str,
 ) -> ConnectorResult {
-    println!();
-    println!("== {} ({c}) ==", c.display_name());
+    crate::say!();
+    crate::say!("== {} ({c}) ==", c.display_name());
     let mut tally = Tally {
         passed: 0,
         total: 0,
@@ -207,7 +207,7 @@ async fn run_connector(
         }
     };
     let caps = client.capabilities();
-    println!(
+    crate::say!(
         "   reference stored in: {}; duplicates: {}; idempotency: {}",
         storage(caps),
         duplicates(caps),
@@ -217,7 +217,7 @@ async fn run_connector(
     let reference = reference_for(run_id, caps.limits.merchant_customer_id_max);
 
     // 1. Create.
-    println!("  1. create {reference} (the product page's request)");
+    crate::say!("  1. create {reference} (the product page's request)");
     let first = client.create(example_request(&reference)).await;
     let first_id = match &first {
         Ok(r) => {
@@ -235,7 +235,7 @@ async fn run_connector(
     };
 
     // 2. Create again with the same reference.
-    println!("  2. create {reference} again (same merchant_customer_id)");
+    crate::say!("  2. create {reference} again (same merchant_customer_id)");
     if let Some(first_id) = &first_id {
         duplicate_step(&client, caps, &reference, first_id, &mut tally).await;
     } else {
@@ -245,7 +245,7 @@ async fn run_connector(
     // 3. A bad email.
     let bad_reference = format!("{reference}x");
     let bad_reference = truncate(&bad_reference, caps.limits.merchant_customer_id_max);
-    println!("  3. create with email \"{BAD_EMAIL}\"");
+    crate::say!("  3. create with email \"{BAD_EMAIL}\"");
     match client
         .create(example_request(&bad_reference).email(BAD_EMAIL))
         .await
@@ -261,7 +261,7 @@ async fn run_connector(
                 .map(|f| format!("{} ({}: {})", f.field, f.rule, f.message))
                 .collect();
             let sent = e.diagnostics().map_or(0, |d| d.attempts);
-            println!(
+            crate::say!(
                 "     -> {} {}; fields: {}; requests sent: {sent}",
                 code(&e),
                 e.kind(),
@@ -297,14 +297,15 @@ async fn duplicate_step(
         DuplicateDetection::Native(how) | DuplicateDetection::Emulated(how) => (true, how),
         DuplicateDetection::None(why) => (false, why),
     };
-    println!("     capability matrix: {how}");
+    crate::say!("     capability matrix: {how}");
     let again = client.create(example_request(reference)).await;
     if !detected {
         match again {
             Ok(r) => {
-                println!(
+                crate::say!(
                     "     -> {} created a second customer {}",
-                    r.status_code, r.connector_customer_id
+                    r.status_code,
+                    r.connector_customer_id
                 );
                 tally.record(
                     r.connector_customer_id != first_id,
@@ -318,7 +319,7 @@ async fn duplicate_step(
     match again {
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             let existing = e.existing_customer_id();
-            println!(
+            crate::say!(
                 "     -> {} {}; existing customer: {}",
                 code(&e),
                 e.kind(),
@@ -338,9 +339,11 @@ async fn duplicate_step(
                 .await
             {
                 Ok(r) => {
-                    println!(
+                    crate::say!(
                         "     -> with --on-duplicate return-existing: {} {} (existing: {})",
-                        r.status_code, r.connector_customer_id, r.existing
+                        r.status_code,
+                        r.connector_customer_id,
+                        r.existing
                     );
                     tally.record(
                         r.existing && r.connector_customer_id == first_id,
@@ -348,7 +351,7 @@ async fn duplicate_step(
                     );
                 }
                 Err(e) if e.kind() == ErrorKind::AlreadyExists && existing.is_none() => {
-                    println!("     -> with --on-duplicate return-existing: {} (the processor does not say which)", e.kind());
+                    crate::say!("     -> with --on-duplicate return-existing: {} (the processor does not say which)", e.kind());
                 }
                 Err(e) => tally.record(false, &format!("return-existing failed: {}", describe(&e))),
             }
@@ -356,9 +359,12 @@ async fn duplicate_step(
         // Some processors answer an identical repeat of an idempotent create with the stored
         // reply, unmarked: no second customer exists, but Prism cannot tell it was a repeat.
         Ok(r) if r.connector_customer_id == first_id => {
-            println!(
+            crate::say!(
                 "     -> {} the same customer {} again (replayed: {}, existing: {})",
-                r.status_code, r.connector_customer_id, r.diagnostics.replayed, r.existing
+                r.status_code,
+                r.connector_customer_id,
+                r.diagnostics.replayed,
+                r.existing
             );
             tally.record(
                 true,
@@ -366,9 +372,10 @@ async fn duplicate_step(
             );
         }
         Ok(r) => {
-            println!(
+            crate::say!(
                 "     -> {} a second customer {}",
-                r.status_code, r.connector_customer_id
+                r.status_code,
+                r.connector_customer_id
             );
             tally.record(
                 false,
@@ -381,20 +388,20 @@ async fn duplicate_step(
 
 fn show_created(r: &CustomerCreateResponse) {
     let status = serde_json::to_value(r.status).ok();
-    println!(
+    crate::say!(
         "     -> {} {}",
         r.status_code,
         status.as_ref().and_then(|s| s.as_str()).unwrap_or("?")
     );
-    println!("        merchant_customer_id:  {}", r.merchant_customer_id);
-    println!("        connector_customer_id: {}", r.connector_customer_id);
+    crate::say!("        merchant_customer_id:  {}", r.merchant_customer_id);
+    crate::say!("        connector_customer_id: {}", r.connector_customer_id);
     if let Some(id) = &r.diagnostics.request_id {
-        println!("        processor request id:  {id}");
+        crate::say!("        processor request id:  {id}");
     }
     if r.diagnostics.unstored_fields.is_empty() {
-        println!("        every field was stored");
+        crate::say!("        every field was stored");
     } else {
-        println!(
+        crate::say!(
             "        not stored by this processor: {}",
             r.diagnostics.unstored_fields.join(", ")
         );

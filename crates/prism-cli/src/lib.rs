@@ -8,6 +8,16 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// `println!` that does not panic when stdout is closed (`prism … | head`): the output is
+/// best effort, the exit code still tells the outcome.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod create;
 pub mod demo;

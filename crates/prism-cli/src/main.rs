@@ -34,7 +34,7 @@ fn main() {
                 command: CustomersCommand::Create(args),
             } => match create::run(args).await {
                 Ok(response) => {
-                    println!("{}", output::pretty(&response));
+                    prism_cli::say!("{}", output::pretty(&response));
                     exit::SUCCESS
                 }
                 Err(e) => {

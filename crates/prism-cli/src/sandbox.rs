@@ -34,27 +34,27 @@ pub async fn run(args: &SandboxArgs) -> i32 {
                 faults,
             },
         );
-        println!(
+        crate::say!(
             "Fault injection on (seed {}): {}",
             args.seed,
             args.faults.as_deref().unwrap_or_default()
         );
     }
 
-    println!("Prism sandbox listening on {}", sandbox.root_url());
-    println!("These credentials are the sandbox's own fixed test values, not secrets.");
+    crate::say!("Prism sandbox listening on {}", sandbox.root_url());
+    crate::say!("These credentials are the sandbox's own fixed test values, not secrets.");
     let compiled = prism::compiled_connectors();
     for c in Sandbox::connectors().iter().copied() {
-        println!();
+        crate::say!();
         let note = if compiled.contains(&c) {
             ""
         } else {
             "  (not compiled into this prism build)"
         };
-        println!("{} ({c}){note}", c.display_name());
-        println!("  base URL: {}", sandbox.base_url(c));
+        crate::say!("{} ({c}){note}", c.display_name());
+        crate::say!("  base URL: {}", sandbox.base_url(c));
         for (var, value) in Sandbox::credentials(c).iter() {
-            println!("  export {var}={value}");
+            crate::say!("  export {var}={value}");
         }
         let vars = ConnectorConfig::env_vars(c);
         if !vars.is_empty()
@@ -62,18 +62,18 @@ pub async fn run(args: &SandboxArgs) -> i32 {
                 .iter()
                 .all(|v| Sandbox::credentials(c).iter().any(|(n, _)| n == v))
         {
-            println!(
+            crate::say!(
                 "  prism customers create --connector {c} --base-url {} --merchant-customer-id cust_user_12345 --email john.doe@example.com",
                 sandbox.base_url(c)
             );
         }
     }
-    println!();
-    println!("Press Ctrl-C to stop.");
+    crate::say!();
+    crate::say!("Press Ctrl-C to stop.");
 
     match tokio::signal::ctrl_c().await {
         Ok(()) => {
-            println!("Stopping the sandbox.");
+            crate::say!("Stopping the sandbox.");
             exit::SUCCESS
         }
         Err(e) => {
