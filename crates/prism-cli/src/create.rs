@@ -10,6 +10,21 @@ use prism::{
 
 use crate::cli::CreateArgs;
 
+/// What is wrong with a request document, without its values: serde's "invalid type: string
+/// \"…\"" messages quote the offending value, which may be personal data.
+fn json_problem(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.contains("invalid type") || text.contains("invalid value") {
+        format!(
+            "a field has the wrong type or value (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    } else {
+        prism::redact::scrub_patterns(&text)
+    }
+}
+
 /// Builds the request: the `--json` document (if any), then every flag on top of it.
 pub fn build_request(args: &CreateArgs) -> Result<CustomerCreateRequest, Error> {
     let mut req = match &args.json {
@@ -34,7 +49,10 @@ pub fn build_request(args: &CreateArgs) -> Result<CustomerCreateRequest, Error> 
             let bad = |e: serde_json::Error| {
                 Error::new(
                     ErrorKind::InvalidRequest,
-                    format!("the request JSON is not a customer-create request: {e}"),
+                    format!(
+                        "the request JSON is not a customer-create request: {}",
+                        json_problem(&e)
+                    ),
                 )
             };
             let mut value: serde_json::Value = serde_json::from_str(&text).map_err(bad)?;
@@ -112,4 +130,29 @@ pub async fn run(args: &CreateArgs) -> Result<CustomerCreateResponse, Error> {
         options.deadline = Some(t);
     }
     client.create_with(request, options).await
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::json_problem;
+
+    #[test]
+    fn json_problems_never_quote_values() {
+        let e = serde_json::from_str::<prism::CustomerCreateRequest>(
+            r#"{"merchant_customer_id": "c1", "address": "John Doe, 1 Main St"}"#,
+        )
+        .expect_err("wrong type");
+        assert!(
+            e.to_string().contains("John Doe"),
+            "serde quotes the value: {e}"
+        );
+        let msg = json_problem(&e);
+        assert!(!msg.contains("John Doe"), "{msg}");
+        let e = serde_json::from_str::<prism::CustomerCreateRequest>(
+            r#"{"merchant_customer_id": "c1", "emial": "john.doe@example.com"}"#,
+        )
+        .expect_err("unknown field");
+        let msg = json_problem(&e);
+        assert!(msg.contains("emial") && !msg.contains("john.doe"), "{msg}");
+    }
 }
