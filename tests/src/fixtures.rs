@@ -1,8 +1,5 @@
 //! Loads `tests/fixtures/<connector>/<reply>.json` into wiremock responses.
 
-use std::path::PathBuf;
-
-use serde_json::Value;
 use wiremock::ResponseTemplate;
 
 /// A documented processor reply.
@@ -13,37 +10,23 @@ pub struct Fixture {
     pub body: Vec<u8>,
 }
 
-pub fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-/// Reads a fixture; panics with the path when it is missing or malformed (a test bug).
+/// Reads a fixture (the one loader of the workspace, `prism_connector::testing`); panics with the
+/// path when it is missing or malformed (a test bug).
 pub fn load(connector: &str, name: &str) -> Fixture {
-    let path = dir().join(connector).join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
-    let v: Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
-    let status = v["status"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("fixture {}: no status", path.display())) as u16;
-    let headers = v["headers"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let body = match (&v.get("body"), &v.get("body_text")) {
-        (Some(b), _) => serde_json::to_vec(b).expect("re-encode body"),
-        (None, Some(Value::String(t))) => t.as_bytes().to_vec(),
-        _ => Vec::new(),
-    };
+    let resp = prism_connector::testing::fixture(connector, name);
     Fixture {
-        status,
-        headers,
-        body,
+        status: resp.status,
+        headers: resp
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    v.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect(),
+        body: resp.body.to_vec(),
     }
 }
 

@@ -12,6 +12,8 @@
 mod capabilities;
 mod context;
 mod http;
+#[doc(hidden)]
+pub mod testing;
 pub mod wire;
 
 pub use capabilities::{

@@ -4,7 +4,6 @@
 //!
 //! `cargo bench -p prism --bench connectors` (all connectors: the default features).
 
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use divan::{black_box, AllocProfiler, Bencher};
@@ -42,34 +41,11 @@ struct Subject {
 }
 
 fn fixture(connector: Connector, name: &str) -> Option<HttpResponse> {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "tests",
-        "fixtures",
-        connector.as_str(),
-        name,
-    ]
-    .iter()
-    .collect();
+    let path = prism_connector::testing::fixtures_dir()
+        .join(connector.as_str())
+        .join(name);
     let text = std::fs::read_to_string(&path).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
-    let status = v["status"].as_u64().expect("fixture status") as u16;
-    let headers = v["headers"]
-        .as_object()
-        .map(|h| {
-            h.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let body = match (&v["body"], &v["body_text"]) {
-        (_, serde_json::Value::String(t)) => t.clone().into_bytes(),
-        (serde_json::Value::Null, _) => Vec::new(),
-        (b, _) => serde_json::to_vec(b).expect("fixture body"),
-    };
-    Some(HttpResponse::new(status, headers, body))
+    Some(prism_connector::testing::parse_fixture(&text).expect("fixture"))
 }
 
 fn subject(connector: Connector) -> Option<Subject> {

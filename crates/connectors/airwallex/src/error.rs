@@ -102,30 +102,7 @@ pub(crate) mod tests {
     use prism_connector::types::Environment;
 
     pub(crate) fn fixture(name: &str) -> HttpResponse {
-        let path = format!(
-            "{}/../../../tests/fixtures/airwallex/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let v: serde_json::Value = serde_json::from_str(&text).expect("fixture JSON");
-        let status = v["status"].as_u64().expect("status") as u16;
-        let headers = v["headers"]
-            .as_object()
-            .map(|h| {
-                h.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let body = match v.get("body") {
-            Some(b) => serde_json::to_vec(b).expect("body"),
-            None => v["body_text"]
-                .as_str()
-                .unwrap_or_default()
-                .as_bytes()
-                .to_vec(),
-        };
-        HttpResponse::new(status, headers, body)
+        prism_connector::testing::fixture("airwallex", name)
     }
 
     fn first() -> FlowContext<'static> {

@@ -122,26 +122,7 @@ mod fixture_tests {
     use prism_connector::Flow;
 
     fn load(name: &str) -> HttpResponse {
-        let path = format!(
-            "{}/../../../tests/fixtures/shift4/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let v: serde_json::Value = serde_json::from_str(&text).expect("fixture JSON");
-        let status = v["status"].as_u64().expect("status") as u16;
-        let headers = v["headers"]
-            .as_object()
-            .map(|h| {
-                h.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let body = match (&v["body"], &v["body_text"]) {
-            (serde_json::Value::Null, serde_json::Value::String(s)) => s.clone().into_bytes(),
-            (b, _) => serde_json::to_vec(b).expect("body"),
-        };
-        HttpResponse::new(status, headers, body)
+        prism_connector::testing::fixture("shift4", name)
     }
 
     fn conn() -> Shift4 {

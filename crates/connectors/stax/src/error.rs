@@ -185,29 +185,7 @@ mod tests {
 
     /// Loads `tests/fixtures/stax/<name>.json` as a response.
     fn fixture(name: &str) -> HttpResponse {
-        let path = format!(
-            "{}/../../../tests/fixtures/stax/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).expect("fixture file");
-        let f: Value = serde_json::from_str(&text).expect("fixture json");
-        let status = f["status"]
-            .as_u64()
-            .and_then(|s| u16::try_from(s).ok())
-            .expect("status");
-        let headers = f["headers"]
-            .as_object()
-            .map(|h| {
-                h.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let body = match (&f["body"], &f["body_text"]) {
-            (Value::Null, Value::String(t)) => t.clone().into_bytes(),
-            (b, _) => serde_json::to_vec(b).expect("body"),
-        };
-        HttpResponse::new(status, headers, body)
+        prism_connector::testing::fixture("stax", name)
     }
 
     #[test]

@@ -95,3 +95,67 @@ impl ConnectorApi for Stripe {
         Some(self)
     }
 }
+
+#[cfg(test)]
+mod fixture_tests {
+    //! Every documented reply in `tests/fixtures/stripe/` read through the connector.
+    use super::*;
+    use prism_connector::testing::{fixture, fixture_names};
+    use prism_connector::types::ErrorKind;
+    use prism_connector::{CreateCustomer, Flow};
+
+    fn stripe() -> Stripe {
+        Stripe::new(StripeConfig::new("sk_test_fixture"))
+    }
+
+    #[test]
+    fn every_fixture_is_read_as_documented() {
+        let first = FlowContext::first(Environment::Sandbox).with_idempotency_key("prism_k", true);
+        let mut retry = first;
+        retry.attempt = 2;
+        retry.earlier_attempt_may_have_applied = true;
+        let c = stripe();
+
+        let created =
+            Flow::<CreateCustomer>::parse_response(&c, &fixture("stripe", "created"), &first)
+                .expect("created");
+        assert_eq!(created.connector_customer_id, "cus_NffrFeUfNV2Hib");
+        assert!(!created.replayed);
+
+        // A replay on a first attempt is another call's customer; after a lost answer, ours.
+        let replay = fixture("stripe", "replayed");
+        let dup =
+            Flow::<CreateCustomer>::parse_response(&c, &replay, &first).expect_err("duplicate");
+        assert_eq!(dup.kind(), ErrorKind::AlreadyExists);
+        assert_eq!(dup.existing_customer_id(), Some("cus_NffrFeUfNV2Hib"));
+        let own = Flow::<CreateCustomer>::parse_response(&c, &replay, &retry).expect("own replay");
+        assert!(own.replayed);
+
+        let errors = [
+            ("auth_failed", ErrorKind::Authentication, false),
+            ("idempotency_in_use", ErrorKind::ProcessorError, true),
+            ("idempotency_mismatch", ErrorKind::AlreadyExists, false),
+            ("invalid_email", ErrorKind::InvalidRequest, false),
+            ("lock_conflict", ErrorKind::RateLimited, true),
+            ("permission_denied", ErrorKind::PermissionDenied, false),
+            ("rate_limited", ErrorKind::RateLimited, true),
+        ];
+        for (name, kind, retryable) in errors {
+            let e = c.parse_error(&fixture("stripe", name), &first);
+            assert_eq!((e.kind(), e.is_retryable()), (kind, retryable), "{name}");
+        }
+        let e = c.parse_error(&fixture("stripe", "server_error"), &first);
+        assert_eq!(e.kind(), ErrorKind::ProcessorUnavailable);
+        assert_eq!(e.request_id().map(|r| r.starts_with("req_")), Some(true));
+
+        let covered = ["created", "replayed", "server_error"]
+            .into_iter()
+            .chain(errors.iter().map(|(n, _, _)| *n))
+            .count();
+        assert_eq!(
+            covered,
+            fixture_names("stripe").len(),
+            "a fixture is not read by this test"
+        );
+    }
+}

@@ -345,26 +345,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> HttpResponse {
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../tests/fixtures/authorizedotnet/"
-        );
-        let text = std::fs::read_to_string(format!("{dir}{name}.json")).expect("fixture");
-        let v: serde_json::Value = serde_json::from_str(&text).expect("fixture json");
-        let status = v["status"].as_u64().expect("status") as u16;
-        let headers = v["headers"]
-            .as_object()
-            .map(|h| {
-                h.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let body = match v.get("body_text") {
-            Some(t) => t.as_str().expect("body_text").as_bytes().to_vec(),
-            None => serde_json::to_vec(&v["body"]).expect("body"),
-        };
-        HttpResponse::new(status, headers, body)
+        prism_connector::testing::fixture("authorizedotnet", name)
     }
 
     #[test]

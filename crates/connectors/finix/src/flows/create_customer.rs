@@ -401,26 +401,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> HttpResponse {
-        let path = format!(
-            "{}/../../../tests/fixtures/finix/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).expect("fixture");
-        let f: Value = serde_json::from_str(&text).expect("fixture json");
-        let status = u16::try_from(f["status"].as_u64().expect("status")).expect("u16");
-        let headers = f["headers"]
-            .as_object()
-            .map(|h| {
-                h.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let body = match (&f["body"], &f["body_text"]) {
-            (Value::Null, Value::String(t)) => t.clone().into_bytes(),
-            (b, _) => serde_json::to_vec(b).expect("body"),
-        };
-        HttpResponse::new(status, headers, body)
+        prism_connector::testing::fixture("finix", name)
     }
 
     #[test]
