@@ -320,7 +320,7 @@ impl Executor {
             .build_request(req, &ctx)
             .map_err(|e| not_sent(e.with_retryable(false)))?;
         diag.attempts = attempt;
-        let resp = self.send(&http_req, call, deadline).await?;
+        let resp = self.send(http_req, call, deadline).await?;
         if let Some(h) = conn.capabilities().request_id_header {
             if let Some(id) = resp.header(h) {
                 diag.request_id = Some(id.to_owned());
@@ -373,7 +373,7 @@ impl Executor {
             }
         }
         let token_req = token_req?;
-        let resp = match self.send(&token_req, call, deadline).await {
+        let resp = match self.send(token_req, call, deadline).await {
             Ok(r) => r,
             // The token step changes nothing at the processor: whatever happened, nothing of
             // the call was applied.
@@ -388,9 +388,10 @@ impl Executor {
         Ok(Some(token))
     }
 
+    /// Sends `req` (consumed: its header values move into the HTTP client without a copy).
     async fn send(
         &self,
-        req: &HttpRequest,
+        req: HttpRequest,
         call: &Call,
         deadline: Instant,
     ) -> Result<HttpResponse, Failure> {
@@ -414,15 +415,28 @@ impl Executor {
             Method::Post => reqwest::Method::POST,
         };
         let mut builder = self.http.request(method, url);
-        for h in &req.headers {
-            builder = builder.header(h.name, h.value.as_str());
+        for h in req.headers {
+            // The String moves into the header value (no copy); a value HTTP cannot carry is
+            // refused here, before anything is sent, without showing it.
+            let Ok(mut value) = reqwest::header::HeaderValue::try_from(h.value) else {
+                return Err(Failure {
+                    error: Error::configuration(format!(
+                        "the {} header has a value HTTP cannot carry",
+                        h.name
+                    )),
+                    may_have_applied: false,
+                    definitely_not_applied: true,
+                });
+            };
+            value.set_sensitive(h.sensitive);
+            builder = builder.header(h.name, value);
         }
         if let Some(ct) = req.body.content_type() {
             builder = builder.header(reqwest::header::CONTENT_TYPE, ct);
         }
-        builder = match &req.body {
+        builder = match req.body {
             Body::Empty => builder,
-            Body::Json { bytes, .. } | Body::Form(bytes) => builder.body(bytes.clone()),
+            Body::Json { bytes, .. } | Body::Form(bytes) => builder.body(bytes),
         };
         let fut = async {
             let mut resp = builder.send().await.map_err(transport_failure)?;
@@ -488,6 +502,15 @@ fn too_large(status: u16, max: usize) -> Failure {
 }
 
 fn transport_failure(e: reqwest::Error) -> Failure {
+    if e.is_builder() {
+        // The request could not even be assembled: nothing was sent, and resending the same
+        // request cannot help.
+        return Failure {
+            error: Error::configuration(format!("the request could not be built: {e}")),
+            may_have_applied: false,
+            definitely_not_applied: true,
+        };
+    }
     // A connect failure means no byte of the request left this machine.
     let connect = e.is_connect();
     let what = if connect {
