@@ -1,11 +1,11 @@
 //! The Airwallex emulator, driven by the real `prism` client and by raw HTTP.
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod common;
 
 use prism::{
     Address, AirwallexConfig, CallOptions, Connector, CustomerClient, CustomerClientBuilder,
-    CustomerCreateRequest, ErrorKind, RetryPolicy,
+    CustomerCreateRequest, ErrorKind,
 };
 use prism_sandbox::{Fault, Sandbox};
 use serde_json::{json, Value};
@@ -18,11 +18,7 @@ fn builder(sb: &Sandbox, client_id: &str, api_key: &str) -> CustomerClientBuilde
     CustomerClient::builder()
         .connector_config(AirwallexConfig::new(client_id, api_key).into())
         .base_url(sb.base_url(Connector::Airwallex))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..Default::default()
-        })
+        .retry_policy(common::fast_retry())
 }
 
 fn client(sb: &Sandbox) -> CustomerClient {
@@ -83,14 +79,7 @@ async fn create_through_prism_stores_the_customer() {
                 .name("John Doe")
                 .phone("+1-555-123-4567")
                 .metadata("plan", "premium")
-                .address(Address {
-                    line1: Some("1 Main St".into()),
-                    city: Some("Springfield".into()),
-                    state: Some("IL".into()),
-                    postal_code: Some("62701".into()),
-                    country: Some("US".into()),
-                    ..Address::default()
-                }),
+                .address(common::example_address()),
         )
         .await
         .unwrap();

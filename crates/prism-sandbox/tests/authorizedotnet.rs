@@ -1,11 +1,11 @@
 //! The Authorize.net emulator, driven by the real `prism` client and by raw HTTP.
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod common;
 
 use prism::{
     Address, AuthorizeDotNetConfig, Connector, CustomerClient, CustomerClientBuilder,
-    CustomerCreateRequest, ErrorKind, OnDuplicate, RetryPolicy,
+    CustomerCreateRequest, ErrorKind, OnDuplicate,
 };
 use prism_sandbox::{Fault, Sandbox};
 use serde_json::{json, Value};
@@ -18,11 +18,7 @@ fn builder_with(sb: &Sandbox, login: &str, key: &str) -> CustomerClientBuilder {
     CustomerClient::builder()
         .connector_config(AuthorizeDotNetConfig::new(login, key).into())
         .base_url(sb.base_url(C))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..Default::default()
-        })
+        .retry_policy(common::fast_retry())
 }
 
 fn client(sb: &Sandbox) -> CustomerClient {

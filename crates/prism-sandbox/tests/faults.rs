@@ -1,11 +1,12 @@
 //! Each fault kind, observed through the real `prism` client (and raw HTTP where the wire matters).
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use prism::{
-    CallOptions, Connector, CustomerClient, CustomerClientBuilder, CustomerCreateRequest,
-    ErrorKind, RetryPolicy,
+    CallOptions, Connector, CustomerClient, CustomerClientBuilder, CustomerCreateRequest, ErrorKind,
 };
 use prism_sandbox::{Fault, FaultMix, Faults, Sandbox};
 use serde_json::Value;
@@ -18,11 +19,7 @@ fn builder(sb: &Sandbox) -> CustomerClientBuilder {
         .connector(Connector::Stripe)
         .api_key(KEY)
         .base_url(sb.base_url(Connector::Stripe))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..Default::default()
-        })
+        .retry_policy(common::fast_retry())
 }
 
 fn once() -> CallOptions {

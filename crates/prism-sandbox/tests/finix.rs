@@ -1,11 +1,11 @@
 //! The Finix emulator, driven by the real `prism` client and by raw HTTP.
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod common;
 
 use prism::{
     Address, CallOptions, Connector, CustomerClient, CustomerClientBuilder, CustomerCreateRequest,
-    ErrorKind, FinixConfig, RetryPolicy, UnsupportedFields,
+    ErrorKind, FinixConfig, UnsupportedFields,
 };
 use prism_sandbox::{Fault, Sandbox};
 use serde_json::{json, Value};
@@ -18,11 +18,7 @@ fn builder_as(sb: &Sandbox, user: &str, password: &str) -> CustomerClientBuilder
     CustomerClient::builder()
         .connector_config(FinixConfig::new(user, password).into())
         .base_url(sb.base_url(Connector::Finix))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..Default::default()
-        })
+        .retry_policy(common::fast_retry())
 }
 
 fn client(sb: &Sandbox) -> CustomerClient {
@@ -46,14 +42,7 @@ fn example() -> CustomerCreateRequest {
         .name("John Doe")
         .phone("+1-555-123-4567")
         .metadata("plan", "premium")
-        .address(Address {
-            line1: Some("1 Main St".into()),
-            city: Some("Springfield".into()),
-            state: Some("IL".into()),
-            postal_code: Some("62701".into()),
-            country: Some("US".into()),
-            ..Address::default()
-        })
+        .address(common::example_address())
 }
 
 #[tokio::test]

@@ -1,11 +1,11 @@
 //! The Shift4 emulator, driven by the real `prism` client and by raw HTTP.
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod common;
 
 use prism::{
     Address, CallOptions, Connector, CustomerClient, CustomerClientBuilder, CustomerCreateRequest,
-    ErrorKind, OnDuplicate, RetryPolicy, Shift4Config, UnsupportedFields,
+    ErrorKind, OnDuplicate, Shift4Config, UnsupportedFields,
 };
 use prism_sandbox::{Fault, Sandbox};
 use serde_json::{json, Value};
@@ -17,11 +17,7 @@ fn builder(sb: &Sandbox) -> CustomerClientBuilder {
         .connector(Connector::Shift4)
         .api_key(KEY)
         .base_url(sb.base_url(Connector::Shift4))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..Default::default()
-        })
+        .retry_policy(common::fast_retry())
 }
 
 fn url(sb: &Sandbox) -> String {

@@ -1,12 +1,9 @@
 //! The Stax emulator, driven by the real `prism` client and by raw HTTP.
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod common;
 
-use prism::{
-    Address, Connector, CustomerClient, CustomerClientBuilder, CustomerCreateRequest, ErrorKind,
-    RetryPolicy,
-};
+use prism::{Connector, CustomerClient, CustomerClientBuilder, CustomerCreateRequest, ErrorKind};
 use prism_sandbox::{Fault, Sandbox};
 use serde_json::{json, Value};
 
@@ -17,11 +14,7 @@ fn builder(sb: &Sandbox) -> CustomerClientBuilder {
         .connector(Connector::Stax)
         .api_key(KEY)
         .base_url(sb.base_url(Connector::Stax))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..Default::default()
-        })
+        .retry_policy(common::fast_retry())
 }
 
 fn raw_post(sb: &Sandbox, key: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
@@ -63,14 +56,7 @@ async fn create_succeeds_and_stores_the_customer() {
                 .name("John Doe")
                 .phone("+1-555-123-4567")
                 .description("Premium plan subscriber")
-                .address(Address {
-                    line1: Some("1 Main St".into()),
-                    city: Some("Springfield".into()),
-                    state: Some("IL".into()),
-                    postal_code: Some("62701".into()),
-                    country: Some("US".into()),
-                    ..Address::default()
-                }),
+                .address(common::example_address()),
         )
         .await
         .unwrap();

@@ -1,11 +1,12 @@
 //! The Stripe emulator, driven by the real `prism` client and by raw HTTP.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::Duration;
 
 use prism::{
-    Address, Connector, CustomerClient, CustomerClientBuilder, CustomerCreateRequest, ErrorKind,
-    OnDuplicate, RetryPolicy,
+    Connector, CustomerClient, CustomerClientBuilder, CustomerCreateRequest, ErrorKind, OnDuplicate,
 };
 use prism_sandbox::Sandbox;
 use serde_json::Value;
@@ -17,11 +18,7 @@ fn builder(sb: &Sandbox) -> CustomerClientBuilder {
         .connector(Connector::Stripe)
         .api_key(KEY)
         .base_url(sb.base_url(Connector::Stripe))
-        .retry_policy(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            max_backoff: Duration::from_millis(20),
-            ..Default::default()
-        })
+        .retry_policy(common::fast_retry())
 }
 
 fn raw_post(
@@ -55,14 +52,7 @@ async fn create_succeeds_and_stores_the_customer() {
                 .phone("+1-555-123-4567")
                 .description("Premium plan subscriber")
                 .metadata("plan", "premium")
-                .address(Address {
-                    line1: Some("1 Main St".into()),
-                    city: Some("Springfield".into()),
-                    state: Some("IL".into()),
-                    postal_code: Some("62701".into()),
-                    country: Some("US".into()),
-                    ..Address::default()
-                }),
+                .address(common::example_address()),
         )
         .await
         .unwrap();
