@@ -1,6 +1,7 @@
 //! A minimal application for `cargo xtask bench --build`: create one customer at the URL given
 //! as the first argument (default: Stripe's sandbox) and print its id.
-//! Written with Prism (feature "stripe").
+//! Written with Prism; built twice by `cargo xtask bench --build`: with the feature "stripe"
+//! (this crate) and with "all-connectors" (`bench/apps/prism-all`, which compiles this file).
 
 use prism::{Connector, CustomerClient, CustomerCreateRequest, Environment};
 
