@@ -109,6 +109,7 @@ impl FieldError {
 ///
 /// Everything it shows is scrubbed of credentials and personal data before it reaches you.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Error(Box<Inner>);
 
 #[derive(Clone, Debug)]
