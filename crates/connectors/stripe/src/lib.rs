@@ -130,6 +130,12 @@ mod fixture_tests {
         assert_eq!(dup.existing_customer_id(), Some("cus_NffrFeUfNV2Hib"));
         let own = Flow::<CreateCustomer>::parse_response(&c, &replay, &retry).expect("own replay");
         assert!(own.replayed);
+        // A key the caller chose and reused: the caller's own retry, so the replay is success.
+        let caller =
+            FlowContext::first(Environment::Sandbox).with_idempotency_key("order-7", false);
+        let again =
+            Flow::<CreateCustomer>::parse_response(&c, &replay, &caller).expect("caller replay");
+        assert!(again.replayed);
 
         let errors = [
             ("auth_failed", ErrorKind::Authentication, false),

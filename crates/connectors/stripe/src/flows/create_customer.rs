@@ -63,9 +63,10 @@ impl Flow<CreateCustomer> for Stripe {
         let replayed = resp
             .header("idempotent-replayed")
             .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        if replayed && !ctx.earlier_attempt_may_have_applied {
+        if replayed && ctx.key_from_reference && !ctx.earlier_attempt_may_have_applied {
             // Nothing this call sent before can have created it: an earlier call with the same
-            // reference-derived key did. That is a duplicate (SPEC §4).
+            // reference-derived key did. That is a duplicate (SPEC §4). (A key the caller chose
+            // and reused is the caller's own retry of one operation: its replay is a success.)
             return Err(Error::new(
                 ErrorKind::AlreadyExists,
                 "a customer with this merchant_customer_id was already created at this Stripe account (idempotent replay)",
