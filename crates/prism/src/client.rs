@@ -119,6 +119,7 @@ impl CustomerClient {
         request: CustomerCreateRequest,
         options: CallOptions,
     ) -> Result<CustomerCreateResponse, Error> {
+        let started = std::time::Instant::now();
         let inner = &*self.inner;
         let conn = &*inner.connector;
         let connector = conn.id();
@@ -157,6 +158,7 @@ impl CustomerClient {
         if let Some(d) = options.deadline {
             call.total_timeout = d;
         }
+        let deadline = call.total_timeout;
 
         match inner
             .executor
@@ -185,7 +187,10 @@ impl CustomerClient {
                 })
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                let e = self.name_existing(e, &to_send.merchant_customer_id).await;
+                let left = deadline.saturating_sub(started.elapsed());
+                let e = self
+                    .name_existing(e, &to_send.merchant_customer_id, left)
+                    .await;
                 let diagnostics = e.diagnostics().cloned().unwrap_or_default();
                 // After a lost answer, the customer this reference names is (almost surely) this
                 // call's own creation: success, as a replay. Otherwise it existed before.
@@ -216,10 +221,10 @@ impl CustomerClient {
 
 impl CustomerClient {
     /// For an `AlreadyExists` that does not name the existing customer: asks the processor's
-    /// lookup by reference (where the connector has one). The lookup's own failure is logged and
-    /// the original error kept.
-    async fn name_existing(&self, e: Error, merchant_customer_id: &str) -> Error {
-        if e.existing_customer_id().is_some() {
+    /// lookup by reference (where the connector has one), within what is `left` of the call's
+    /// deadline. The lookup's own failure is logged and the original error kept.
+    async fn name_existing(&self, e: Error, merchant_customer_id: &str, left: Duration) -> Error {
+        if e.existing_customer_id().is_some() || left.is_zero() {
             return e;
         }
         let inner = &*self.inner;
@@ -229,9 +234,12 @@ impl CustomerClient {
         let req = FindCustomerRequest {
             merchant_customer_id: merchant_customer_id.to_owned(),
         };
+        // The lookup spends what is left of the call's deadline, no more.
+        let mut call = inner.executor.default_call();
+        call.total_timeout = left;
         match inner
             .executor
-            .execute::<FindCustomer, _>(finder, &req, inner.executor.default_call())
+            .execute::<FindCustomer, _>(finder, &req, call)
             .await
         {
             Ok(Outcome {
