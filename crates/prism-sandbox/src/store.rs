@@ -104,7 +104,6 @@ impl SharedState {
 
     /// The first stored customer of `connector` matching `pred` (for emulators whose processor
     /// enforces uniqueness of a reference natively).
-    #[allow(dead_code)] // used by emulators of processors with native uniqueness
     pub(crate) fn find_customer(
         &self,
         connector: Connector,
@@ -228,50 +227,6 @@ impl Drop for IdempotencyGuard {
     }
 }
 
-/// A request fingerprint for idempotency comparison: method, path and body, with a JSON body
-/// canonicalised (object keys sorted, whitespace dropped) so key order does not matter.
-/// Form bodies can be compared as sorted pairs instead (see the Stripe emulator).
-#[allow(dead_code)] // for emulators with JSON bodies
-pub(crate) fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
-    let mut out = format!("{method} {path}\n");
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(v) => canonical_json(&v, &mut out),
-        Err(_) => out.push_str(&String::from_utf8_lossy(body)),
-    }
-    out
-}
-
-/// Writes `v` with object keys sorted (whatever serde_json's map order is).
-fn canonical_json(v: &serde_json::Value, out: &mut String) {
-    match v {
-        serde_json::Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::Value::String(k.clone()).to_string());
-                out.push(':');
-                canonical_json(v, out);
-            }
-            out.push('}');
-        }
-        serde_json::Value::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                canonical_json(v, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,18 +263,6 @@ mod tests {
         };
         drop(guard);
         assert!(matches!(cache.begin("a", "k", "other"), Begin::Fresh(_)));
-    }
-
-    #[test]
-    fn json_fingerprints_ignore_key_order() {
-        assert_eq!(
-            fingerprint("POST", "/c", br#"{"a":1,"b":{"y":2,"x":1}}"#),
-            fingerprint("POST", "/c", br#"{ "b": {"x":1, "y":2}, "a": 1 }"#)
-        );
-        assert_ne!(
-            fingerprint("POST", "/c", b"{}"),
-            fingerprint("POST", "/d", b"{}")
-        );
     }
 
     #[test]

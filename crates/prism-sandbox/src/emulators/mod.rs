@@ -110,7 +110,7 @@ impl Reply {
     }
 
     /// A header's value, case-insensitively.
-    #[allow(dead_code)] // used by tests and emulators
+    #[cfg(test)]
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
