@@ -5,7 +5,7 @@
 use prism::{Environment, ErrorKind, FlowContext, HttpResponse};
 use proptest::prelude::*;
 
-fn connectors() -> Vec<(String, std::sync::Arc<dyn prism::CustomerConnector>)> {
+fn connectors() -> Vec<(String, std::sync::Arc<dyn prism::CreatesCustomers>)> {
     prism_conformance::arms()
         .into_iter()
         .map(|a| {

@@ -96,7 +96,7 @@ async fn run_live() -> i32 {
         let vars = ConnectorConfig::env_vars(c);
         let missing: Vec<&str> = vars
             .iter()
-            .copied()
+            .map(String::as_str)
             .filter(|v| std::env::var(v).map_or(true, |s| s.trim().is_empty()))
             .collect();
         if vars.is_empty() || !missing.is_empty() {

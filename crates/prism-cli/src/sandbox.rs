@@ -56,11 +56,18 @@ pub async fn run(args: &SandboxArgs) -> i32 {
         for (var, value) in Sandbox::credentials(c).iter() {
             crate::say!("  export {var}={value}");
         }
+        crate::say!(
+            "  export {}={}",
+            ConnectorConfig::base_url_env_var(c),
+            sandbox.base_url(c)
+        );
         let vars = ConnectorConfig::env_vars(c);
         if !vars.is_empty()
-            && vars
-                .iter()
-                .all(|v| Sandbox::credentials(c).iter().any(|(n, _)| n == v))
+            && vars.iter().all(|v| {
+                Sandbox::credentials(c)
+                    .iter()
+                    .any(|(n, _)| *n == v.as_str())
+            })
         {
             crate::say!(
                 "  prism customers create --connector {c} --base-url {} --merchant-customer-id cust_user_12345 --email john.doe@example.com",

@@ -1,4 +1,4 @@
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use prism_types::Environment;
 use secrecy::SecretString;
@@ -21,10 +21,47 @@ pub struct FlowContext<'a> {
     pub earlier_attempt_may_have_applied: bool,
     /// The access token from the connector's token step, when it has one.
     pub access_token: Option<&'a SecretString>,
+    /// The clock reading for this attempt (signed schemes put it in a header and sign it).
+    pub now: SystemTime,
+    /// Fresh randomness for this attempt (signed schemes' salt or nonce).
+    pub nonce: Nonce,
 }
 
+/// 16 random bytes, drawn anew by the executor for every attempt (fixed in tests, so that
+/// signatures can be checked against known vectors).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Nonce(pub [u8; 16]);
+
+impl Nonce {
+    /// Lower-case hex, 32 characters.
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// `n` (≤ 16) characters from `[0-9a-zA-Z]`, one per byte (a salt for schemes that want
+    /// letters and digits).
+    pub fn alphanumeric(&self, n: usize) -> String {
+        const CHARS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        self.0
+            .iter()
+            .take(n)
+            .map(|b| char::from(CHARS[usize::from(*b) % CHARS.len()]))
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for Nonce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Nonce(..)")
+    }
+}
+
+/// The clock reading of [`FlowContext::first`]: 2023-11-14T22:13:20Z.
+pub const FIXED_NOW: Duration = Duration::from_secs(1_700_000_000);
+
 impl<'a> FlowContext<'a> {
-    /// A context for a first attempt with no key and no token (tests, benchmarks).
+    /// A context for a first attempt with no key and no token, a fixed clock reading
+    /// ([`FIXED_NOW`] after the epoch) and an all-zero nonce (tests, benchmarks).
     pub fn first(environment: Environment) -> Self {
         Self {
             environment,
@@ -33,7 +70,16 @@ impl<'a> FlowContext<'a> {
             attempt: 1,
             earlier_attempt_may_have_applied: false,
             access_token: None,
+            now: UNIX_EPOCH + FIXED_NOW,
+            nonce: Nonce([0; 16]),
         }
+    }
+
+    /// The same context with another clock reading and nonce.
+    pub fn at(mut self, now: SystemTime, nonce: Nonce) -> Self {
+        self.now = now;
+        self.nonce = nonce;
+        self
     }
 
     /// The same context with an idempotency key.
@@ -66,5 +112,18 @@ impl AccessToken {
             Some(t) => now + margin < t,
             None => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonce_text() {
+        let n = Nonce([0, 1, 61, 62, 255, 9, 10, 35, 36, 0, 0, 0, 0, 0, 0, 171]);
+        assert_eq!(n.hex(), "00013d3eff090a2324000000000000ab");
+        assert_eq!(n.alphanumeric(9), "01Z079azA");
+        assert_eq!(format!("{n:?}"), "Nonce(..)");
     }
 }

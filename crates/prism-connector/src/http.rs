@@ -6,6 +6,7 @@ use serde_json::Value;
 
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub enum Method {
     /// GET.
     #[serde(rename = "GET")]
@@ -13,14 +14,26 @@ pub enum Method {
     /// POST.
     #[serde(rename = "POST")]
     Post,
+    /// PUT.
+    #[serde(rename = "PUT")]
+    Put,
+    /// PATCH.
+    #[serde(rename = "PATCH")]
+    Patch,
+    /// DELETE.
+    #[serde(rename = "DELETE")]
+    Delete,
 }
 
 impl Method {
-    /// `"GET"` or `"POST"`.
+    /// The method's name as sent (`"GET"`, `"POST"`, …).
     pub const fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -109,10 +122,10 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
-    /// A POST to `path` with `body`.
-    pub fn post(path: impl Into<String>, body: Body) -> Self {
+    /// A request of any method to `path` (with its query string already encoded).
+    pub fn new(method: Method, path: impl Into<String>, body: Body) -> Self {
         Self {
-            method: Method::Post,
+            method,
             path: path.into(),
             headers: Vec::with_capacity(6),
             body,
@@ -120,15 +133,14 @@ impl HttpRequest {
         }
     }
 
+    /// A POST to `path` with `body`.
+    pub fn post(path: impl Into<String>, body: Body) -> Self {
+        Self::new(Method::Post, path, body)
+    }
+
     /// A GET of `path` (with its query string already encoded).
     pub fn get(path: impl Into<String>) -> Self {
-        Self {
-            method: Method::Get,
-            path: path.into(),
-            headers: Vec::new(),
-            body: Body::Empty,
-            secret_fields: Vec::new(),
-        }
+        Self::new(Method::Get, path, Body::Empty)
     }
 
     /// Adds a header.

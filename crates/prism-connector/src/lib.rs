@@ -11,20 +11,29 @@
 
 mod capabilities;
 mod context;
+pub mod credentials;
+pub mod encoding;
 mod http;
+pub mod normalize;
+pub mod parse;
 #[doc(hidden)]
 pub mod testing;
-pub mod wire;
+pub mod time;
+
+use std::borrow::Cow;
 
 pub use capabilities::{
     Capabilities, DuplicateDetection, FieldLimits, Idempotency, MetadataLimits, ReferenceStorage,
 };
-pub use context::{AccessToken, FlowContext};
+pub use context::{AccessToken, FlowContext, Nonce, FIXED_NOW};
+#[doc(hidden)]
+pub use credentials::{check_field, read_field, CredentialValue};
+pub use credentials::{CredentialField, CredentialSet, Credentials};
 pub use http::{Body, Header, HttpRequest, HttpResponse, Method, RedactedRequest};
 
 pub use prism_types as types;
 use prism_types::{Connector, CustomerCreateRequest, Environment, Error};
-use secrecy::SecretString;
+pub use secrecy::SecretString;
 
 /// An operation a connector may implement.
 pub trait Operation: Send + Sync + 'static {
@@ -37,6 +46,15 @@ pub trait Operation: Send + Sync + 'static {
     /// True when sending the request twice changes nothing more than sending it once (a
     /// lookup): the executor may then resend it after any failure.
     const IDEMPOTENT: bool = false;
+
+    /// Whether this operation may be resent after it may have reached the processor, given the
+    /// connector's declared capabilities. Default: only when it is [`Self::IDEMPOTENT`]. A
+    /// create overrides it: the connector's idempotency key or native uniqueness protects
+    /// creates, not other calls.
+    fn resend_is_safe(caps: &Capabilities) -> bool {
+        let _ = caps;
+        Self::IDEMPOTENT
+    }
 
     /// The personal values of a request (email, name, …), scrubbed from any error text.
     fn personal_values(req: &Self::Request) -> Vec<&str> {
@@ -57,6 +75,10 @@ impl Operation for CreateCustomer {
     fn personal_values(req: &CustomerCreateRequest) -> Vec<&str> {
         req.personal_values().collect()
     }
+
+    fn resend_is_safe(caps: &Capabilities) -> bool {
+        caps.resend_is_safe()
+    }
 }
 
 /// Looking a customer up by the merchant reference: how Prism names the existing customer when a
@@ -73,7 +95,9 @@ pub struct FindCustomerRequest {
 
 impl Operation for FindCustomer {
     type Request = FindCustomerRequest;
-    /// The processor's id of the customer with this reference, if it found one.
+    /// The processor's id of the customer with this reference; `None` when the processor says
+    /// it has none (an empty list, or a "not found" answer read by
+    /// [`Flow::parse_error_response`]).
     type Output = Option<String>;
     const NAME: &'static str = "customer.find";
     const IDEMPOTENT: bool = true;
@@ -89,29 +113,44 @@ pub struct CreatedCustomer {
 }
 
 /// What every connector is, whatever operations it implements.
+///
+/// Only [`Self::credentials`], [`Self::capabilities`], [`Self::base_url`] and
+/// [`Self::parse_error`] are required; the rest defaults to what the declared credentials say.
 pub trait ConnectorApi: Send + Sync + std::fmt::Debug + 'static {
+    /// The connector's credentials, as declared with [`credentials!`].
+    fn credentials(&self) -> &dyn CredentialSet;
+
     /// Which processor this is.
-    fn id(&self) -> Connector;
+    fn id(&self) -> Connector {
+        self.credentials().connector()
+    }
 
     /// What it can do and where it keeps things; also the source of the capability matrix.
     fn capabilities(&self) -> &'static Capabilities;
 
-    /// The processor's base URL for `env` (the client's `base_url` override wins over it).
-    fn base_url(&self, env: Environment) -> &'static str;
+    /// The processor's base URL for `env`, which may depend on the configuration (an account's
+    /// own host). The facade reads it once, when the client is built; the client's `base_url`
+    /// override wins over it.
+    fn base_url(&self, env: Environment) -> Cow<'static, str>;
 
-    /// Checks the configuration against `env` before anything is sent (e.g. a live key with
-    /// `Sandbox`).
+    /// Checks the configuration against `env` before anything is sent. Default: the checks
+    /// every credential shares ([`CredentialSet::check_fields`]); connectors add their own rules
+    /// (e.g. a live key with `Sandbox`).
     fn check_config(&self, env: Environment) -> Result<(), Error> {
         let _ = env;
-        Ok(())
+        self.credentials().check_fields()
     }
 
     /// A stable, non-secret fingerprint of the processor account the credentials belong to
     /// (a hash, never the credential itself); it seeds idempotency keys.
-    fn account_fingerprint(&self) -> String;
+    fn account_fingerprint(&self) -> String {
+        self.credentials().account_fingerprint()
+    }
 
     /// Every secret this connector holds, so the executor can scrub them from any text.
-    fn secrets(&self) -> Vec<&SecretString>;
+    fn secrets(&self) -> Vec<&SecretString> {
+        self.credentials().secrets()
+    }
 
     /// For processors that need a token first: the token request. `None` (the default) when the
     /// credentials are sent with each request.
@@ -128,7 +167,9 @@ pub trait ConnectorApi: Send + Sync + std::fmt::Debug + 'static {
         )))
     }
 
-    /// Maps a non-2xx answer to a Prism error (kind, code, message, retryability, retry-after).
+    /// The connector's error mapping: a non-2xx answer as a Prism error (kind, code, message,
+    /// retryability, retry-after). Operations use it through [`Flow::parse_error_response`],
+    /// which may read some answers differently (a lookup's 404).
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error;
 
     /// The connector's lookup by merchant reference, where the processor has one (`None`, the
@@ -141,7 +182,8 @@ pub trait ConnectorApi: Send + Sync + std::fmt::Debug + 'static {
 /// One operation of a connector: build the request, read the answer. Pure functions.
 pub trait Flow<Op: Operation>: ConnectorApi {
     /// Builds the processor request. Fields the processor cannot store are left out here; the
-    /// facade has already applied the unsupported-fields policy.
+    /// facade has already applied the unsupported-fields policy. A signed scheme signs here,
+    /// with the context's clock reading and nonce (new on every attempt).
     fn build_request(&self, req: &Op::Request, ctx: &FlowContext<'_>)
         -> Result<HttpRequest, Error>;
 
@@ -151,11 +193,27 @@ pub trait Flow<Op: Operation>: ConnectorApi {
         resp: &HttpResponse,
         ctx: &FlowContext<'_>,
     ) -> Result<Op::Output, Error>;
+
+    /// Reads a non-2xx answer to this operation. Default: the connector's error mapping
+    /// ([`ConnectorApi::parse_error`]). A lookup overrides it to read "not found" as an answer.
+    fn parse_error_response(
+        &self,
+        resp: &HttpResponse,
+        ctx: &FlowContext<'_>,
+    ) -> Result<Op::Output, Error> {
+        Err(self.parse_error(resp, ctx))
+    }
+
+    /// Whether this operation may be resent after it may have been applied. Default:
+    /// [`Operation::resend_is_safe`] for the connector's capabilities.
+    fn resend_is_safe(&self) -> bool {
+        Op::resend_is_safe(self.capabilities())
+    }
 }
 
-/// A connector that can create customers, as a trait object.
-pub trait CustomerConnector: Flow<CreateCustomer> {}
-impl<T: Flow<CreateCustomer>> CustomerConnector for T {}
+/// A connector that creates customers, as a trait object (what the facade holds).
+pub trait CreatesCustomers: Flow<CreateCustomer> {}
+impl<T: Flow<CreateCustomer>> CreatesCustomers for T {}
 
 /// A hex SHA-256 fingerprint of some non-secret or secret parts (for account fingerprints):
 /// one-way, so a secret fed in cannot be read back.
@@ -170,36 +228,14 @@ pub fn fingerprint(parts: &[&str]) -> String {
     digest[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The typed configuration of a connector: how the facade finds, builds and describes it.
-///
-/// Each connector crate implements this once for its `…Config` type; the facade's registry
-/// needs nothing else.
-pub trait ConnectorConfig: Sized + Clone + std::fmt::Debug + Send + Sync + 'static {
+/// How the facade builds and describes a connector from its typed credentials (OpenDAL's
+/// `Configurator`): each connector crate implements it once for its `…Config` type, declared
+/// with [`credentials!`]. The facade's registry needs nothing else.
+pub trait Configurator: Credentials {
     /// The connector built from this config.
-    type Api: CustomerConnector;
-    /// Which processor.
-    const CONNECTOR: Connector;
-    /// The `PRISM_<CONNECTOR>_<FIELD>` variables read by [`ConnectorConfig::from_env_with`].
-    const ENV_VARS: &'static [&'static str];
-    /// Reads the config through `lookup` (normally `std::env::var`); a missing variable is a
-    /// `Configuration` error naming it.
-    fn from_env_with(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error>;
-    /// A config from one API key, for connectors whose credentials are a single secret;
-    /// `None` for connectors that need more.
-    fn from_api_key(key: String) -> Option<Self> {
-        let _ = key;
-        None
-    }
+    type Connector: CreatesCustomers;
     /// The declared capabilities (static: no credentials needed).
     fn capabilities() -> &'static Capabilities;
     /// Builds the connector.
-    fn into_api(self) -> Self::Api;
-}
-
-/// Reads a required environment variable through `lookup`, or names it in a `Configuration`
-/// error. Blank values count as missing.
-pub fn required_env(lookup: &dyn Fn(&str) -> Option<String>, name: &str) -> Result<String, Error> {
-    lookup(name)
-        .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| Error::configuration(format!("missing environment variable {name}")))
+    fn into_connector(self) -> Self::Connector;
 }

@@ -2,8 +2,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use prism_connector::{
-    AccessToken, Body, ConnectorApi, Flow, FlowContext, HttpRequest, HttpResponse, Method,
-    Operation,
+    AccessToken, Body, ConnectorApi, Flow, FlowContext, HttpRequest, HttpResponse, Nonce, Operation,
 };
 use prism_types::redact::Redactor;
 use prism_types::{Diagnostics, Environment, Error, ErrorKind};
@@ -198,7 +197,7 @@ impl Executor {
         C: Flow<Op> + ?Sized,
     {
         let deadline = started + call.total_timeout;
-        let caps = conn.capabilities();
+        let resend_is_safe = conn.resend_is_safe();
         let mut diag = Diagnostics {
             idempotency_key: call.idempotency_key.clone(),
             ..Diagnostics::default()
@@ -256,7 +255,7 @@ impl Executor {
             if !error.is_retryable() || retries_done >= call.retry.max_retries {
                 return finish(error, diag);
             }
-            if may_have_applied && !(Op::IDEMPOTENT || caps.resend_is_safe()) {
+            if may_have_applied && !resend_is_safe {
                 tracing::info!(attempt, "not resending: the request may have been applied and the connector has no idempotency or uniqueness");
                 return finish(error, diag);
             }
@@ -314,6 +313,9 @@ impl Executor {
             attempt,
             earlier_attempt_may_have_applied: earlier_may_have_applied,
             access_token: token.as_ref().map(|t| &t.token),
+            // Read anew for every attempt: a resend of a signed request is signed again.
+            now: SystemTime::now(),
+            nonce: fresh_nonce()?,
         };
         // A request that cannot be built is not retryable: the same input builds the same way.
         let http_req = conn
@@ -327,8 +329,13 @@ impl Executor {
             }
         }
         tracing::debug!(attempt, status = resp.status, "answer");
+        let read = if resp.is_success() {
+            conn.parse_response(&resp, &ctx)
+        } else {
+            conn.parse_error_response(&resp, &ctx)
+        };
         if resp.is_success() {
-            match conn.parse_response(&resp, &ctx) {
+            match read {
                 Ok(output) => Ok((output, resp.status)),
                 // A 2xx we cannot read may well have created the customer, and so may a
                 // "try again" stated inside a 2xx (Authorize.net E00001); any other error stated
@@ -344,7 +351,11 @@ impl Executor {
                 }
             }
         } else {
-            let error = conn.parse_error(&resp, &ctx);
+            let error = match read {
+                // An operation that reads this answer as a result (a lookup's "not found").
+                Ok(output) => return Ok((output, resp.status)),
+                Err(e) => e,
+            };
             // A 5xx may have been applied before the processor failed; a 429 or a lock conflict
             // was refused before any work; any other 4xx is a definite "not applied".
             let may_have_applied = resp.status >= 500;
@@ -410,9 +421,13 @@ impl Executor {
             });
         }
         let url = self.config.base_url.url_for(&req.path);
-        let method = match req.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
+        // Standard methods parse to the `http` crate's constants (no allocation).
+        let Ok(method) = reqwest::Method::from_bytes(req.method.as_str().as_bytes()) else {
+            return Err(Failure {
+                error: Error::configuration(format!("unknown HTTP method {:?}", req.method)),
+                may_have_applied: false,
+                definitely_not_applied: true,
+            });
         };
         let mut builder = self.http.request(method, url);
         for h in req.headers {
@@ -460,6 +475,18 @@ impl Executor {
             }),
         }
     }
+}
+
+/// 16 bytes from the operating system's random source, for signed schemes' nonces and salts.
+/// A machine that cannot give randomness cannot sign safely: nothing is sent then.
+fn fresh_nonce() -> Result<Nonce, Failure> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| Failure {
+        error: Error::configuration(format!("no randomness for the request's nonce: {e}")),
+        may_have_applied: false,
+        definitely_not_applied: true,
+    })?;
+    Ok(Nonce(bytes))
 }
 
 async fn read_capped(

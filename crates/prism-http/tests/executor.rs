@@ -2,13 +2,15 @@
 
 use std::time::Duration;
 
+use std::borrow::Cow;
+
 use prism_connector::types::{Connector, CustomerCreateRequest, Environment, Error, ErrorKind};
 use prism_connector::{
-    Body, Capabilities, ConnectorApi, CreateCustomer, CreatedCustomer, DuplicateDetection,
-    FieldLimits, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, ReferenceStorage,
+    Body, Capabilities, ConnectorApi, CreateCustomer, CreatedCustomer, CredentialSet,
+    DuplicateDetection, FieldLimits, FindCustomer, FindCustomerRequest, Flow, FlowContext,
+    HttpRequest, HttpResponse, Idempotency, Method, ReferenceStorage,
 };
 use prism_http::{validate_base_url, Executor, ExecutorConfig, RetryPolicy};
-use secrecy::SecretString;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -25,30 +27,43 @@ static CAPS: Capabilities = Capabilities {
     notes: "",
 };
 
+prism_connector::credentials! {
+    /// A test key.
+    pub struct TestConfig for Stripe {
+        /// The key.
+        api_key: secret,
+    }
+    account = [api_key];
+}
+
 #[derive(Debug)]
 struct Test {
     header_value: &'static str,
+    config: TestConfig,
+}
+
+impl Test {
+    fn new(header_value: &'static str) -> Self {
+        Self {
+            header_value,
+            config: TestConfig::new("sk_test_executor"),
+        }
+    }
 }
 
 impl ConnectorApi for Test {
-    fn id(&self) -> Connector {
-        Connector::Stripe
+    fn credentials(&self) -> &dyn CredentialSet {
+        &self.config
     }
     fn capabilities(&self) -> &'static Capabilities {
         &CAPS
     }
-    fn base_url(&self, _env: Environment) -> &'static str {
-        "http://127.0.0.1:9"
-    }
-    fn account_fingerprint(&self) -> String {
-        "test".into()
-    }
-    fn secrets(&self) -> Vec<&SecretString> {
-        Vec::new()
+    fn base_url(&self, _env: Environment) -> Cow<'static, str> {
+        "http://127.0.0.1:9".into()
     }
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
-        let kind = prism_connector::wire::kind_for_status(resp.status);
-        prism_connector::wire::processor_error(
+        let kind = prism_connector::parse::kind_for_status(resp.status);
+        prism_connector::parse::processor_error(
             Connector::Stripe,
             resp,
             Some("x-request-id"),
@@ -75,7 +90,46 @@ impl Flow<CreateCustomer> for Test {
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
     ) -> Result<CreatedCustomer, Error> {
-        prism_connector::wire::created(resp, String::from_utf8_lossy(&resp.body).into_owned())
+        prism_connector::parse::created(resp, String::from_utf8_lossy(&resp.body).into_owned())
+    }
+}
+
+/// A lookup sent as `PUT` with the attempt's nonce and clock in headers (as a signed scheme
+/// would), whose 404 means "not found".
+impl Flow<FindCustomer> for Test {
+    fn build_request(
+        &self,
+        req: &FindCustomerRequest,
+        ctx: &FlowContext<'_>,
+    ) -> Result<HttpRequest, Error> {
+        let secs = ctx
+            .now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Ok(HttpRequest::new(
+            Method::Put,
+            format!("/customers/{}", req.merchant_customer_id),
+            Body::Empty,
+        )
+        .header("X-Nonce", ctx.nonce.hex())
+        .header("X-Timestamp", secs.to_string()))
+    }
+    fn parse_response(
+        &self,
+        resp: &HttpResponse,
+        _ctx: &FlowContext<'_>,
+    ) -> Result<Option<String>, Error> {
+        Ok(Some(String::from_utf8_lossy(&resp.body).into_owned()))
+    }
+    fn parse_error_response(
+        &self,
+        resp: &HttpResponse,
+        ctx: &FlowContext<'_>,
+    ) -> Result<Option<String>, Error> {
+        match resp.status {
+            404 => Ok(None),
+            _ => Err(self.parse_error(resp, ctx)),
+        }
     }
 }
 
@@ -101,9 +155,7 @@ async fn a_header_http_cannot_carry_is_refused_before_sending() {
         .mount(&server)
         .await;
     let ex = executor(&server.uri());
-    let bad = Test {
-        header_value: "line\nbreak",
-    };
+    let bad = Test::new("line\nbreak");
     let e = ex
         .execute::<CreateCustomer, _>(&bad, &CustomerCreateRequest::new("c1"), ex.default_call())
         .await
@@ -122,7 +174,7 @@ async fn a_5xx_is_not_resent_without_idempotency_and_its_outcome_is_unknown() {
         .mount(&server)
         .await;
     let ex = executor(&server.uri());
-    let c = Test { header_value: "ok" };
+    let c = Test::new("ok");
     let e = ex
         .execute::<CreateCustomer, _>(&c, &CustomerCreateRequest::new("c1"), ex.default_call())
         .await
@@ -151,7 +203,7 @@ async fn a_429_is_resent_even_without_idempotency_and_the_request_id_is_kept() {
         .mount(&server)
         .await;
     let ex = executor(&server.uri());
-    let c = Test { header_value: "ok" };
+    let c = Test::new("ok");
     let out = ex
         .execute::<CreateCustomer, _>(&c, &CustomerCreateRequest::new("c1"), ex.default_call())
         .await
@@ -170,7 +222,7 @@ async fn the_overall_deadline_ends_the_call() {
         .mount(&server)
         .await;
     let ex = executor(&server.uri());
-    let c = Test { header_value: "ok" };
+    let c = Test::new("ok");
     let mut call = ex.default_call();
     call.total_timeout = Duration::from_millis(300);
     let e = ex
@@ -181,4 +233,84 @@ async fn the_overall_deadline_ends_the_call() {
     assert_eq!(e.kind(), ErrorKind::RateLimited);
     assert_eq!(e.diagnostics().map(|d| d.attempts), Some(1));
     assert_eq!(e.retry_after(), Some(Duration::from_secs(1)));
+}
+
+fn lookup(id: &str) -> FindCustomerRequest {
+    FindCustomerRequest {
+        merchant_customer_id: id.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_resend_is_signed_anew_with_the_method_the_flow_chose() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("cus_9"))
+        .mount(&server)
+        .await;
+    let ex = executor(&server.uri());
+    let c = Test::new("ok");
+    // A lookup is idempotent: resent after a 503 although the connector has no idempotency.
+    let out = ex
+        .execute::<FindCustomer, _>(&c, &lookup("c1"), ex.default_call())
+        .await
+        .expect("found after a 503");
+    assert_eq!(out.output.as_deref(), Some("cus_9"));
+    let seen = server.received_requests().await.expect("recorded");
+    assert_eq!(seen.len(), 2);
+    let nonce = |i: usize| {
+        seen[i]
+            .headers
+            .get("x-nonce")
+            .map(|v| v.as_bytes().to_vec())
+    };
+    assert!(
+        nonce(0).is_some_and(|n| n.len() == 32),
+        "a 16-byte hex nonce"
+    );
+    assert_ne!(nonce(0), nonce(1), "every attempt draws a new nonce");
+    let ts: u64 = seen[1]
+        .headers
+        .get("x-timestamp")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .expect("timestamp");
+    assert!(
+        ts > 1_700_000_000,
+        "the executor's clock, not the fixed test clock"
+    );
+}
+
+#[tokio::test]
+async fn an_operation_reads_its_own_not_found() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let ex = executor(&server.uri());
+    let c = Test::new("ok");
+    let out = ex
+        .execute::<FindCustomer, _>(&c, &lookup("c1"), ex.default_call())
+        .await
+        .expect("not found is an answer");
+    assert_eq!(
+        (out.output, out.status, out.diagnostics.attempts),
+        (None, 404, 1)
+    );
+    // The same 404 to a create is an error.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let e = ex
+        .execute::<CreateCustomer, _>(&c, &CustomerCreateRequest::new("c1"), ex.default_call())
+        .await
+        .expect_err("a create's 404");
+    assert_eq!(e.kind(), ErrorKind::ProcessorError);
 }

@@ -6,7 +6,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use prism_connector::{wire, Capabilities, FieldLimits};
+use prism_connector::normalize::is_country_alpha2;
+use prism_connector::{Capabilities, FieldLimits};
 use prism_types::{Connector, CustomerCreateRequest, Error, FieldError, UnsupportedFields};
 use validator::ValidateEmail;
 
@@ -308,7 +309,7 @@ fn check_address(
         }
     }
     if let Some(country) = &a.country {
-        if !wire::is_country_alpha2(country) {
+        if !is_country_alpha2(country) {
             errs.push(FieldError::new(
                 "address.country",
                 "iso3166_alpha2",

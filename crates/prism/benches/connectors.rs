@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use divan::{black_box, AllocProfiler, Bencher};
 use prism::{
-    Connector, ConnectorConfig, CustomerClient, CustomerConnector, CustomerCreateRequest,
+    Connector, ConnectorConfig, CreatesCustomers, CustomerClient, CustomerCreateRequest,
     Environment, FlowContext, HttpResponse,
 };
 use prism_connector::AccessToken;
@@ -34,7 +34,7 @@ fn product_request() -> CustomerCreateRequest {
 
 /// One connector ready to drive: its pure flows, its documented reply, its access token.
 struct Subject {
-    connector: Arc<dyn CustomerConnector>,
+    connector: Arc<dyn CreatesCustomers>,
     created: HttpResponse,
     /// An access token parsed from the connector's documented login reply.
     token: Option<AccessToken>,

@@ -2,41 +2,46 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prism_connector::{
-    Capabilities, CreateCustomer, CreatedCustomer, CustomerConnector, FindCustomer,
+    Capabilities, CreateCustomer, CreatedCustomer, CreatesCustomers, FindCustomer,
     FindCustomerRequest, Idempotency,
 };
-use prism_http::{validate_base_url, Executor, ExecutorConfig, KeyDeriver, Outcome, RetryPolicy};
+use prism_http::Outcome;
 use prism_types::{
     Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus, Environment, Error,
     ErrorKind, FieldError, OnDuplicate, UnsupportedFields,
 };
 
-use crate::registry::{ensure_available, ConnectorConfig};
+use crate::registry::ConnectorConfig;
+use crate::settings::{ClientBuilder, ClientCore, ServiceClient};
 
 /// Creates customer records at one processor account.
 ///
 /// Cheap to clone (an `Arc`), `Send + Sync`, one connection pool: build one and share it.
 #[derive(Clone)]
 pub struct CustomerClient {
-    inner: Arc<Inner>,
+    inner: Arc<ClientCore<dyn CreatesCustomers>>,
 }
 
-struct Inner {
-    connector: Arc<dyn CustomerConnector>,
-    /// Derives reference-based idempotency keys; the account fingerprint is hashed once, here.
-    keys: KeyDeriver,
-    executor: Executor,
-    on_duplicate: OnDuplicate,
-    unsupported_fields: UnsupportedFields,
+/// Builds a [`CustomerClient`]: the shared [`ClientBuilder`].
+pub type CustomerClientBuilder = ClientBuilder<CustomerClient>;
+
+impl ServiceClient for CustomerClient {
+    type Connector = dyn CreatesCustomers;
+
+    fn connector_from(config: ConnectorConfig) -> Arc<dyn CreatesCustomers> {
+        config.into_connector()
+    }
+
+    fn from_core(core: ClientCore<dyn CreatesCustomers>) -> Self {
+        Self {
+            inner: Arc::new(core),
+        }
+    }
 }
 
 impl std::fmt::Debug for CustomerClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CustomerClient")
-            .field("connector", &self.inner.connector.id())
-            .field("environment", &self.inner.executor.config().environment)
-            .field("base_url", &self.inner.executor.config().base_url.as_str())
-            .finish_non_exhaustive()
+        write!(f, "Customer{:?}", self.inner)
     }
 }
 
@@ -301,134 +306,6 @@ fn without_fields(mut req: CustomerCreateRequest, paths: &[String]) -> CustomerC
     req
 }
 
-/// Builds a [`CustomerClient`].
-#[derive(Debug, Default)]
-pub struct CustomerClientBuilder {
-    config: Option<ConnectorConfig>,
-    connector: Option<Connector>,
-    api_key: Option<String>,
-    environment: Environment,
-    base_url: Option<String>,
-    retry: RetryPolicy,
-    timeout: Option<Duration>,
-    deadline: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    on_duplicate: OnDuplicate,
-    unsupported_fields: UnsupportedFields,
-}
-
-impl CustomerClientBuilder {
-    /// The connector and its typed credentials.
-    pub fn connector_config(mut self, config: ConnectorConfig) -> Self {
-        self.config = Some(config);
-        self
-    }
-    /// The connector, when credentials come from [`Self::api_key`] or the environment.
-    pub fn connector(mut self, connector: Connector) -> Self {
-        self.connector = Some(connector);
-        self
-    }
-    /// The API key of a single-secret connector. Without it (and without a typed config) the
-    /// credentials are read from `PRISM_<CONNECTOR>_<FIELD>`.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
-        self
-    }
-    /// Sandbox (default) or Production.
-    pub fn environment(mut self, env: Environment) -> Self {
-        self.environment = env;
-        self
-    }
-    /// Sends to this base URL instead of the processor's (proxies, tests, the embedded sandbox).
-    /// `https` only, except plain `http` to a loopback host in Sandbox.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-    /// Retries after the first attempt (default 2; 0 means exactly one attempt).
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.retry.max_retries = n;
-        self
-    }
-    /// The whole retry policy.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-    /// Per-attempt timeout (default 30 s).
-    pub fn timeout(mut self, t: Duration) -> Self {
-        self.timeout = Some(t);
-        self
-    }
-    /// Overall deadline of one call (default 80 s).
-    pub fn deadline(mut self, t: Duration) -> Self {
-        self.deadline = Some(t);
-        self
-    }
-    /// Connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, t: Duration) -> Self {
-        self.connect_timeout = Some(t);
-        self
-    }
-    /// Duplicate policy (default [`OnDuplicate::Error`]).
-    pub fn on_duplicate(mut self, p: OnDuplicate) -> Self {
-        self.on_duplicate = p;
-        self
-    }
-    /// Unsupported-fields policy (default [`UnsupportedFields::Reject`]).
-    pub fn unsupported_fields(mut self, p: UnsupportedFields) -> Self {
-        self.unsupported_fields = p;
-        self
-    }
-
-    /// Checks everything and builds the client. Nothing is sent.
-    pub fn build(self) -> Result<CustomerClient, Error> {
-        let config = match (self.config, self.connector, self.api_key) {
-            (Some(c), _, _) => c,
-            (None, Some(conn), Some(key)) => ConnectorConfig::from_api_key(conn, key)?,
-            (None, Some(conn), None) => ConnectorConfig::from_env(conn)?,
-            (None, None, _) => {
-                return Err(Error::configuration(
-                    "no connector given: call .connector(…) or .connector_config(…)",
-                ))
-            }
-        };
-        let id = config.connector();
-        ensure_available(id)?;
-        let connector = config.into_connector();
-        let env = self.environment;
-        connector
-            .check_config(env)
-            .map_err(|e| e.with_connector(id))?;
-        let raw = self
-            .base_url
-            .as_deref()
-            .unwrap_or_else(|| connector.base_url(env));
-        let base_url = validate_base_url(raw, env).map_err(|e| e.with_connector(id))?;
-        let mut exec = ExecutorConfig::new(base_url, env);
-        exec.retry = self.retry;
-        if let Some(t) = self.timeout {
-            exec.attempt_timeout = t;
-        }
-        if let Some(t) = self.deadline {
-            exec.total_timeout = t;
-        }
-        if let Some(t) = self.connect_timeout {
-            exec.connect_timeout = t;
-        }
-        let keys = KeyDeriver::new(id.as_str(), &connector.account_fingerprint());
-        Ok(CustomerClient {
-            inner: Arc::new(Inner {
-                connector,
-                keys,
-                executor: Executor::new(exec)?,
-                on_duplicate: self.on_duplicate,
-                unsupported_fields: self.unsupported_fields,
-            }),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,5 +323,70 @@ mod tests {
         assert!(check_idempotency_key("").is_err());
         assert!(check_idempotency_key("has space").is_err());
         assert!(check_idempotency_key(&"x".repeat(65)).is_err());
+    }
+}
+
+#[cfg(all(test, feature = "stripe"))]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn base_url_from_the_environment_unless_given() {
+        fn env(k: &str) -> Option<String> {
+            match k {
+                "PRISM_STRIPE_API_KEY" => Some("sk_test_x".to_owned()),
+                "PRISM_STRIPE_BASE_URL" => Some("http://127.0.0.1:9/stripe".to_owned()),
+                _ => None,
+            }
+        }
+        let from_env = CustomerClient::builder()
+            .connector(Connector::Stripe)
+            .env_lookup(env)
+            .build()
+            .expect("client");
+        assert_eq!(from_env.base_url(), "http://127.0.0.1:9/stripe");
+        let given = CustomerClient::builder()
+            .connector(Connector::Stripe)
+            .env_lookup(env)
+            .base_url("https://proxy.example/stripe")
+            .build()
+            .expect("client");
+        assert_eq!(given.base_url(), "https://proxy.example/stripe");
+        // The loopback rule holds for the override too.
+        let prod = CustomerClient::builder()
+            .connector(Connector::Stripe)
+            .api_key("sk_live_x")
+            .environment(Environment::Production)
+            .env_lookup(env)
+            .build()
+            .expect_err("http in production");
+        assert_eq!(prod.kind(), ErrorKind::Configuration);
+        let none = CustomerClient::builder()
+            .connector(Connector::Stripe)
+            .api_key("sk_test_x")
+            .env_lookup(|_| None)
+            .build()
+            .expect("client");
+        assert_eq!(none.base_url(), "https://api.stripe.com");
+    }
+
+    #[test]
+    fn credentials_from_a_map() {
+        let map =
+            std::collections::BTreeMap::from([("api_key".to_owned(), "sk_test_x".to_owned())]);
+        let config = ConnectorConfig::from_map(Connector::Stripe, &map).expect("config");
+        assert_eq!(config.connector(), Connector::Stripe);
+        let typo =
+            std::collections::BTreeMap::from([("apikey".to_owned(), "sk_test_x".to_owned())]);
+        let e = ConnectorConfig::from_map(Connector::Stripe, &typo).expect_err("typo");
+        assert!(
+            e.message().contains("apikey") && e.message().contains("api_key"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("sk_test_x"));
+        assert_eq!(
+            ConnectorConfig::env_vars(Connector::Stripe),
+            vec!["PRISM_STRIPE_API_KEY".to_owned()]
+        );
     }
 }

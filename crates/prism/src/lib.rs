@@ -49,11 +49,13 @@
 
 mod client;
 mod registry;
+mod settings;
 
 pub use client::{CallOptions, CustomerClient, CustomerClientBuilder};
 pub use prism_connector::{
-    Capabilities, CreateCustomer, CreatedCustomer, CustomerConnector, DuplicateDetection, Flow,
-    FlowContext, HttpRequest, HttpResponse, Idempotency, ReferenceStorage,
+    Capabilities, CreateCustomer, CreatedCustomer, CreatesCustomers, CredentialField,
+    DuplicateDetection, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency,
+    ReferenceStorage,
 };
 pub use prism_http::RetryPolicy;
 pub use prism_types::{
@@ -61,6 +63,7 @@ pub use prism_types::{
     Diagnostics, Environment, Error, ErrorKind, FieldError, OnDuplicate, UnsupportedFields,
 };
 pub use registry::{capabilities, compiled_connectors, ConnectorConfig};
+pub use settings::{ClientBuilder, ClientCore, ClientSettings, ServiceClient};
 
 #[cfg(feature = "airwallex")]
 pub use prism_connector_airwallex::AirwallexConfig;

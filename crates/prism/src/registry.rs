@@ -1,13 +1,15 @@
 //! The one place that knows which connectors exist and which are compiled in.
 //!
 //! Adding a connector: one line in `connectors!` below, one cargo feature and optional
-//! dependency in this crate's `Cargo.toml`, one re-export in `lib.rs`.
+//! dependency in this crate's `Cargo.toml`, one re-export in `lib.rs` (`cargo xtask
+//! new-connector` writes all of them).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use prism_connector::{Capabilities, CreatesCustomers, CredentialField};
 #[allow(unused_imports)]
-use prism_connector::ConnectorConfig as _;
-use prism_connector::{Capabilities, CustomerConnector};
+use prism_connector::{Configurator as _, CredentialSet as _, Credentials as _};
 use prism_types::{Connector, Error};
 
 macro_rules! connectors {
@@ -45,14 +47,29 @@ macro_rules! connectors {
                 ensure_available(connector)?;
                 let key: String = api_key.into();
                 let _ = &key;
-                let built: Option<Self> = match connector {
-                    $( #[cfg(feature = $feature)] Connector::$variant => $krate::$config::from_api_key(key).map(ConnectorConfig::$variant), )*
+                let built: Option<Result<Self, Error>> = match connector {
+                    $( #[cfg(feature = $feature)] Connector::$variant => $krate::$config::from_api_key(key).map(|r| r.map(ConnectorConfig::$variant)), )*
                     _ => None,
                 };
-                built.ok_or_else(|| Error::configuration(format!(
+                built.unwrap_or_else(|| Err(Error::configuration(format!(
                     "{connector} needs more than one credential ({}): build its typed config and pass it to CustomerClient::builder().connector_config(…), or set the environment variables",
                     Self::env_vars(connector).join(", ")
-                )).with_connector(connector))
+                ))))
+                .map_err(|e| e.with_connector(connector))
+            }
+
+            /// A config from a key-value map keyed by the connector's credential field names
+            /// (`api_key`; `api_login_id` and `transaction_key`; see
+            /// [`ConnectorConfig::credential_fields`]). An unknown or missing key is a
+            /// `Configuration` error naming it. What the CLI and the Python binding build from.
+            pub fn from_map(connector: Connector, map: &BTreeMap<String, String>) -> Result<Self, Error> {
+                ensure_available(connector)?;
+                let _ = map;
+                match connector {
+                    $( #[cfg(feature = $feature)] Connector::$variant => $krate::$config::from_map(map).map(ConnectorConfig::$variant), )*
+                    other => Err(not_compiled(other)),
+                }
+                .map_err(|e| e.with_connector(connector))
             }
 
             /// A config from `PRISM_<CONNECTOR>_<FIELD>` variables looked up through `lookup`.
@@ -66,19 +83,19 @@ macro_rules! connectors {
                 .map_err(|e| e.with_connector(connector))
             }
 
-            /// The names of the environment variables [`ConnectorConfig::from_env`] reads.
-            pub fn env_vars(connector: Connector) -> &'static [&'static str] {
+            /// The credential fields a compiled connector declares (empty for others).
+            pub fn credential_fields(connector: Connector) -> &'static [CredentialField] {
                 match connector {
-                    $( #[cfg(feature = $feature)] Connector::$variant => <$krate::$config as prism_connector::ConnectorConfig>::ENV_VARS, )*
+                    $( #[cfg(feature = $feature)] Connector::$variant => <$krate::$config as prism_connector::Credentials>::FIELDS, )*
                     _ => &[],
                 }
             }
 
             /// The connector itself, for driving its pure `build_request` / `parse_response` /
             /// `parse_error` directly (benchmarks, fuzzing, your own executor). No I/O.
-            pub fn into_connector(self) -> Arc<dyn CustomerConnector> {
+            pub fn into_connector(self) -> Arc<dyn CreatesCustomers> {
                 match self {
-                    $( #[cfg(feature = $feature)] ConnectorConfig::$variant(c) => Arc::new(c.into_api()), )*
+                    $( #[cfg(feature = $feature)] ConnectorConfig::$variant(c) => Arc::new(c.into_connector()), )*
                 }
             }
         }
@@ -86,7 +103,7 @@ macro_rules! connectors {
         /// The declared capabilities of a compiled connector.
         pub fn capabilities(connector: Connector) -> Option<&'static Capabilities> {
             match connector {
-                $( #[cfg(feature = $feature)] Connector::$variant => Some(<$krate::$config as prism_connector::ConnectorConfig>::capabilities()), )*
+                $( #[cfg(feature = $feature)] Connector::$variant => Some(<$krate::$config as prism_connector::Configurator>::capabilities()), )*
                 _ => None,
             }
         }
@@ -112,6 +129,23 @@ impl ConnectorConfig {
     /// A config from the `PRISM_<CONNECTOR>_<FIELD>` environment variables.
     pub fn from_env(connector: Connector) -> Result<Self, Error> {
         Self::from_env_with(connector, &|k| std::env::var(k).ok())
+    }
+
+    /// The names of the environment variables [`ConnectorConfig::from_env`] reads
+    /// (`PRISM_<CONNECTOR>_<FIELD>`, one per declared credential field).
+    pub fn env_vars(connector: Connector) -> Vec<String> {
+        Self::credential_fields(connector)
+            .iter()
+            .map(|f| f.env_var(connector))
+            .collect()
+    }
+
+    /// The environment variable that overrides a connector's base URL
+    /// (`PRISM_<CONNECTOR>_BASE_URL`), honoured by [`crate::CustomerClient::from_env`] and the
+    /// builder when no `base_url` is set (the same rule applies: `https`, or `http` to loopback
+    /// in Sandbox).
+    pub fn base_url_env_var(connector: Connector) -> String {
+        format!("PRISM_{}_BASE_URL", connector.as_str().to_ascii_uppercase())
     }
 }
 

@@ -1,8 +1,8 @@
 //! Airwallex error answers → Prism errors. The table is in docs.md ("Error mapping (as
 //! implemented)").
 
+use prism_connector::parse::{kind_for_status, processor_error};
 use prism_connector::types::{Connector, Error, ErrorKind, FieldError};
-use prism_connector::wire::{kind_for_status, processor_error};
 use prism_connector::{FlowContext, HttpResponse};
 
 use crate::models::ApiError;

@@ -9,17 +9,18 @@ mod config;
 mod error;
 mod flows;
 mod models;
-mod time;
 mod token;
 
 pub use config::AirwallexConfig;
 
-use prism_connector::types::{Connector, Environment, Error};
+use std::borrow::Cow;
+
+use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    AccessToken, Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FindCustomer, Flow,
-    FlowContext, HttpRequest, HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
+    AccessToken, Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection,
+    FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency,
+    MetadataLimits, ReferenceStorage,
 };
-use secrecy::SecretString;
 
 /// The pinned API version: the `info.version` of the official OpenAPI document the request
 /// mapping was taken from (see docs.md, "Endpoint and authentication").
@@ -77,32 +78,36 @@ impl Airwallex {
     }
 }
 
+impl Configurator for AirwallexConfig {
+    type Connector = Airwallex;
+
+    fn capabilities() -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn into_connector(self) -> Airwallex {
+        Airwallex::new(self)
+    }
+}
+
 impl ConnectorApi for Airwallex {
-    fn id(&self) -> Connector {
-        Connector::Airwallex
+    fn credentials(&self) -> &dyn CredentialSet {
+        &self.config
     }
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    fn base_url(&self, env: Environment) -> &'static str {
+    fn base_url(&self, env: Environment) -> Cow<'static, str> {
         match env {
-            Environment::Sandbox => SANDBOX_BASE_URL,
-            Environment::Production => PRODUCTION_BASE_URL,
+            Environment::Sandbox => SANDBOX_BASE_URL.into(),
+            Environment::Production => PRODUCTION_BASE_URL.into(),
         }
     }
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {
         self.config.check()
-    }
-
-    fn account_fingerprint(&self) -> String {
-        self.config.fingerprint()
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![self.config.client_id(), self.config.api_key()]
     }
 
     fn token_request(&self) -> Option<Result<HttpRequest, Error>> {

@@ -3,20 +3,20 @@
 //! caches the token until shortly before it expires, and on a 401 from create drops the cache and
 //! logs in again once.
 
+use prism_connector::parse::parse_json;
 use prism_connector::types::Error;
-use prism_connector::wire::parse_json;
 use prism_connector::{AccessToken, Body, HttpRequest, HttpResponse};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::models::LoginAnswer;
-use crate::time::{jwt_expiry, parse_timestamp};
 use crate::{AirwallexConfig, API_VERSION, LOGIN_PATH};
+use prism_connector::time::{jwt_expiry, parse_timestamp};
 
 /// The login request: no body; both credential headers are sensitive.
 pub(crate) fn login_request(config: &AirwallexConfig) -> HttpRequest {
     HttpRequest::post(LOGIN_PATH, Body::Empty)
-        .sensitive_header("x-client-id", config.client_id().expose_secret())
-        .sensitive_header("x-api-key", config.api_key().expose_secret())
+        .sensitive_header("x-client-id", config.client_id.expose_secret())
+        .sensitive_header("x-api-key", config.api_key.expose_secret())
         .header("x-api-version", API_VERSION)
         .header("Accept", "application/json")
 }

@@ -5,8 +5,8 @@
 //! [`from_messages`] handles those (called from `parse_response`). [`parse_error`] handles the
 //! rare non-2xx answers of the front end (5xx, 429, …), reading an in-band code when one is there.
 
+use prism_connector::parse::{kind_for_status, processor_error};
 use prism_connector::types::{Connector, Error, ErrorKind, FieldError};
-use prism_connector::wire::{kind_for_status, processor_error};
 use prism_connector::{CreatedCustomer, FlowContext, HttpResponse};
 
 use crate::models::{Messages, Response};

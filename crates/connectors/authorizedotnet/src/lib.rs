@@ -16,12 +16,13 @@ mod models;
 
 pub use config::AuthorizeDotNetConfig;
 
-use prism_connector::types::{Connector, Environment, Error};
+use std::borrow::Cow;
+
+use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
-    Idempotency, ReferenceStorage,
+    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
+    FlowContext, HttpResponse, Idempotency, ReferenceStorage,
 };
-use secrecy::SecretString;
 
 /// Sandbox base URL (official SDKs' `ANetEnvironment::SANDBOX`; support KB 000001206).
 pub const SANDBOX_BASE_URL: &str = "https://apitest.authorize.net";
@@ -73,33 +74,36 @@ impl AuthorizeDotNet {
     }
 }
 
+impl Configurator for AuthorizeDotNetConfig {
+    type Connector = AuthorizeDotNet;
+
+    fn capabilities() -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn into_connector(self) -> AuthorizeDotNet {
+        AuthorizeDotNet::new(self)
+    }
+}
+
 impl ConnectorApi for AuthorizeDotNet {
-    fn id(&self) -> Connector {
-        Connector::AuthorizeDotNet
+    fn credentials(&self) -> &dyn CredentialSet {
+        &self.config
     }
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    fn base_url(&self, env: Environment) -> &'static str {
+    fn base_url(&self, env: Environment) -> Cow<'static, str> {
         match env {
-            Environment::Sandbox => SANDBOX_BASE_URL,
-            Environment::Production => PRODUCTION_BASE_URL,
+            Environment::Sandbox => SANDBOX_BASE_URL.into(),
+            Environment::Production => PRODUCTION_BASE_URL.into(),
         }
     }
 
-    fn check_config(&self, env: Environment) -> Result<(), Error> {
-        let _ = env;
+    fn check_config(&self, _env: Environment) -> Result<(), Error> {
         self.config.check()
-    }
-
-    fn account_fingerprint(&self) -> String {
-        self.config.fingerprint()
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![self.config.transaction_key(), self.config.api_login_id()]
     }
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {

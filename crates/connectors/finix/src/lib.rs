@@ -10,10 +10,12 @@ mod models;
 
 pub use config::FinixConfig;
 
-use prism_connector::types::{Connector, Environment, Error};
+use std::borrow::Cow;
+
+use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
-    Idempotency, MetadataLimits, ReferenceStorage,
+    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
+    FlowContext, HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
 };
 use secrecy::SecretString;
 
@@ -83,34 +85,42 @@ impl Finix {
     }
 }
 
+impl Configurator for FinixConfig {
+    type Connector = Finix;
+
+    fn capabilities() -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn into_connector(self) -> Finix {
+        Finix::new(self)
+    }
+}
+
 impl ConnectorApi for Finix {
-    fn id(&self) -> Connector {
-        Connector::Finix
+    fn credentials(&self) -> &dyn CredentialSet {
+        &self.config
     }
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    fn base_url(&self, env: Environment) -> &'static str {
+    fn base_url(&self, env: Environment) -> Cow<'static, str> {
         match env {
-            Environment::Sandbox => SANDBOX_BASE_URL,
-            Environment::Production => PRODUCTION_BASE_URL,
+            Environment::Sandbox => SANDBOX_BASE_URL.into(),
+            Environment::Production => PRODUCTION_BASE_URL.into(),
         }
     }
 
-    fn check_config(&self, env: Environment) -> Result<(), Error> {
-        self.config.check(env)
-    }
-
-    fn account_fingerprint(&self) -> String {
-        self.config.fingerprint()
+    fn check_config(&self, _env: Environment) -> Result<(), Error> {
+        self.config.check()
     }
 
     fn secrets(&self) -> Vec<&SecretString> {
         vec![
-            self.config.username(),
-            self.config.password(),
+            &self.config.username,
+            &self.config.password,
             &self.basic_auth,
         ]
     }

@@ -10,12 +10,13 @@ mod models;
 
 pub use config::Shift4Config;
 
-use prism_connector::types::{Connector, Environment, Error};
+use std::borrow::Cow;
+
+use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
-    Idempotency, MetadataLimits, ReferenceStorage,
+    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
+    FlowContext, HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
 };
-use secrecy::SecretString;
 
 /// Shift4's base URL (the same for test and live: the key picks the mode).
 pub const BASE_URL: &str = "https://api.shift4.com";
@@ -65,29 +66,33 @@ impl Shift4 {
     }
 }
 
+impl Configurator for Shift4Config {
+    type Connector = Shift4;
+
+    fn capabilities() -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn into_connector(self) -> Shift4 {
+        Shift4::new(self)
+    }
+}
+
 impl ConnectorApi for Shift4 {
-    fn id(&self) -> Connector {
-        Connector::Shift4
+    fn credentials(&self) -> &dyn CredentialSet {
+        &self.config
     }
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    fn base_url(&self, _env: Environment) -> &'static str {
-        BASE_URL
+    fn base_url(&self, _env: Environment) -> Cow<'static, str> {
+        BASE_URL.into()
     }
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
         self.config.check(env)
-    }
-
-    fn account_fingerprint(&self) -> String {
-        self.config.fingerprint()
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![self.config.secret_key()]
     }
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
@@ -107,7 +112,7 @@ mod tests {
             assert!(CAPABILITIES.unsupported_fields.contains(&f), "{f}");
         }
         let c = Shift4::new(Shift4Config::new("sk_test_abc"));
-        assert_eq!(c.id(), Connector::Shift4);
+        assert_eq!(c.id(), prism_connector::types::Connector::Shift4);
         assert_eq!(c.base_url(Environment::Sandbox), BASE_URL);
         assert_eq!(c.base_url(Environment::Production), BASE_URL);
         assert_eq!(c.secrets().len(), 1);

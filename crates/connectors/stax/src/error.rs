@@ -4,8 +4,8 @@
 //! failures carry `{"error": "…"}`, `{"message": "…"}`, a bare array of strings, or nothing
 //! useful. The kind is decided by the HTTP status; the body only adds messages and field paths.
 
+use prism_connector::parse::{kind_for_status, processor_error};
 use prism_connector::types::{Connector, Error, ErrorKind, FieldError};
-use prism_connector::wire::{kind_for_status, processor_error};
 use prism_connector::HttpResponse;
 use serde_json::Value;
 

@@ -10,12 +10,13 @@ mod models;
 
 pub use config::StaxConfig;
 
-use prism_connector::types::{Connector, Environment, Error};
+use std::borrow::Cow;
+
+use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
-    Idempotency, ReferenceStorage,
+    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
+    FlowContext, HttpResponse, Idempotency, ReferenceStorage,
 };
-use secrecy::SecretString;
 
 /// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
 /// ("When using a live or sandbox API key, you will use the same production URL", see docs.md).
@@ -64,29 +65,33 @@ impl Stax {
     }
 }
 
+impl Configurator for StaxConfig {
+    type Connector = Stax;
+
+    fn capabilities() -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn into_connector(self) -> Stax {
+        Stax::new(self)
+    }
+}
+
 impl ConnectorApi for Stax {
-    fn id(&self) -> Connector {
-        Connector::Stax
+    fn credentials(&self) -> &dyn CredentialSet {
+        &self.config
     }
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    fn base_url(&self, _env: Environment) -> &'static str {
-        BASE_URL
+    fn base_url(&self, _env: Environment) -> Cow<'static, str> {
+        BASE_URL.into()
     }
 
-    fn check_config(&self, env: Environment) -> Result<(), Error> {
-        self.config.check(env)
-    }
-
-    fn account_fingerprint(&self) -> String {
-        self.config.fingerprint()
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![self.config.api_key()]
+    fn check_config(&self, _env: Environment) -> Result<(), Error> {
+        self.config.check()
     }
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
@@ -114,7 +119,7 @@ mod tests {
         let s = Stax::new(StaxConfig::new("k"));
         assert_eq!(s.base_url(Environment::Sandbox), BASE_URL);
         assert_eq!(s.base_url(Environment::Production), BASE_URL);
-        assert_eq!(s.id(), Connector::Stax);
+        assert_eq!(s.id(), prism_connector::types::Connector::Stax);
         assert_eq!(s.secrets().len(), 1);
     }
 }

@@ -1,7 +1,7 @@
 //! Stripe error answers → Prism errors. The table is in docs.md ("Error mapping").
 
+use prism_connector::parse::{kind_for_status, processor_error};
 use prism_connector::types::{Connector, Error, ErrorKind, FieldError};
-use prism_connector::wire::{kind_for_status, processor_error};
 use prism_connector::HttpResponse;
 
 use crate::models::{ApiError, ErrorEnvelope};

@@ -10,12 +10,14 @@ mod models;
 
 pub use config::StripeConfig;
 
-use prism_connector::types::{Connector, Environment, Error};
+use std::borrow::Cow;
+
+use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, ConnectorApi, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext,
-    HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
+    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
+    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
 };
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 /// The pinned API version (stripe-node `src/apiVersion.ts`, see docs.md).
 pub const API_VERSION: &str = "2025-10-29.clover";
@@ -53,38 +55,53 @@ static CAPABILITIES: Capabilities = Capabilities {
 #[derive(Debug, Clone)]
 pub struct Stripe {
     config: StripeConfig,
+    /// `Bearer <api_key>`, built once (and scrubbed like the key).
+    authorization: SecretString,
 }
 
 impl Stripe {
     /// A connector with `config`.
     pub fn new(config: StripeConfig) -> Self {
-        Self { config }
+        let authorization =
+            SecretString::from(format!("Bearer {}", config.api_key.expose_secret()));
+        Self {
+            config,
+            authorization,
+        }
+    }
+}
+
+impl Configurator for StripeConfig {
+    type Connector = Stripe;
+
+    fn capabilities() -> &'static Capabilities {
+        &CAPABILITIES
+    }
+
+    fn into_connector(self) -> Stripe {
+        Stripe::new(self)
     }
 }
 
 impl ConnectorApi for Stripe {
-    fn id(&self) -> Connector {
-        Connector::Stripe
+    fn credentials(&self) -> &dyn CredentialSet {
+        &self.config
     }
 
     fn capabilities(&self) -> &'static Capabilities {
         &CAPABILITIES
     }
 
-    fn base_url(&self, _env: Environment) -> &'static str {
-        BASE_URL
+    fn base_url(&self, _env: Environment) -> Cow<'static, str> {
+        BASE_URL.into()
     }
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
         self.config.check(env)
     }
 
-    fn account_fingerprint(&self) -> String {
-        self.config.fingerprint()
-    }
-
     fn secrets(&self) -> Vec<&SecretString> {
-        vec![self.config.api_key()]
+        vec![&self.config.api_key, &self.authorization]
     }
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {

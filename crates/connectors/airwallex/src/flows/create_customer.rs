@@ -1,5 +1,7 @@
+use prism_connector::normalize::split_name;
+use prism_connector::parse::created;
+use prism_connector::parse::parse_json;
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, ErrorKind, FieldError};
-use prism_connector::wire::{self, parse_json, split_name};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -127,7 +129,7 @@ impl Flow<CreateCustomer> for Airwallex {
         let customer: Customer = parse_json(resp)?;
         // Airwallex documents no replay of a stored answer: a reused request_id is refused with
         // 400 duplicate_request (mapped in error.rs), so a 2xx is always a fresh creation.
-        wire::created(resp, customer.id)
+        created(resp, customer.id)
     }
 }
 
@@ -141,7 +143,7 @@ mod tests {
     use crate::AirwallexConfig;
 
     /// The create flow only (the connector also implements the lookup flow).
-    fn conn() -> Box<dyn prism_connector::CustomerConnector> {
+    fn conn() -> Box<dyn prism_connector::CreatesCustomers> {
         Box::new(Airwallex::new(AirwallexConfig::new(
             "client_abc",
             "key_xyz",

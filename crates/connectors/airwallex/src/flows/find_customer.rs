@@ -2,8 +2,9 @@
 //! (docs.md, "Endpoint and authentication": the lookup by merchant reference). Names the
 //! customer behind `resource_already_exists` / `duplicate_request`, which carry no id.
 
+use prism_connector::encoding::query_encode;
+use prism_connector::parse::parse_json;
 use prism_connector::types::Error;
-use prism_connector::wire::{parse_json, query_encode};
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, HttpRequest, HttpResponse,
 };

@@ -1,5 +1,6 @@
+use prism_connector::normalize::split_name;
+use prism_connector::parse::parse_json;
 use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind, FieldError};
-use prism_connector::wire::{parse_json, split_name};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -31,8 +32,8 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
         let envelope = Envelope {
             create_customer_profile_request: CreateCustomerProfileRequest {
                 merchant_authentication: MerchantAuthentication {
-                    name: self.config.api_login_id().expose_secret(),
-                    transaction_key: self.config.transaction_key().expose_secret(),
+                    name: self.config.api_login_id.expose_secret(),
+                    transaction_key: self.config.transaction_key.expose_secret(),
                 },
                 profile: CustomerProfile {
                     merchant_customer_id: &req.merchant_customer_id,
@@ -174,10 +175,10 @@ mod tests {
     use super::*;
     use crate::AuthorizeDotNetConfig;
     use prism_connector::types::{Address, Environment};
-    use prism_connector::ConnectorConfig;
+    use prism_connector::Configurator;
 
     fn api() -> AuthorizeDotNet {
-        AuthorizeDotNetConfig::new("API_LOGIN_ID", "TRANSACTION_KEY").into_api()
+        AuthorizeDotNetConfig::new("API_LOGIN_ID", "TRANSACTION_KEY").into_connector()
     }
 
     fn ctx() -> FlowContext<'static> {
@@ -331,7 +332,7 @@ mod tests {
 
     #[test]
     fn credentials_are_declared_secret() {
-        let api = AuthorizeDotNetConfig::new("loginXYZ123", "keyXYZ1234567890").into_api();
+        let api = AuthorizeDotNetConfig::new("loginXYZ123", "keyXYZ1234567890").into_connector();
         let http = api.build_request(&full_request(), &ctx()).expect("build");
         let shown = serde_json::to_string(&http.redacted()).expect("json");
         assert!(

@@ -1,7 +1,8 @@
 //! `POST /identities` for a buyer. The mapping is in docs.md ("Request mapping").
 
+use prism_connector::normalize::{country_alpha3, phone_e164ish, split_name};
+use prism_connector::parse::parse_json;
 use prism_connector::types::{Address, Connector, CustomerCreateRequest, Error, FieldError};
-use prism_connector::wire::{country_alpha3, parse_json, phone_e164ish, split_name};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };

@@ -1,7 +1,9 @@
 //! `POST /customer`: the request from docs.md's "Request mapping", the answer's `id`.
 
+use prism_connector::normalize::{country_alpha3, split_name};
+use prism_connector::parse::created;
+use prism_connector::parse::parse_json;
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
-use prism_connector::wire::{self, country_alpha3, parse_json, split_name};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -28,7 +30,7 @@ impl Flow<CreateCustomer> for Stax {
         Ok(HttpRequest::post("/customer", body)
             .sensitive_header(
                 "Authorization",
-                format!("Bearer {}", self.config.api_key().expose_secret()),
+                format!("Bearer {}", self.config.api_key.expose_secret()),
             )
             .header("Accept", "application/json"))
     }
@@ -40,7 +42,7 @@ impl Flow<CreateCustomer> for Stax {
     ) -> Result<CreatedCustomer, Error> {
         let customer: Customer = parse_json(resp)?;
         // Stax has no idempotency mechanism, so nothing is ever a replay.
-        wire::created(resp, customer.id)
+        created(resp, customer.id)
     }
 }
 

@@ -1,5 +1,6 @@
+use prism_connector::encoding::FormEncoder;
+use prism_connector::parse::parse_json;
 use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind};
-use prism_connector::wire::{parse_json, FormEncoder};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -38,7 +39,7 @@ impl Flow<CreateCustomer> for Stripe {
             form.push_nested("metadata", k, v);
         }
         let mut http = HttpRequest::post("/v1/customers", Body::Form(form.finish().into()))
-            .sensitive_header("Authorization", self.config.authorization().expose_secret())
+            .sensitive_header("Authorization", self.authorization.expose_secret())
             .header("Stripe-Version", API_VERSION)
             .header("Accept", "application/json");
         if let Some(key) = ctx.idempotency_key {

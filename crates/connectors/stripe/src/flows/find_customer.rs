@@ -3,8 +3,9 @@
 //! than a minute", up to an hour behind in outages; not available in India), so a miss is
 //! reported as "not found", never as an error.
 
+use prism_connector::encoding::query_encode;
+use prism_connector::parse::parse_json;
 use prism_connector::types::Error;
-use prism_connector::wire::{parse_json, query_encode};
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -31,7 +32,7 @@ impl Flow<FindCustomer> for Stripe {
             query_encode(&search_query(&req.merchant_customer_id))
         );
         Ok(HttpRequest::get(path)
-            .sensitive_header("Authorization", self.config.authorization().expose_secret())
+            .sensitive_header("Authorization", self.authorization.expose_secret())
             .header("Stripe-Version", API_VERSION)
             .header("Accept", "application/json"))
     }

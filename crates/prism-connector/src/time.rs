@@ -1,15 +1,14 @@
-//! Reading Airwallex timestamps without a date-time dependency.
+//! Reading processor timestamps without a date-time dependency (connector crates stay light).
 //!
-//! The login answer's `expires_at` is ISO 8601 with a colon-less offset,
-//! `2021-06-18T16:30:00+0000` (docs.md, "Endpoint and authentication"); other Airwallex
-//! timestamps use `+00:00`. Both are accepted, as are `Z`, a fraction of a second and a space
-//! instead of `T`.
+//! ISO 8601 / RFC 3339 date-times with an offset as `+00:00`, `+0000` (Airwallex's login
+//! `expires_at`, `2021-06-18T16:30:00+0000`) or `Z`, an optional fraction of a second and a
+//! space instead of `T`; and a JWT's `exp` claim.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch for `s`, or `None` when it is not a timestamp of the accepted
 /// shapes (or lies before 1970).
-pub(crate) fn parse_timestamp(s: &str) -> Option<SystemTime> {
+pub fn parse_timestamp(s: &str) -> Option<SystemTime> {
     let secs = unix_seconds(s.trim())?;
     let secs = u64::try_from(secs).ok()?;
     UNIX_EPOCH.checked_add(Duration::from_secs(secs))
@@ -118,16 +117,15 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The `exp` claim (seconds since the epoch) of a JWT, read without checking its signature:
-/// only used to learn when Airwallex's own token stops being valid when `expires_at` cannot be
-/// read.
-pub(crate) fn jwt_expiry(token: &str) -> Option<SystemTime> {
+/// for learning when a processor's own token stops being valid when it does not say otherwise.
+pub fn jwt_expiry(token: &str) -> Option<SystemTime> {
     let mut parts = token.split('.');
     let (_header, payload) = (parts.next()?, parts.next()?);
     parts.next()?;
     if payload.len() > 64 * 1024 {
         return None;
     }
-    let bytes = prism_connector::wire::base64url_decode(payload)?;
+    let bytes = crate::encoding::base64url_decode(payload)?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let exp = v.get("exp")?.as_u64()?;
     UNIX_EPOCH.checked_add(Duration::from_secs(exp))

@@ -1,0 +1,68 @@
+//! Normalising request values into processor shapes: name split, ISO 3166 alpha-3, E.164-like
+//! phone numbers.
+
+#[path = "iso3166.rs"]
+mod iso3166;
+
+/// Splits a full name into (first, last): the last word is the last name, the rest the first
+/// name; a one-word name is a first name only.
+pub fn split_name(full: &str) -> (&str, Option<&str>) {
+    let full = full.trim();
+    match full.rsplit_once(char::is_whitespace) {
+        Some((first, last)) => (first.trim_end(), Some(last)),
+        None => (full, None),
+    }
+}
+
+/// ISO 3166-1 alpha-3 for an alpha-2 code (case-insensitive), e.g. `US` → `USA`.
+pub fn country_alpha3(alpha2: &str) -> Option<&'static str> {
+    let a = alpha2.to_ascii_uppercase();
+    iso3166::ALPHA2_TO_ALPHA3
+        .binary_search_by(|(k, _)| (*k).cmp(a.as_str()))
+        .ok()
+        .map(|i| iso3166::ALPHA2_TO_ALPHA3[i].1)
+}
+
+/// Whether `code` is an assigned ISO 3166-1 alpha-2 code (upper case).
+pub fn is_country_alpha2(code: &str) -> bool {
+    iso3166::ALPHA2_TO_ALPHA3
+        .binary_search_by(|(k, _)| (*k).cmp(code))
+        .is_ok()
+}
+
+/// The digits of a phone number, with a leading `+` kept (E.164-like), e.g.
+/// `+1-555-123-4567` → `+15551234567`.
+pub fn phone_e164ish(phone: &str) -> String {
+    let mut out = String::with_capacity(phone.len());
+    if phone.trim_start().starts_with('+') {
+        out.push('+');
+    }
+    out.extend(phone.chars().filter(char::is_ascii_digit));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_on_last_word() {
+        assert_eq!(split_name("John Doe"), ("John", Some("Doe")));
+        assert_eq!(split_name("Mary Ann  Smith "), ("Mary Ann", Some("Smith")));
+        assert_eq!(split_name("Cher"), ("Cher", None));
+    }
+
+    #[test]
+    fn countries() {
+        assert_eq!(country_alpha3("us"), Some("USA"));
+        assert_eq!(country_alpha3("GB"), Some("GBR"));
+        assert_eq!(country_alpha3("XX"), None);
+        assert!(is_country_alpha2("DE") && !is_country_alpha2("de"));
+    }
+
+    #[test]
+    fn phone_normalisation() {
+        assert_eq!(phone_e164ish("+1 (555) 123-4567"), "+15551234567");
+        assert_eq!(phone_e164ish("555.123.4567"), "5551234567");
+    }
+}
