@@ -1,9 +1,9 @@
-// Shared by the fuzz targets: input bytes → (connector, response).
+//! Shared by the fuzz targets: input bytes → (connector, response).
 use std::sync::Arc;
 
-use prism::{ConnectorConfig, CustomerConnector, HttpResponse};
+use prism::{ConnectorConfig, CreatesCustomers, HttpResponse};
 
-pub fn connectors() -> Vec<Arc<dyn CustomerConnector>> {
+pub fn connectors() -> Vec<Arc<dyn CreatesCustomers>> {
     prism::compiled_connectors()
         .into_iter()
         .filter_map(|c| ConnectorConfig::from_env_with(c, &|_| Some("fuzzkey".to_owned())).ok())

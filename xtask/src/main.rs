@@ -4,7 +4,10 @@
 //!   `capability-matrix` markers) from the connectors' declared capabilities.
 //! - `bench [--async-stripe] [--build] [--quick]`: performance against raw reqwest and async-stripe
 //!   (see `bench.rs`).
-//! - `tidy`: architecture checks (connector crates do no I/O and depend on no other connector).
+//! - `tidy`: architecture checks (connector crates do no I/O and depend on no other connector;
+//!   every compiled connector has its docs.md, fixtures, emulator and matrix row; no
+//!   `TODO(scaffold)` left; every Rust file has a module doc).
+//! - `new-connector NAME [--display "Brand"]`: scaffolds a processor (see `scaffold.rs`).
 //! - `soak [ARGS]`: the load test under faults (release build of `prism-soak`; default 20,000
 //!   creates per resend-safe emulated connector at concurrency 256 with 5% 500s and 2% resets
 //!   after storing). Arguments are passed through (`--count`, `--concurrency`, `--faults`, …).
@@ -15,6 +18,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod matrix;
+mod scaffold;
 mod tidy;
 
 fn root() -> PathBuf {
@@ -31,7 +35,8 @@ fn main() -> ExitCode {
         Some("tidy") => tidy::check(&root()),
         Some("bench") => bench::bench(&root(), &args[1..]),
         Some("soak") => soak(&args[1..]),
-        _ => Err("usage: cargo xtask codegen [--check] | tidy | soak [ARGS] | bench [--async-stripe] [--build] [--quick]".to_owned()),
+        Some("new-connector") => scaffold::new_connector(&root(), &args[1..]),
+        _ => Err("usage: cargo xtask codegen [--check] | tidy | new-connector NAME [--display BRAND] | soak [ARGS] | bench [--async-stripe] [--build] [--quick]".to_owned()),
     };
     match result {
         Ok(msg) => {

@@ -1,4 +1,7 @@
-//! Architecture invariants checked on the resolved dependency graph (`cargo metadata`).
+//! Architecture invariants: the resolved dependency graph (`cargo metadata`): connector crates
+//! do no I/O and depend on no other connector; and the layout: every compiled connector has
+//! its `docs.md`, fixtures, emulator and README matrix row, nothing scaffolded is left
+//! (`TODO(scaffold)`), and every Rust file has a module doc.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -10,6 +13,145 @@ use serde_json::Value;
 const FORBIDDEN: &[&str] = &["reqwest", "hyper", "tokio", "hyper-util", "axum", "mio"];
 
 pub fn check(root: &Path) -> Result<String, String> {
+    let graph = check_graph(root);
+    let layout = check_layout(root);
+    match (graph, layout) {
+        (Ok(g), Ok(l)) => Ok(format!("{g}\n{l}")),
+        (g, l) => Err([g.err(), l.err()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
+}
+
+/// The headings every connector's `docs.md` has.
+const DOCS_HEADINGS: &[&str] = &[
+    "## Sources",
+    "## Error mapping (as implemented)",
+    "## Unverified",
+];
+
+/// The layout checks over the working tree.
+pub fn check_layout(root: &Path) -> Result<String, String> {
+    let mut problems = Vec::new();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let emulators = std::fs::read_to_string(root.join("crates/prism-sandbox/src/emulators/mod.rs"))
+        .unwrap_or_default();
+    let compiled = prism::compiled_connectors();
+    for c in &compiled {
+        let name = c.as_str();
+        let crate_dir = root.join("crates/connectors").join(name);
+        match std::fs::read_to_string(crate_dir.join("docs.md")) {
+            Ok(docs) => {
+                for h in DOCS_HEADINGS {
+                    if !docs.lines().any(|l| l.trim_end() == *h) {
+                        problems.push(format!(
+                            "crates/connectors/{name}/docs.md has no `{h}` section"
+                        ));
+                    }
+                }
+            }
+            Err(_) => problems.push(format!(
+                "connector {name} has no crates/connectors/{name}/docs.md"
+            )),
+        }
+        let fixtures = root.join("tests/fixtures").join(name);
+        if !fixtures.join("created.json").is_file() {
+            problems.push(format!(
+                "connector {name} has no documented reply tests/fixtures/{name}/created.json"
+            ));
+        }
+        let emulator = root
+            .join("crates/prism-sandbox/src/emulators")
+            .join(format!("{name}.rs"));
+        if !emulator.is_file() || !emulators.contains(&format!("mod {name};")) {
+            problems.push(format!("connector {name} has no registered emulator crates/prism-sandbox/src/emulators/{name}.rs"));
+        }
+        let row = format!("| {} | yes |", c.display_name());
+        if !readme.contains(&row) {
+            problems.push(format!(
+                "README.md's capability matrix has no row for {name} (run `cargo xtask codegen`)"
+            ));
+        }
+        for dir in [crate_dir, fixtures, emulator] {
+            for f in files(&dir) {
+                if std::fs::read_to_string(&f).is_ok_and(|t| t.contains("TODO(scaffold)")) {
+                    problems.push(format!(
+                        "{} still has a TODO(scaffold)",
+                        f.strip_prefix(root).unwrap_or(&f).display()
+                    ));
+                }
+            }
+        }
+    }
+    let mut rust_files = 0;
+    for f in tracked_rust_files(root) {
+        rust_files += 1;
+        let text = std::fs::read_to_string(root.join(&f)).unwrap_or_default();
+        if !has_module_doc(&text) {
+            problems.push(format!("{f} has no module doc (`//!`) at its top"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(format!("tidy: {} compiled connectors have docs.md, fixtures, an emulator and a matrix row; {rust_files} Rust files have module docs", compiled.len()))
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+/// True when the first line that is not blank and not an inner attribute is a `//!` doc.
+fn has_module_doc(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("#!["))
+        .is_some_and(|l| l.starts_with("//!"))
+}
+
+/// The `.rs` files git tracks or would track (untracked, not ignored), relative to `root`.
+fn tracked_rust_files(root: &Path) -> Vec<String> {
+    let out = Command::new("git")
+        .args([
+            "ls-files",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "*.rs",
+        ])
+        .current_dir(root)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| root.join(l).is_file())
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A file, or every file below a directory.
+fn files(path: &Path) -> Vec<std::path::PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// The dependency-graph check.
+pub fn check_graph(root: &Path) -> Result<String, String> {
     let out = Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--all-features"])
         .current_dir(root)
@@ -98,6 +240,15 @@ mod tests {
         if let Err(e) = super::check(&super::super::root()) {
             panic!("{e}");
         }
+    }
+
+    #[test]
+    fn module_docs_are_recognised() {
+        assert!(super::has_module_doc("//! Doc.\nuse x;"));
+        assert!(super::has_module_doc("\n#![no_main]\n//! Doc.\n"));
+        assert!(!super::has_module_doc("// A comment.\nuse x;"));
+        assert!(!super::has_module_doc("use x;\n//! late"));
+        assert!(!super::has_module_doc(""));
     }
 
     #[test]

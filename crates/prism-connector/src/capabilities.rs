@@ -1,3 +1,5 @@
+//! What a connector declares it can do and how (the source of the README's capability matrix).
+
 use serde::Serialize;
 
 /// What a connector can do and how; the capability matrix in the README is generated from these.

@@ -1,3 +1,6 @@
+//! What the executor tells a flow about the attempt: environment, idempotency key, attempt,
+//! token, clock reading and nonce.
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use prism_types::Environment;

@@ -1,3 +1,5 @@
+//! Requests and answers as plain values: methods, headers (sensitive ones masked), bodies.
+
 use std::fmt;
 
 use bytes::Bytes;

@@ -1,3 +1,5 @@
+//! Base URLs, parsed and checked once (https; plain http only to loopback in Sandbox).
+
 use std::net::IpAddr;
 
 use prism_types::{Environment, Error};

@@ -1,3 +1,5 @@
+//! The executor: build, send, read, retry where safe, scrub, trace.
+
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;

@@ -1,3 +1,5 @@
+//! The retry policy (jittered exponential backoff) and the reference-derived idempotency key.
+
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};

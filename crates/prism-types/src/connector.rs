@@ -1,3 +1,5 @@
+//! Every processor Prism knows by name, and the environment.
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -88,6 +90,7 @@ connectors! {
     BlueSnap = "bluesnap", "BlueSnap";
     /// PayPal (no standalone customer create: the vault creates customers implicitly).
     PayPal = "paypal", "PayPal";
+    // @prism:connector-variants (one per processor, above this marker)
 }
 
 impl Connector {

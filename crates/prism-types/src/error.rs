@@ -1,3 +1,5 @@
+//! The one error type: kind, SPEC §2 status code, processor detail, retryability, outcome.
+
 use std::fmt;
 use std::time::Duration;
 

@@ -1,3 +1,5 @@
+//! The customer-create request: the product page's JSON, builders, redacted `Debug`.
+
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -1,3 +1,5 @@
+//! The customer-create response and its diagnostics.
+
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};

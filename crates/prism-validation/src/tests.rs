@@ -1,3 +1,5 @@
+//! Tests of every validation rule.
+
 use super::*;
 use prism_connector::{DuplicateDetection, Idempotency, MetadataLimits, ReferenceStorage};
 use prism_types::{Address, ErrorKind};

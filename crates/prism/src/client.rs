@@ -1,3 +1,6 @@
+//! `CustomerClient`: validation, the idempotency key, the executor call, duplicates named and
+//! returned by policy.
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,3 +1,6 @@
+//! Airwallex `POST /api/v1/pa/customers/create`: the request from Prism's fields, the created customer
+//! (or the native duplicate) from the answer.
+
 use prism_connector::normalize::split_name;
 use prism_connector::parse::created;
 use prism_connector::parse::parse_json;

@@ -1,3 +1,6 @@
+//! Authorize.net `createCustomerProfileRequest`: the request in XSD order, the profile id (or the
+//! E00039 duplicate) from the answer, errors that arrive in HTTP 200.
+
 use prism_connector::normalize::split_name;
 use prism_connector::parse::parse_json;
 use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind, FieldError};

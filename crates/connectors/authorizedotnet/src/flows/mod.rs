@@ -1,1 +1,3 @@
+//! The operations Authorize.net implements.
+
 mod create_customer;

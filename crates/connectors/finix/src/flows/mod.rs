@@ -1,1 +1,3 @@
+//! The operations Finix implements.
+
 mod create_customer;

@@ -1,3 +1,5 @@
+//! Shift4 `POST /customers`: the request from Prism's fields, the created customer from the answer.
+
 use prism_connector::parse::parse_json;
 use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind, FieldError};
 use prism_connector::{

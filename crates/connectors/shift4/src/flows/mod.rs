@@ -1,1 +1,3 @@
+//! The operations Shift4 implements.
+
 mod create_customer;

@@ -1,1 +1,3 @@
+//! The operations Stax implements.
+
 mod create_customer;

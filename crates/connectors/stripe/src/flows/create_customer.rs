@@ -1,3 +1,6 @@
+//! Stripe `POST /v1/customers`: the form body from Prism's fields, the customer (or a replay read
+//! as a duplicate or as this call's own) from the answer.
+
 use prism_connector::encoding::FormEncoder;
 use prism_connector::parse::parse_json;
 use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind};

@@ -1,2 +1,4 @@
+//! The operations Stripe implements: create, and the lookup by merchant reference (search).
+
 mod create_customer;
 mod find_customer;
