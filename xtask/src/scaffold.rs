@@ -51,7 +51,7 @@ pub fn names(root: &Path, name: &str, display: Option<&str>) -> Result<Names, St
     let connectors = read(&root.join("crates/prism-types/src/connector.rs"))?;
     let quoted = format!("= \"{name}\", \"");
     if let Some(line) = connectors.lines().find(|l| l.contains(&quoted)) {
-        let variant = line.trim().split_whitespace().next().unwrap_or_default();
+        let variant = line.split_whitespace().next().unwrap_or_default();
         let brand = line.rsplit(", \"").next().unwrap_or_default();
         return Ok(Names {
             name: name.to_owned(),
