@@ -697,18 +697,26 @@ pub async fn connection_reset(arm: Arm) {
             let Ok((mut sock, _)) = listener.accept().await else {
                 return;
             };
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let mut buf = vec![0u8; 64 * 1024];
+            let mut first = Vec::new();
             // Read the request head and body, then drop the socket without answering.
             let _ = tokio::time::timeout(Duration::from_millis(50), async {
                 loop {
                     match sock.read(&mut buf).await {
                         Ok(0) | Err(_) => break,
-                        Ok(_) => {}
+                        Ok(n) => {
+                            if first.is_empty() {
+                                first.extend_from_slice(&buf[..n.min(8)]);
+                            }
+                        }
                     }
                 }
             })
             .await;
+            // Creates only: a lookup that settles the unknown outcome afterwards is not one.
+            if first.starts_with(b"POST") {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
             drop(sock);
         }
     });

@@ -105,6 +105,15 @@ async fn fault_matrix() {
                     ),
                 }
                 let retried = retries > 0;
+                // An unknown outcome settled by the processor's lookup (SPEC §8): the customer
+                // was found, so it is this call's own.
+                if let Ok(r) = &result {
+                    if r.diagnostics.reconciled {
+                        assert!(r.diagnostics.lost_answer, "{cell}");
+                        assert!(sandbox_has_lookup(c), "{cell}: reconciled without a lookup");
+                        continue;
+                    }
+                }
                 match fault {
                     Fault::Latency(_) => {
                         assert!(result.is_ok(), "{cell}: {result:?}");
@@ -226,4 +235,9 @@ async fn lost_answer_then_retry_is_one_customer() {
         "the fault suite's tracing",
         &captured.text(),
     );
+}
+
+/// Whether the connector can look a customer up by reference (declared in its capabilities).
+fn sandbox_has_lookup(c: Connector) -> bool {
+    prism::capabilities(c).is_some_and(|caps| caps.lookup != prism::Lookup::None)
 }

@@ -23,6 +23,9 @@ pub struct Capabilities {
     pub required_fields: &'static [&'static str],
     /// The response header carrying the processor's request id.
     pub request_id_header: Option<&'static str>,
+    /// The lookup by merchant reference ([`crate::FindCustomer`]) and how far its "not found"
+    /// can be trusted; the facade uses it to settle outcomes that would otherwise be unknown.
+    pub lookup: Lookup,
     /// Free-form remarks for the matrix (kept short).
     pub notes: &'static str,
 }
@@ -33,6 +36,25 @@ impl Capabilities {
     pub fn resend_is_safe(&self) -> bool {
         !matches!(self.idempotency, Idempotency::None)
             || matches!(self.duplicate_detection, DuplicateDetection::Native { .. })
+    }
+}
+
+/// A connector's lookup by merchant reference, by consistency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "how", rename_all = "snake_case")]
+pub enum Lookup {
+    /// Reads what was just written: "not found" means the create did not happen.
+    Strong(&'static str),
+    /// May lag behind writes (a search index): "found" settles an outcome, "not found" does not.
+    Eventual(&'static str),
+    /// No lookup by reference.
+    None,
+}
+
+impl Lookup {
+    /// Whether "not found" proves that no customer with this reference exists.
+    pub fn not_found_is_definite(self) -> bool {
+        matches!(self, Lookup::Strong(_))
     }
 }
 

@@ -23,7 +23,8 @@ pub mod time;
 use std::borrow::Cow;
 
 pub use capabilities::{
-    Capabilities, DuplicateDetection, FieldLimits, Idempotency, MetadataLimits, ReferenceStorage,
+    Capabilities, DuplicateDetection, FieldLimits, Idempotency, Lookup, MetadataLimits,
+    ReferenceStorage,
 };
 pub use context::{AccessToken, FlowContext, Nonce, FIXED_NOW};
 #[doc(hidden)]

@@ -52,6 +52,11 @@ pub struct Diagnostics {
     /// (a lost answer); a duplicate reported after it is most likely this call's own creation.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub lost_answer: bool,
+    /// True when an outcome that would have been unknown was settled by looking the customer up
+    /// by reference at the processor (found: this call's customer; not found with a strongly
+    /// consistent lookup: the create did not happen).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reconciled: bool,
     /// Wall time of the whole call.
     #[serde(with = "duration_ms")]
     pub elapsed: Duration,

@@ -1,7 +1,7 @@
 //! Tests of every validation rule.
 
 use super::*;
-use prism_connector::{DuplicateDetection, Idempotency, MetadataLimits, ReferenceStorage};
+use prism_connector::{DuplicateDetection, Idempotency, Lookup, MetadataLimits, ReferenceStorage};
 use prism_types::{Address, ErrorKind};
 
 static OPEN: Capabilities = Capabilities {
@@ -14,6 +14,7 @@ static OPEN: Capabilities = Capabilities {
     unsupported_fields: &[],
     required_fields: &[],
     request_id_header: None,
+    lookup: Lookup::None,
     notes: "",
 };
 
@@ -40,6 +41,7 @@ static NARROW: Capabilities = Capabilities {
     unsupported_fields: &["phone", "address.line2"],
     required_fields: &["email"],
     request_id_header: None,
+    lookup: Lookup::None,
     notes: "",
 };
 

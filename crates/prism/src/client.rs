@@ -8,7 +8,7 @@ use prism_connector::{
     Capabilities, CreateCustomer, CreatedCustomer, CreatesCustomers, FindCustomer,
     FindCustomerRequest, Idempotency,
 };
-use prism_http::Outcome;
+use prism_http::{Call, Outcome};
 use prism_types::{
     Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus, Environment, Error,
     ErrorKind, FieldError, OnDuplicate, UnsupportedFields,
@@ -167,6 +167,7 @@ impl CustomerClient {
             call.total_timeout = d;
         }
         let deadline = call.total_timeout;
+        let call_for_resend = call.clone();
 
         match inner
             .executor
@@ -222,9 +223,56 @@ impl CustomerClient {
                     _ => Err(e),
                 }
             }
+            Err(e) if e.outcome_unknown() => {
+                let left = deadline.saturating_sub(started.elapsed());
+                self.settle(e, to_send, validated.unstored_fields, call_for_resend, left)
+                    .await
+            }
             Err(e) => Err(e),
         }
     }
+
+    /// Looks a customer up by merchant reference at the processor, to settle an earlier call
+    /// whose outcome was unknown (or to check before creating). Uses the client's deadline.
+    ///
+    /// `Unsupported` where the connector has no lookup (the capability matrix says which do).
+    pub async fn reconcile(&self, merchant_customer_id: &str) -> Result<Reconciliation, Error> {
+        let inner = &*self.inner;
+        let caps = inner.connector.capabilities();
+        if inner.connector.finder().is_none() {
+            return Err(Error::unsupported(format!(
+                "{} has no lookup by merchant reference",
+                inner.connector.id().display_name()
+            ))
+            .with_connector(inner.connector.id()));
+        }
+        let left = inner.executor.config().total_timeout;
+        Ok(match self.find(merchant_customer_id, left).await? {
+            Some(connector_customer_id) => Reconciliation::Found {
+                connector_customer_id,
+            },
+            None => Reconciliation::NotFound {
+                definite: caps.lookup.not_found_is_definite(),
+            },
+        })
+    }
+}
+
+/// What a lookup by merchant reference found ([`CustomerClient::reconcile`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reconciliation {
+    /// A customer with this reference exists.
+    Found {
+        /// The processor's id for it.
+        connector_customer_id: String,
+    },
+    /// None was found.
+    NotFound {
+        /// True when the lookup is strongly consistent, so that none exists; false when it may
+        /// lag behind a recent create (a search index).
+        definite: bool,
+    },
 }
 
 impl CustomerClient {
@@ -232,34 +280,145 @@ impl CustomerClient {
     /// lookup by reference (where the connector has one), within what is `left` of the call's
     /// deadline. The lookup's own failure is logged and the original error kept.
     async fn name_existing(&self, e: Error, merchant_customer_id: &str, left: Duration) -> Error {
-        if e.existing_customer_id().is_some() || left.is_zero() {
+        if e.existing_customer_id().is_some() {
             return e;
         }
-        let inner = &*self.inner;
-        let Some(finder) = inner.connector.finder() else {
-            return e;
-        };
-        let req = FindCustomerRequest {
-            merchant_customer_id: merchant_customer_id.to_owned(),
-        };
-        // The lookup spends what is left of the call's deadline, no more.
-        let mut call = inner.executor.default_call();
-        call.total_timeout = left;
-        match inner
-            .executor
-            .execute::<FindCustomer, _>(finder, &req, call)
-            .await
-        {
-            Ok(Outcome {
-                output: Some(id), ..
-            }) => e.with_existing_customer_id(Some(id)),
-            Ok(_) => e,
+        match self.find(merchant_customer_id, left).await {
+            Ok(Some(id)) => e.with_existing_customer_id(Some(id)),
+            Ok(None) => e,
             Err(lookup) => {
                 tracing::warn!(
                     kind = lookup.kind().as_str(),
                     "looking up the existing customer failed"
                 );
                 e
+            }
+        }
+    }
+
+    /// The processor's lookup by reference within `left` (no more): `Ok(None)` when it found
+    /// none; `Unsupported` when the connector has no lookup, `Timeout` when no time is left.
+    async fn find(
+        &self,
+        merchant_customer_id: &str,
+        left: Duration,
+    ) -> Result<Option<String>, Error> {
+        let inner = &*self.inner;
+        let Some(finder) = inner.connector.finder() else {
+            return Err(Error::unsupported("no lookup by merchant reference"));
+        };
+        if left.is_zero() {
+            return Err(Error::new(
+                ErrorKind::Timeout,
+                "no time left for the lookup",
+            ));
+        }
+        let req = FindCustomerRequest {
+            merchant_customer_id: merchant_customer_id.to_owned(),
+        };
+        let mut call = inner.executor.default_call();
+        call.total_timeout = left;
+        inner
+            .executor
+            .execute::<FindCustomer, _>(finder, &req, call)
+            .await
+            .map(|out| out.output)
+    }
+
+    /// Settles a create whose outcome is unknown with the processor's own records (SPEC §8):
+    /// found → this call's customer; not found by a strongly consistent lookup → the create did
+    /// not happen: resent once where resending was unsafe before (retries and deadline
+    /// permitting), else a definite error; anything else leaves the outcome unknown.
+    async fn settle(
+        &self,
+        e: Error,
+        request: CustomerCreateRequest,
+        unstored_fields: Vec<String>,
+        call: Call,
+        left: Duration,
+    ) -> Result<CustomerCreateResponse, Error> {
+        let inner = &*self.inner;
+        let caps = inner.connector.capabilities();
+        let connector = inner.connector.id();
+        if inner.connector.finder().is_none() {
+            return Err(e);
+        }
+        let started = std::time::Instant::now();
+        let found = match self.find(&request.merchant_customer_id, left).await {
+            Ok(found) => found,
+            Err(lookup) => {
+                tracing::warn!(
+                    kind = lookup.kind().as_str(),
+                    "settling an unknown outcome: the lookup failed"
+                );
+                return Err(e);
+            }
+        };
+        let mut diagnostics = e.diagnostics().cloned().unwrap_or_default();
+        match found {
+            Some(id) => {
+                diagnostics.reconciled = true;
+                diagnostics.lost_answer = true;
+                diagnostics.unstored_fields = unstored_fields;
+                Ok(CustomerCreateResponse {
+                    merchant_customer_id: request.merchant_customer_id,
+                    connector_customer_id: id,
+                    status: CustomerStatus::Active,
+                    // The answer that named the customer (the lookup) was a 200.
+                    status_code: 200,
+                    connector,
+                    existing: false,
+                    diagnostics,
+                })
+            }
+            None if !caps.lookup.not_found_is_definite() => Err(e),
+            None => {
+                diagnostics.reconciled = true;
+                let retries_left = call
+                    .retry
+                    .max_retries
+                    .saturating_sub(diagnostics.attempts.saturating_sub(1));
+                let left = left.saturating_sub(started.elapsed());
+                if caps.resend_is_safe() || retries_left == 0 || left.is_zero() {
+                    // The executor already resent where that was safe; the create did not happen.
+                    return Err(e.with_outcome_unknown(false).with_diagnostics(diagnostics));
+                }
+                // Proven not applied: one more attempt is now safe even without idempotency.
+                let mut once = call;
+                once.retry.max_retries = 0;
+                once.total_timeout = left;
+                let attempts_before = diagnostics.attempts;
+                match inner
+                    .executor
+                    .execute::<CreateCustomer, _>(&*inner.connector, &request, once)
+                    .await
+                {
+                    Ok(Outcome {
+                        output,
+                        status,
+                        diagnostics: mut d,
+                    }) => {
+                        d.attempts += attempts_before;
+                        d.reconciled = true;
+                        d.replayed = output.replayed;
+                        d.unstored_fields = unstored_fields;
+                        Ok(CustomerCreateResponse {
+                            merchant_customer_id: request.merchant_customer_id,
+                            connector_customer_id: output.connector_customer_id,
+                            status: CustomerStatus::Active,
+                            status_code: status,
+                            connector,
+                            existing: false,
+                            diagnostics: d,
+                        })
+                    }
+                    Err(again) => {
+                        let mut d = again.diagnostics().cloned().unwrap_or_default();
+                        d.attempts += attempts_before;
+                        d.reconciled = true;
+                        Err(again.with_diagnostics(d))
+                    }
+                }
             }
         }
     }

@@ -51,10 +51,10 @@ mod client;
 mod registry;
 mod settings;
 
-pub use client::{CallOptions, CustomerClient, CustomerClientBuilder};
+pub use client::{CallOptions, CustomerClient, CustomerClientBuilder, Reconciliation};
 pub use prism_connector::{
     Capabilities, CreateCustomer, CreatedCustomer, CreatesCustomers, CredentialField,
-    DuplicateDetection, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency,
+    DuplicateDetection, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
     ReferenceStorage,
 };
 pub use prism_http::RetryPolicy;

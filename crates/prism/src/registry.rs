@@ -178,3 +178,53 @@ fn not_compiled(connector: Connector) -> Error {
     };
     Error::unsupported(msg).with_connector(connector)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every compiled connector, built from its declared fields with placeholder values.
+    fn built() -> Vec<Arc<dyn CreatesCustomers>> {
+        compiled_connectors()
+            .into_iter()
+            .map(|c| {
+                let map = ConnectorConfig::credential_fields(c)
+                    .iter()
+                    .map(|f| (f.name.to_owned(), format!("{}_value", f.name)))
+                    .collect();
+                ConnectorConfig::from_map(c, &map)
+                    .expect("declared fields build the config")
+                    .into_connector()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn declarations_agree_with_the_code() {
+        for conn in built() {
+            let caps = conn.capabilities();
+            assert_eq!(
+                caps.lookup != prism_connector::Lookup::None,
+                conn.finder().is_some(),
+                "{}: the declared lookup and the implemented finder disagree",
+                conn.id()
+            );
+            assert!(
+                capabilities(conn.id()).is_some_and(|c| std::ptr::eq(c, caps)),
+                "{}: one declaration of capabilities",
+                conn.id()
+            );
+            assert!(
+                !ConnectorConfig::credential_fields(conn.id()).is_empty(),
+                "{} declares its credentials",
+                conn.id()
+            );
+            let shown = format!("{conn:?}");
+            assert!(
+                !shown.contains("_value"),
+                "{}: Debug shows a credential: {shown}",
+                conn.id()
+            );
+        }
+    }
+}

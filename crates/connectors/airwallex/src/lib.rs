@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     AccessToken, Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection,
-    FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency,
+    FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
     MetadataLimits, ReferenceStorage,
 };
 
@@ -62,6 +62,7 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     unsupported_fields: &["description", "address.line2"],
     required_fields: &[],
     request_id_header: None,
+    lookup: Lookup::Eventual("list filtered by `merchant_customer_id`; its consistency is undocumented, so a miss proves nothing"),
     notes: "bearer token from POST /api/v1/authentication/login (30 min); JSON; x-api-version pinned; address needs country; trace_id from error bodies",
 };
 

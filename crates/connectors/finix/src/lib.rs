@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
+    FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, ReferenceStorage,
 };
 use secrecy::SecretString;
 
@@ -66,6 +66,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     unsupported_fields: &["description"],
     required_fields: &[],
     request_id_header: Some(REQUEST_ID_HEADER),
+    lookup: Lookup::None,
     notes: "buyer Identity; HAL JSON; Finix-Version 2022-02-01 pinned; name split into first/last (≤20 each); phone: NANP 10 digits only; address all-or-nothing (line1, city, 2-letter state, postal ≤7, country→alpha-3); no idempotency: a create that may have been applied is never resent",
 };
 

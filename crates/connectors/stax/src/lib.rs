@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, ReferenceStorage,
+    FlowContext, HttpResponse, Idempotency, Lookup, ReferenceStorage,
 };
 
 /// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
@@ -49,6 +49,7 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     unsupported_fields: &["metadata"],
     required_fields: &[],
     request_id_header: None,
+    lookup: Lookup::None,
     notes: "JSON; name split into firstname/lastname; phone sent as 10-15 digits; state 2 letters; country alpha-3; needs name or email; a create that may have been applied is never resent",
 };
 

@@ -15,7 +15,8 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, MetadataLimits, ReferenceStorage,
+    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits,
+    ReferenceStorage,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -48,6 +49,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     unsupported_fields: &[],
     required_fields: &[],
     request_id_header: Some("request-id"),
+    lookup: Lookup::Eventual("search by `metadata['merchant_customer_id']`: Stripe documents it as searchable within a minute, up to an hour behind during outages"),
     notes: "form-encoded; Stripe-Version pinned",
 };
 
