@@ -26,6 +26,8 @@ pub struct Capabilities {
     /// The lookup by merchant reference ([`crate::FindCustomer`]) and how far its "not found"
     /// can be trusted; the facade uses it to settle outcomes that would otherwise be unknown.
     pub lookup: Lookup,
+    /// The processor's documented rate limit for creates (the importer's default pace).
+    pub rate_limit: RateLimit,
     /// Free-form remarks for the matrix (kept short).
     pub notes: &'static str,
 }
@@ -37,6 +39,27 @@ impl Capabilities {
         !matches!(self.idempotency, Idempotency::None)
             || matches!(self.duplicate_detection, DuplicateDetection::Native { .. })
     }
+}
+
+/// A processor's documented request rate limit for customer creates, per environment, in
+/// requests per minute (`None` where the processor documents none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RateLimit {
+    /// In the sandbox / test mode.
+    pub sandbox_per_minute: Option<u32>,
+    /// In production / live mode.
+    pub production_per_minute: Option<u32>,
+    /// Where the figures come from (or why there are none).
+    pub source: &'static str,
+}
+
+impl RateLimit {
+    /// No documented limit.
+    pub const UNDOCUMENTED: RateLimit = RateLimit {
+        sandbox_per_minute: None,
+        production_per_minute: None,
+        source: "not documented",
+    };
 }
 
 /// A connector's lookup by merchant reference, by consistency.

@@ -23,7 +23,7 @@ pub mod time;
 use std::borrow::Cow;
 
 pub use capabilities::{
-    Capabilities, DuplicateDetection, FieldLimits, Idempotency, Lookup, MetadataLimits,
+    Capabilities, DuplicateDetection, FieldLimits, Idempotency, Lookup, MetadataLimits, RateLimit,
     ReferenceStorage,
 };
 pub use context::{AccessToken, FlowContext, Nonce, FIXED_NOW};

@@ -8,7 +8,7 @@ use prism_connector::types::{Connector, CustomerCreateRequest, Environment, Erro
 use prism_connector::{
     Body, Capabilities, ConnectorApi, CreateCustomer, CreatedCustomer, CredentialSet,
     DuplicateDetection, FieldLimits, FindCustomer, FindCustomerRequest, Flow, FlowContext,
-    HttpRequest, HttpResponse, Idempotency, Lookup, Method, ReferenceStorage,
+    HttpRequest, HttpResponse, Idempotency, Lookup, Method, RateLimit, ReferenceStorage,
 };
 use prism_http::{validate_base_url, Executor, ExecutorConfig, RetryPolicy};
 use wiremock::matchers::method;
@@ -25,6 +25,7 @@ static CAPS: Capabilities = Capabilities {
     required_fields: &[],
     request_id_header: Some("x-request-id"),
     lookup: Lookup::None,
+    rate_limit: RateLimit::UNDOCUMENTED,
     notes: "",
 };
 

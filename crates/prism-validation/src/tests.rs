@@ -1,7 +1,9 @@
 //! Tests of every validation rule.
 
 use super::*;
-use prism_connector::{DuplicateDetection, Idempotency, Lookup, MetadataLimits, ReferenceStorage};
+use prism_connector::{
+    DuplicateDetection, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
+};
 use prism_types::{Address, ErrorKind};
 
 static OPEN: Capabilities = Capabilities {
@@ -15,6 +17,7 @@ static OPEN: Capabilities = Capabilities {
     required_fields: &[],
     request_id_header: None,
     lookup: Lookup::None,
+    rate_limit: RateLimit::UNDOCUMENTED,
     notes: "",
 };
 
@@ -42,6 +45,7 @@ static NARROW: Capabilities = Capabilities {
     required_fields: &["email"],
     request_id_header: None,
     lookup: Lookup::None,
+    rate_limit: RateLimit::UNDOCUMENTED,
     notes: "",
 };
 

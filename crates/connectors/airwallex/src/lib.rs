@@ -19,7 +19,7 @@ use prism_connector::types::{Environment, Error};
 use prism_connector::{
     AccessToken, Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection,
     FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
-    MetadataLimits, ReferenceStorage,
+    MetadataLimits, RateLimit, ReferenceStorage,
 };
 
 /// The pinned API version: the `info.version` of the official OpenAPI document the request
@@ -63,6 +63,7 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     required_fields: &[],
     request_id_header: None,
     lookup: Lookup::Eventual("list filtered by `merchant_customer_id`; its consistency is undocumented, so a miss proves nothing"),
+    rate_limit: RateLimit::UNDOCUMENTED,
     notes: "bearer token from POST /api/v1/authentication/login (30 min); JSON; x-api-version pinned; address needs country; trace_id from error bodies",
 };
 

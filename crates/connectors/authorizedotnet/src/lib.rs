@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, Lookup, ReferenceStorage,
+    FlowContext, HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
 
 /// Sandbox base URL (official SDKs' `ANetEnvironment::SANDBOX`; support KB 000001206).
@@ -59,6 +59,7 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     required_fields: &[],
     request_id_header: None,
     lookup: Lookup::None,
+    rate_limit: RateLimit::UNDOCUMENTED,
     notes: "JSON in XSD key order, credentials in the body; errors come as HTTP 200 with resultCode Error; name/phone/address go to one shipToList entry (address.line2 joined to line1 with \", \"); no metadata; duplicate check matches merchantCustomerId+description (+email per some docs)",
 };
 

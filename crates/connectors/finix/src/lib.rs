@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, ReferenceStorage,
+    FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
 use secrecy::SecretString;
 
@@ -67,6 +67,11 @@ static CAPABILITIES: Capabilities = Capabilities {
     required_fields: &[],
     request_id_header: Some(REQUEST_ID_HEADER),
     lookup: Lookup::None,
+    rate_limit: RateLimit {
+        sandbox_per_minute: None,
+        production_per_minute: Some(100 * 60),
+        source: "Finix: live 100 writes/s; sandbox limits not publicly documented (docs.md)",
+    },
     notes: "buyer Identity; HAL JSON; Finix-Version 2022-02-01 pinned; name split into first/last (≤20 each); phone: NANP 10 digits only; address all-or-nothing (line1, city, 2-letter state, postal ≤7, country→alpha-3); no idempotency: a create that may have been applied is never resent",
 };
 

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, ReferenceStorage,
+    FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
 
 /// Shift4's base URL (the same for test and live: the key picks the mode).
@@ -51,6 +51,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     required_fields: &["email"],
     request_id_header: None,
     lookup: Lookup::None,
+    rate_limit: RateLimit::UNDOCUMENTED,
     notes: "JSON; Basic auth with the secret key; email required; no name/phone/address on the customer; no request-id header",
 };
 

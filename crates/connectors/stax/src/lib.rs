@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, Lookup, ReferenceStorage,
+    FlowContext, HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
 
 /// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
@@ -50,6 +50,11 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     required_fields: &[],
     request_id_header: None,
     lookup: Lookup::None,
+    rate_limit: RateLimit {
+        sandbox_per_minute: Some(100),
+        production_per_minute: Some(100),
+        source: "Stax: 100 requests/min (overview) or 200/min per IP (throttling page); the lower figure (docs.md)",
+    },
     notes: "JSON; name split into firstname/lastname; phone sent as 10-15 digits; state 2 letters; country alpha-3; needs name or email; a create that may have been applied is never resent",
 };
 

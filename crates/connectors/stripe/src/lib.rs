@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits,
+    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit,
     ReferenceStorage,
 };
 use secrecy::{ExposeSecret, SecretString};
@@ -50,6 +50,11 @@ static CAPABILITIES: Capabilities = Capabilities {
     required_fields: &[],
     request_id_header: Some("request-id"),
     lookup: Lookup::Eventual("search by `metadata['merchant_customer_id']`: Stripe documents it as searchable within a minute, up to an hour behind during outages"),
+    rate_limit: RateLimit {
+        sandbox_per_minute: Some(25 * 60),
+        production_per_minute: Some(25 * 60),
+        source: "docs.stripe.com/rate-limits: 100 requests/s live and 25 in a sandbox per account, and 25/s per endpoint unless noted",
+    },
     notes: "form-encoded; Stripe-Version pinned",
 };
 
