@@ -89,17 +89,20 @@ pub fn new_connector(root: &Path, args: &[String]) -> Result<String, String> {
     let name = name.ok_or("usage: cargo xtask new-connector NAME [--display \"Brand\"]")?;
     let n = names(root, &name, display.as_deref())?;
     let crate_dir = root.join("crates/connectors").join(&n.name);
-    if crate_dir.exists() {
+    if crate_dir.join("Cargo.toml").exists() {
         return Err(format!("{} exists already", crate_dir.display()));
     }
+    // Research may already be there (docs.md, fixtures): it is kept, never overwritten.
     let mut written = Vec::new();
+    let mut kept = Vec::new();
     for (template, target) in plan(root, &n) {
+        if target.exists() {
+            kept.push(target);
+            continue;
+        }
         let text = n.render(&read(&template)?);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        if target.exists() {
-            return Err(format!("{} exists already", target.display()));
         }
         fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
         written.push(target);
@@ -117,15 +120,22 @@ pub fn new_connector(root: &Path, args: &[String]) -> Result<String, String> {
     if !status.success() {
         return Err("the scaffold does not build: see the errors above".into());
     }
-    let shown: Vec<String> = written
-        .iter()
-        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-        .collect();
+    let rel = |ps: &[PathBuf]| {
+        ps.iter()
+            .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let shown = rel(&written);
+    let kept = if kept.is_empty() {
+        String::new()
+    } else {
+        format!("\nkept what was there: {}", rel(&kept))
+    };
     Ok(format!(
-        "new connector `{}` ({}): wrote {}\nregistered in Cargo.toml, crates/prism, crates/prism-sandbox{}; README matrix regenerated.\nNext: the processor-specific parts at every TODO(scaffold) (`grep -rn 'TODO(scaffold)'`), then `cargo xtask tidy`.",
+        "new connector `{}` ({}): wrote {shown}{kept}\nregistered in Cargo.toml, crates/prism, crates/prism-sandbox{}; README matrix regenerated.\nNext: the processor-specific parts at every TODO(scaffold) (`grep -rn 'TODO(scaffold)'`), then `cargo xtask tidy`.",
         n.name,
         n.display,
-        shown.join(", "),
         if n.known { "" } else { ", prism-types (new Connector variant)" }
     ))
 }

@@ -96,12 +96,38 @@ pub struct FindCustomerRequest {
 
 impl Operation for FindCustomer {
     type Request = FindCustomerRequest;
-    /// The processor's id of the customer with this reference; `None` when the processor says
-    /// it has none (an empty list, or a "not found" answer read by
-    /// [`Flow::parse_error_response`]).
-    type Output = Option<String>;
+    /// The customers the processor returned for the reference (empty when none, or when a
+    /// "not found" answer was read by [`Flow::parse_error_response`]). The facade takes the one
+    /// whose reference equals the request's, so a processor filter that matches loosely
+    /// (prefixes, case) never names another customer.
+    type Output = Vec<FoundCustomer>;
     const NAME: &'static str = "customer.find";
     const IDEMPOTENT: bool = true;
+}
+
+/// A customer a lookup returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundCustomer {
+    /// The processor's id for it.
+    pub connector_customer_id: String,
+    /// The reference stored with it, as the processor returned it (`None` when the answer does
+    /// not carry it: the processor's filter is then trusted).
+    pub merchant_customer_id: Option<String>,
+}
+
+impl FoundCustomer {
+    /// The id of the first customer that carries `reference` (or carries none to compare).
+    pub fn pick(found: Vec<FoundCustomer>, reference: &str) -> Option<String> {
+        found
+            .into_iter()
+            .filter(|c| !c.connector_customer_id.trim().is_empty())
+            .find(|c| {
+                c.merchant_customer_id
+                    .as_deref()
+                    .is_none_or(|r| r == reference)
+            })
+            .map(|c| c.connector_customer_id)
+    }
 }
 
 /// What a connector reads from the processor's success answer to a create.

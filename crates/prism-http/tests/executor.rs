@@ -8,7 +8,8 @@ use prism_connector::types::{Connector, CustomerCreateRequest, Environment, Erro
 use prism_connector::{
     Body, Capabilities, ConnectorApi, CreateCustomer, CreatedCustomer, CredentialSet,
     DuplicateDetection, FieldLimits, FindCustomer, FindCustomerRequest, Flow, FlowContext,
-    HttpRequest, HttpResponse, Idempotency, Lookup, Method, RateLimit, ReferenceStorage,
+    FoundCustomer, HttpRequest, HttpResponse, Idempotency, Lookup, Method, RateLimit,
+    ReferenceStorage,
 };
 use prism_http::{validate_base_url, Executor, ExecutorConfig, RetryPolicy};
 use wiremock::matchers::method;
@@ -120,16 +121,19 @@ impl Flow<FindCustomer> for Test {
         &self,
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
-    ) -> Result<Option<String>, Error> {
-        Ok(Some(String::from_utf8_lossy(&resp.body).into_owned()))
+    ) -> Result<Vec<FoundCustomer>, Error> {
+        Ok(vec![FoundCustomer {
+            connector_customer_id: String::from_utf8_lossy(&resp.body).into_owned(),
+            merchant_customer_id: None,
+        }])
     }
     fn parse_error_response(
         &self,
         resp: &HttpResponse,
         ctx: &FlowContext<'_>,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Vec<FoundCustomer>, Error> {
         match resp.status {
-            404 => Ok(None),
+            404 => Ok(Vec::new()),
             _ => Err(self.parse_error(resp, ctx)),
         }
     }
@@ -263,7 +267,7 @@ async fn a_resend_is_signed_anew_with_the_method_the_flow_chose() {
         .execute::<FindCustomer, _>(&c, &lookup("c1"), ex.default_call())
         .await
         .expect("found after a 503");
-    assert_eq!(out.output.as_deref(), Some("cus_9"));
+    assert_eq!(out.output[0].connector_customer_id, "cus_9");
     let seen = server.received_requests().await.expect("recorded");
     assert_eq!(seen.len(), 2);
     let nonce = |i: usize| {
@@ -303,7 +307,7 @@ async fn an_operation_reads_its_own_not_found() {
         .expect("not found is an answer");
     assert_eq!(
         (out.output, out.status, out.diagnostics.attempts),
-        (None, 404, 1)
+        (vec![], 404, 1)
     );
     // The same 404 to a create is an error.
     Mock::given(method("POST"))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use prism_connector::{
     Capabilities, CreateCustomer, CreatedCustomer, CreatesCustomers, FindCustomer,
-    FindCustomerRequest, Idempotency,
+    FindCustomerRequest, FoundCustomer, Idempotency,
 };
 use prism_http::{Call, Outcome};
 use prism_types::{
@@ -322,7 +322,7 @@ impl CustomerClient {
             .executor
             .execute::<FindCustomer, _>(finder, &req, call)
             .await
-            .map(|out| out.output)
+            .map(|out| FoundCustomer::pick(out.output, merchant_customer_id))
     }
 
     /// Settles a create whose outcome is unknown with the processor's own records (SPEC §8):

@@ -42,6 +42,9 @@ pub(crate) struct AddressBody<'a> {
 #[derive(Debug, Deserialize)]
 pub(crate) struct Customer {
     pub(crate) id: String,
+    /// The stored reference (read by the lookup).
+    #[serde(default)]
+    pub(crate) merchant_customer_id: Option<String>,
 }
 
 /// The login answer: `{"token": "...", "expires_at": "2021-06-18T16:30:00+0000"}`.

@@ -15,7 +15,8 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
+    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit,
+    ReferenceStorage,
 };
 use secrecy::SecretString;
 
@@ -66,7 +67,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     unsupported_fields: &["description"],
     required_fields: &[],
     request_id_header: Some(REQUEST_ID_HEADER),
-    lookup: Lookup::None,
+    lookup: Lookup::Eventual("identities listed by tag (`tags.key`/`tags.value`, official SDK); consistency and matching undocumented, so a miss proves nothing"),
     rate_limit: RateLimit {
         sandbox_per_minute: None,
         production_per_minute: Some(100 * 60),
@@ -133,6 +134,10 @@ impl ConnectorApi for Finix {
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
         error::parse_error(resp)
+    }
+
+    fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
+        Some(self)
     }
 }
 

@@ -103,3 +103,25 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
         _ => None,
     })
 }
+
+/// `IdentitiesList` (`GET /identities`), the part the lookup reads.
+#[derive(Debug, Deserialize)]
+pub(crate) struct IdentitiesList {
+    #[serde(default, rename = "_embedded")]
+    pub(crate) embedded: Option<ListedIdentities>,
+}
+
+/// `_embedded` of an `IdentitiesList`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListedIdentities {
+    #[serde(default)]
+    pub(crate) identities: Vec<ListedIdentity>,
+}
+
+/// An Identity in a list: its id and tags.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListedIdentity {
+    pub(crate) id: String,
+    #[serde(default)]
+    pub(crate) tags: BTreeMap<String, String>,
+}

@@ -15,7 +15,8 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
+    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, RateLimit,
+    ReferenceStorage,
 };
 
 /// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
@@ -49,7 +50,7 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     unsupported_fields: &["metadata"],
     required_fields: &[],
     request_id_header: None,
-    lookup: Lookup::None,
+    lookup: Lookup::Eventual("customers listed by `reference` (a documented filter); exact matching and consistency undocumented, so a miss proves nothing"),
     rate_limit: RateLimit {
         sandbox_per_minute: Some(100),
         production_per_minute: Some(100),
@@ -102,6 +103,10 @@ impl ConnectorApi for Stax {
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
         error::parse_error(resp)
+    }
+
+    fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
+        Some(self)
     }
 }
 

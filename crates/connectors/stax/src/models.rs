@@ -36,3 +36,20 @@ pub(crate) struct CustomerBody<'a> {
 pub(crate) struct Customer {
     pub(crate) id: String,
 }
+
+/// A page of `GET /customer` (Laravel pagination), the part the lookup reads.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CustomerPage {
+    #[serde(default)]
+    pub(crate) data: Vec<ListedCustomer>,
+}
+
+/// A listed customer: id, reference, soft-deletion.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListedCustomer {
+    pub(crate) id: String,
+    #[serde(default)]
+    pub(crate) reference: Option<String>,
+    #[serde(default)]
+    pub(crate) deleted_at: Option<String>,
+}

@@ -8,6 +8,9 @@ pub(crate) struct Customer {
     pub(crate) id: String,
     #[serde(default)]
     pub(crate) object: Option<String>,
+    /// Read by the lookup (the reference lives in `metadata[merchant_customer_id]`).
+    #[serde(default)]
+    pub(crate) metadata: std::collections::BTreeMap<String, String>,
 }
 
 /// `{"error": {...}}`.

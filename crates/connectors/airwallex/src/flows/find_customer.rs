@@ -6,7 +6,7 @@ use prism_connector::encoding::query_encode;
 use prism_connector::parse::parse_json;
 use prism_connector::types::Error;
 use prism_connector::{
-    FindCustomer, FindCustomerRequest, Flow, FlowContext, HttpRequest, HttpResponse,
+    FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
 };
 use secrecy::ExposeSecret;
 
@@ -40,14 +40,17 @@ impl Flow<FindCustomer> for Airwallex {
         &self,
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Vec<FoundCustomer>, Error> {
         let list: CustomerList = parse_json(resp)?;
         // merchant_customer_id is unique at Airwallex: at most one item.
         Ok(list
             .items
             .into_iter()
-            .map(|c| c.id)
-            .find(|id| !id.is_empty()))
+            .map(|c| FoundCustomer {
+                connector_customer_id: c.id,
+                merchant_customer_id: c.merchant_customer_id,
+            })
+            .collect())
     }
 }
 
@@ -93,12 +96,17 @@ mod tests {
         };
         let one = r#"{"has_more":false,"items":[{"id":"cus_hkpdh1d0d298uf1","merchant_customer_id":"cust_user_12345"}]}"#;
         assert_eq!(
-            parse(one).expect("parsed").as_deref(),
+            FoundCustomer::pick(parse(one).expect("parsed"), "cust_user_12345").as_deref(),
             Some("cus_hkpdh1d0d298uf1")
         );
         assert_eq!(
+            FoundCustomer::pick(parse(one).expect("parsed"), "cust_user_1234"),
+            None,
+            "another reference is never named"
+        );
+        assert_eq!(
             parse(r#"{"has_more":false,"items":[]}"#).expect("parsed"),
-            None
+            vec![]
         );
         assert!(parse("<html>").is_err());
     }

@@ -199,8 +199,12 @@ mod tests {
     use prism_connector::types::{Environment, ErrorKind};
     use serde_json::{json, Value};
 
-    fn finix() -> Finix {
-        Finix::new(FinixConfig::new("USprismSandbox", "prism-sandbox-password"))
+    /// The connector as its create flow (it has a lookup flow too).
+    fn finix() -> Box<dyn Flow<CreateCustomer>> {
+        Box::new(Finix::new(FinixConfig::new(
+            "USprismSandbox",
+            "prism-sandbox-password",
+        )))
     }
 
     fn ctx() -> FlowContext<'static> {
@@ -455,7 +459,7 @@ mod tests {
             ),
         ] {
             let resp = fixture(name);
-            let e = prism_connector::ConnectorApi::parse_error(&finix(), &resp, &ctx());
+            let e = prism_connector::ConnectorApi::parse_error(&*finix(), &resp, &ctx());
             assert_eq!(
                 (e.kind(), e.connector_code(), e.is_retryable()),
                 (kind, Some(code), retry),
@@ -464,8 +468,11 @@ mod tests {
             assert_eq!(e.http_status(), Some(resp.status));
             assert_eq!(e.request_id(), resp.header("x-request-id"), "{name}");
         }
-        let e =
-            prism_connector::ConnectorApi::parse_error(&finix(), &fixture("invalid_email"), &ctx());
+        let e = prism_connector::ConnectorApi::parse_error(
+            &*finix(),
+            &fixture("invalid_email"),
+            &ctx(),
+        );
         assert_eq!(e.field_errors()[0].field, "email");
     }
 

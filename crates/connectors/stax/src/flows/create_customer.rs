@@ -141,8 +141,9 @@ mod tests {
     use prism_connector::types::{Address, Environment, ErrorKind};
     use serde_json::{json, Value};
 
-    fn stax() -> Stax {
-        Stax::new(StaxConfig::new("stax_sandbox_prism_key"))
+    /// The connector as its create flow (it has a lookup flow too).
+    fn stax() -> Box<dyn Flow<CreateCustomer>> {
+        Box::new(Stax::new(StaxConfig::new("stax_sandbox_prism_key")))
     }
 
     fn ctx() -> FlowContext<'static> {

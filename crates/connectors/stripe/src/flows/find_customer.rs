@@ -7,7 +7,7 @@ use prism_connector::encoding::query_encode;
 use prism_connector::parse::parse_json;
 use prism_connector::types::Error;
 use prism_connector::{
-    FindCustomer, FindCustomerRequest, Flow, FlowContext, HttpRequest, HttpResponse,
+    FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
 };
 use secrecy::ExposeSecret;
 
@@ -41,15 +41,18 @@ impl Flow<FindCustomer> for Stripe {
         &self,
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Vec<FoundCustomer>, Error> {
         let result: SearchResult = parse_json(resp)?;
         // More than one match means the account held duplicates before Prism (Stripe enforces
         // nothing); the first match is named. Stripe does not document the order of results.
         Ok(result
             .data
             .into_iter()
-            .map(|c| c.id)
-            .find(|id| !id.is_empty()))
+            .map(|c| FoundCustomer {
+                merchant_customer_id: c.metadata.get(REFERENCE_KEY).cloned(),
+                connector_customer_id: c.id,
+            })
+            .collect())
     }
 }
 
@@ -106,13 +109,16 @@ mod tests {
             &HttpResponse::new(200, vec![], body.as_bytes().to_vec()),
             &ctx,
         );
-        assert_eq!(found.expect("parsed").as_deref(), Some("cus_new"));
+        assert_eq!(
+            FoundCustomer::pick(found.expect("parsed"), "cust_1").as_deref(),
+            Some("cus_new")
+        );
         let empty = r#"{"object":"search_result","data":[],"has_more":false}"#;
         let none = Flow::<FindCustomer>::parse_response(
             &s,
             &HttpResponse::new(200, vec![], empty.as_bytes().to_vec()),
             &ctx,
         );
-        assert_eq!(none.expect("parsed"), None);
+        assert_eq!(none.expect("parsed"), vec![]);
     }
 }

@@ -1,0 +1,97 @@
+//! `GET /identities?tags.key=merchant_customer_id&tags.value=<ref>`: the buyer Identities
+//! carrying a reference (docs.md "Lookup"; the filter is in Finix's official SDK
+//! `identities_api.py`). Its consistency after a create and its matching rules are undocumented,
+//! so the connector declares it eventually consistent (a hit settles an unknown outcome, a miss
+//! does not) and returns each Identity's tag, so that only an exact match counts.
+
+use prism_connector::encoding::query_encode;
+use prism_connector::parse::parse_json;
+use prism_connector::types::Error;
+use prism_connector::{
+    FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
+};
+use secrecy::ExposeSecret;
+
+use crate::models::IdentitiesList;
+use crate::{Finix, API_VERSION, REFERENCE_KEY};
+
+impl Flow<FindCustomer> for Finix {
+    fn build_request(
+        &self,
+        req: &FindCustomerRequest,
+        _ctx: &FlowContext<'_>,
+    ) -> Result<HttpRequest, Error> {
+        let path = format!(
+            "/identities?tags.key={REFERENCE_KEY}&tags.value={}",
+            query_encode(&req.merchant_customer_id)
+        );
+        Ok(HttpRequest::get(path)
+            .sensitive_header("Authorization", self.basic_auth.expose_secret())
+            .header("Finix-Version", API_VERSION)
+            .header("Accept", "application/hal+json"))
+    }
+
+    fn parse_response(
+        &self,
+        resp: &HttpResponse,
+        _ctx: &FlowContext<'_>,
+    ) -> Result<Vec<FoundCustomer>, Error> {
+        let list: IdentitiesList = parse_json(resp)?;
+        Ok(list
+            .embedded
+            .map(|e| e.identities)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| FoundCustomer {
+                merchant_customer_id: i.tags.get(REFERENCE_KEY).cloned(),
+                connector_customer_id: i.id,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FinixConfig;
+    use prism_connector::types::Environment;
+
+    #[test]
+    fn builds_the_tag_filter_and_reads_the_list() {
+        let f = Finix::new(FinixConfig::new("USu", "pw"));
+        let ctx = FlowContext::first(Environment::Sandbox);
+        let req = FindCustomerRequest {
+            merchant_customer_id: "cust 1&x".into(),
+        };
+        let r = Flow::<FindCustomer>::build_request(&f, &req, &ctx).expect("request");
+        assert_eq!(
+            r.path,
+            "/identities?tags.key=merchant_customer_id&tags.value=cust+1%26x"
+        );
+        assert!(r
+            .headers
+            .iter()
+            .any(|h| h.name == "Authorization" && h.sensitive));
+        let body = r#"{"_embedded":{"identities":[
+            {"id":"IDother","tags":{"merchant_customer_id":"cust 1&x2"}},
+            {"id":"IDmine","tags":{"merchant_customer_id":"cust 1&x"}}]},
+            "page":{"limit":20,"next_cursor":null}}"#;
+        let found = Flow::<FindCustomer>::parse_response(
+            &f,
+            &HttpResponse::new(200, vec![], body.as_bytes().to_vec()),
+            &ctx,
+        )
+        .expect("parsed");
+        assert_eq!(
+            FoundCustomer::pick(found, "cust 1&x").as_deref(),
+            Some("IDmine")
+        );
+        let empty = r#"{"_embedded":{"identities":[]},"page":{"limit":20}}"#;
+        let none = Flow::<FindCustomer>::parse_response(
+            &f,
+            &HttpResponse::new(200, vec![], empty.as_bytes().to_vec()),
+            &ctx,
+        );
+        assert_eq!(none.expect("parsed"), vec![]);
+    }
+}

@@ -1,0 +1,85 @@
+//! `GET /customer?reference=<ref>`: the customers carrying a reference, in Stax's
+//! Laravel-paginated list (docs.md "Idempotency and duplicates": `reference` is a documented
+//! Find-All filter). Whether the filter is exact-match, and how soon a new customer is listed,
+//! are undocumented: each customer's `reference` is returned so that only an exact match counts,
+//! and the lookup is declared eventually consistent (a miss proves nothing). Soft-deleted
+//! customers (`deleted_at` set) are left out.
+
+use prism_connector::encoding::query_encode;
+use prism_connector::parse::parse_json;
+use prism_connector::types::Error;
+use prism_connector::{
+    FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
+};
+use secrecy::ExposeSecret;
+
+use crate::models::CustomerPage;
+use crate::Stax;
+
+impl Flow<FindCustomer> for Stax {
+    fn build_request(
+        &self,
+        req: &FindCustomerRequest,
+        _ctx: &FlowContext<'_>,
+    ) -> Result<HttpRequest, Error> {
+        Ok(HttpRequest::get(format!(
+            "/customer?reference={}",
+            query_encode(&req.merchant_customer_id)
+        ))
+        .sensitive_header(
+            "Authorization",
+            format!("Bearer {}", self.config.api_key.expose_secret()),
+        )
+        .header("Accept", "application/json"))
+    }
+
+    fn parse_response(
+        &self,
+        resp: &HttpResponse,
+        _ctx: &FlowContext<'_>,
+    ) -> Result<Vec<FoundCustomer>, Error> {
+        let page: CustomerPage = parse_json(resp)?;
+        Ok(page
+            .data
+            .into_iter()
+            .filter(|c| c.deleted_at.is_none())
+            .map(|c| FoundCustomer {
+                connector_customer_id: c.id,
+                // A listed customer without a reference cannot be ours.
+                merchant_customer_id: Some(c.reference.unwrap_or_default()),
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::StaxConfig;
+    use prism_connector::types::Environment;
+
+    #[test]
+    fn builds_the_filter_and_reads_the_page() {
+        let s = Stax::new(StaxConfig::new("k"));
+        let ctx = FlowContext::first(Environment::Sandbox);
+        let req = FindCustomerRequest {
+            merchant_customer_id: "cust_1".into(),
+        };
+        let r = Flow::<FindCustomer>::build_request(&s, &req, &ctx).expect("request");
+        assert_eq!(r.path, "/customer?reference=cust_1");
+        let body = r#"{"total":3,"per_page":25,"current_page":1,"data":[
+            {"id":"c-prefix","reference":"cust_10","deleted_at":null},
+            {"id":"c-deleted","reference":"cust_1","deleted_at":"2024-01-01 00:00:00"},
+            {"id":"c-mine","reference":"cust_1","deleted_at":null}]}"#;
+        let found = Flow::<FindCustomer>::parse_response(
+            &s,
+            &HttpResponse::new(200, vec![], body.as_bytes().to_vec()),
+            &ctx,
+        )
+        .expect("parsed");
+        assert_eq!(
+            FoundCustomer::pick(found, "cust_1").as_deref(),
+            Some("c-mine")
+        );
+    }
+}
