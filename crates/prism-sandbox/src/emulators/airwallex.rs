@@ -26,6 +26,7 @@
 //! request does not use it up), echoing `address` and `metadata` in the answer, and the
 //! `too_many_requests` / `account_not_authorised_for_operation` / `conflict` codes of injected
 //! faults.
+#![cfg(feature = "airwallex")]
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};

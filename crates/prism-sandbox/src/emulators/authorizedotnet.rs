@@ -19,6 +19,7 @@
 //! - No idempotency key, no rate limit, no email-format check (the XSD has none).
 //! - `paymentProfiles` is out of Prism's scope and not emulated: a request carrying it is
 //!   refused with an E00003 saying so.
+#![cfg(feature = "authorizedotnet")]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -17,6 +17,7 @@
 //! - `Finix-Version` is never rejected (Finix's behaviour without it is undocumented); the value
 //!   received is echoed in a `Finix-Version` answer header so tests can see what was sent
 //!   (an emulator convenience, not a documented Finix header).
+#![cfg(feature = "finix")]
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};

@@ -17,16 +17,19 @@
 //! (Prism must never send them), the malformed-body message, the 404 body, and 409 for a key
 //! that is in flight.
 
+#![cfg(feature = "shift4")]
+
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
-use axum::http::{header, HeaderMap};
-use axum::routing::post;
+use axum::http::header;
 use prism_types::Connector;
 use serde_json::{json, Map, Value};
 
-use super::{alnum, base64_decode, unix_now, Emulator, Reply, SharedState};
-use crate::store::{Begin, StoredCustomer};
+use super::{Emulator, Reply, SharedState};
+use crate::kit::create::{self, CreateProtocol, Created, IdemResult, IdempotencyKey, Incoming};
+use crate::kit::email::{DomainChars, EmailSyntax, LocalPart};
+use crate::kit::idempotency::Used;
+use crate::kit::{auth, ids, routes, time};
 
 /// The secret key the emulator accepts.
 pub(crate) const SANDBOX_KEY: &str = "sk_test_prism_sandbox";
@@ -40,8 +43,16 @@ const MISMATCH: &str = "Idempotent key used for request with different parameter
 const BAD_KEY: &str = "Provided API key is invalid";
 /// Documented customer-create fields this emulator does not implement (cards).
 const NOT_EMULATED: &[&str] = &["card", "paymentMethod"];
+/// A plain syntax check: one `@`, a non-empty local part, a dotted domain, no white space.
+const EMAIL: EmailSyntax = EmailSyntax {
+    reject_control: true,
+    local: LocalPart::Any,
+    min_labels: 2,
+    domain: DomainChars::Any,
+};
 
 /// The Shift4 emulator.
+#[derive(Clone, Copy)]
 pub(crate) struct Shift4Emulator;
 
 impl Emulator for Shift4Emulator {
@@ -50,31 +61,24 @@ impl Emulator for Shift4Emulator {
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        axum::Router::new()
-            .route("/customers", post(create_customer).fallback(not_found))
-            .fallback(not_found)
-            .with_state(state)
+        let routes = axum::Router::new().route("/customers", create::post(Create, state));
+        routes::with_fallbacks(*self, routes)
     }
 
     fn error_body(&self, status: u16) -> Reply {
-        match status {
-            401 => error(401, "invalid_request", None, BAD_KEY),
-            402 => error(
-                402,
+        let (kind, code, message) = match status {
+            401 => ("invalid_request", None, BAD_KEY),
+            402 => (
                 "card_error",
                 Some("card_declined"),
                 "The card was declined.",
             ),
-            404 => error(404, "invalid_request", None, "Not found."),
-            429 => error(429, "rate_limit_error", None, "Too many requests"),
-            400..=499 => error(status, "invalid_request", None, "Invalid request."),
-            _ => error(
-                status,
-                "gateway_error",
-                None,
-                "Something went wrong on our side",
-            ),
-        }
+            404 => ("invalid_request", None, "Not found."),
+            429 => ("rate_limit_error", None, "Too many requests"),
+            400..=499 => ("invalid_request", None, "Invalid request."),
+            _ => ("gateway_error", None, "Something went wrong on our side"),
+        };
+        error(status, kind, code, message)
     }
 
     fn credentials(&self) -> &'static [(&'static str, &'static str)] {
@@ -90,31 +94,11 @@ fn error(status: u16, kind: &str, code: Option<&str>, message: &str) -> Reply {
         e.insert("code".into(), json!(c));
     }
     e.insert("message".into(), json!(message));
-    json_reply(status, &json!({ "error": e }))
+    Reply::json_as(status, &json!({ "error": e }), CONTENT_TYPE)
 }
 
 fn invalid(message: impl AsRef<str>) -> Reply {
     error(400, "invalid_request", None, message.as_ref())
-}
-
-fn json_reply(status: u16, body: &Value) -> Reply {
-    Reply::new(status, body.to_string().into_bytes()).with_header("Content-Type", CONTENT_TYPE)
-}
-
-async fn not_found() -> Reply {
-    error(404, "invalid_request", None, "Not found.")
-}
-
-/// The secret key from `Authorization: Basic base64(<key>:<anything>)`.
-fn secret_key(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, rest) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = String::from_utf8(base64_decode(rest)?).ok()?;
-    let key = decoded.split(':').next().unwrap_or_default().to_owned();
-    (!key.is_empty()).then_some(key)
 }
 
 /// What a create carries, once parsed (the same whichever encoding was used).
@@ -133,153 +117,135 @@ impl Params {
     }
 }
 
-async fn create_customer(
-    axum::extract::State(state): axum::extract::State<SharedState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Reply {
-    // 1. Authentication, before anything else.
-    let key = match secret_key(&headers) {
-        Some(k) if k == SANDBOX_KEY => k,
-        _ => return error(401, "invalid_request", None, BAD_KEY),
-    };
+/// `POST /customers`: Basic auth → body → `Idempotency-Key` → validation → store.
+struct Create;
 
-    // 2. The body.
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let parsed = if content_type.starts_with("application/x-www-form-urlencoded") {
-        parse_form(&body)
-    } else {
-        parse_json(&body)
-    };
-    let params = match parsed {
-        Ok(p) => p,
-        Err(reply) => return reply,
-    };
+impl CreateProtocol for Create {
+    const CONNECTOR: Connector = Connector::Shift4;
+    /// The secret key.
+    type Caller = String;
+    type Parsed = Params;
+    type Valid = Params;
 
-    // 3. Idempotency, before validation.
-    let idem = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(str::to_owned);
-    let guard = match &idem {
-        None => None,
-        Some(k) => match state
-            .idempotency(Connector::Shift4)
-            .begin(&key, k, &params.fingerprint())
-        {
-            Begin::Fresh(g) => Some(g),
+    fn authenticate(&self, req: &Incoming) -> Result<String, Reply> {
+        auth::basic_user(&req.headers)
+            .filter(|k| k == SANDBOX_KEY)
+            .ok_or_else(|| Shift4Emulator.error_body(401))
+    }
+
+    fn parse(&self, _: &String, req: &Incoming) -> Result<Params, Reply> {
+        let content_type = auth::header(&req.headers, header::CONTENT_TYPE.as_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if content_type.starts_with("application/x-www-form-urlencoded") {
+            parse_form(&req.body)
+        } else {
+            parse_json(&req.body)
+        }
+    }
+
+    fn idempotency_key(&self, key: &String, req: &Incoming, p: &Params) -> IdemResult {
+        let fingerprint = || p.fingerprint();
+        Ok(IdempotencyKey::from_header(
+            &req.headers,
+            "idempotency-key",
+            key,
+            fingerprint,
+        ))
+    }
+
+    fn reused(&self, _: &String, used: Used) -> Reply {
+        match used {
             // The stored answer again, unmarked: Shift4 sends no replay header.
-            Begin::Replay(stored) => return stored,
-            Begin::Mismatch => return invalid(MISMATCH),
-            Begin::InFlight => {
-                return error(
-                    409,
-                    "invalid_request",
-                    None,
-                    "Idempotent key is used by another request in progress.",
-                )
+            Used::Replay(stored) => stored,
+            Used::Mismatch => invalid(MISMATCH),
+            Used::InFlight => error(
+                409,
+                "invalid_request",
+                None,
+                "Idempotent key is used by another request in progress.",
+            ),
+        }
+    }
+
+    fn validate(&self, _: &String, p: Params) -> Result<Params, Reply> {
+        match p.email.as_deref() {
+            None | Some("") => Err(invalid("email: Must not be empty.")),
+            Some(e) if !EMAIL.accepts(e) => {
+                Err(invalid("email: Must be a well-formed email address."))
             }
-        },
-    };
-
-    // 4. Validation (a failure drops the guard: nothing stored under the key).
-    if let Err(reply) = validate(&params) {
-        return reply;
+            Some(_) => Ok(p),
+        }
     }
 
-    // 5. Store and answer.
-    let customer = customer_object(&params);
-    state.insert_customer(
-        Connector::Shift4,
-        StoredCustomer {
-            id: customer["id"].as_str().unwrap_or_default().to_owned(),
-            merchant_customer_id: params
-                .metadata
-                .as_ref()
-                .and_then(|m| m.get(REFERENCE_KEY).cloned()),
-            email: params.email.clone(),
-            body: customer.clone(),
-        },
-    );
-    let reply = json_reply(200, &customer);
-    if let Some(g) = guard {
-        g.complete(&reply);
+    fn store(&self, _: &String, _: &SharedState, p: Params) -> Created {
+        let customer = customer_object(&p);
+        let reply = Reply::json_as(200, &customer, CONTENT_TYPE);
+        let reference = p.metadata.and_then(|mut m| m.remove(REFERENCE_KEY));
+        Ok((create::stored(customer, reference, p.email), reply))
     }
-    reply
 }
 
 fn parse_json(body: &[u8]) -> Result<Params, Reply> {
     let malformed = || invalid("Request body is not a valid JSON object.");
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Map::new())
-    } else {
-        serde_json::from_slice(body).map_err(|_| malformed())?
-    };
-    let Value::Object(fields) = value else {
-        return Err(malformed());
-    };
-    let mut p = Params::default();
-    for (name, v) in fields {
-        match name.as_str() {
-            "email" | "description" => {
-                let s = match v {
-                    Value::Null => None,
-                    Value::String(s) => Some(s),
-                    _ => return Err(invalid(format!("{name}: Must be a string."))),
-                };
-                if name == "email" {
-                    p.email = s;
-                } else {
-                    p.description = s;
-                }
-            }
-            "metadata" => {
-                p.metadata = match v {
-                    Value::Null => None,
-                    Value::Object(m) => {
-                        let mut out = BTreeMap::new();
-                        for (k, v) in m {
-                            let Value::String(s) = v else {
-                                return Err(invalid("metadata: Values must be strings."));
-                            };
-                            out.insert(k, s);
-                        }
-                        Some(out)
-                    }
-                    _ => return Err(invalid("metadata: Must be an object.")),
-                };
-            }
-            other => return Err(unknown_field(other)),
-        }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Params::default());
     }
-    Ok(p)
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(fields)) => params(fields),
+        _ => Err(malformed()),
+    }
 }
 
+/// A form body (`email`, `description`, `metadata[k]`) read as the JSON object it stands for.
 fn parse_form(body: &[u8]) -> Result<Params, Reply> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
         .map_err(|_| invalid("Request body is not valid form data."))?;
-    let mut p = Params::default();
+    let (mut fields, mut metadata) = (Map::new(), Map::new());
     for (k, v) in pairs {
-        match k.as_str() {
-            "email" => p.email = Some(v),
-            "description" => p.description = Some(v),
-            _ => match k
-                .strip_prefix("metadata[")
-                .and_then(|r| r.strip_suffix(']'))
-            {
-                Some(mk) if !mk.contains(['[', ']']) => {
-                    p.metadata
-                        .get_or_insert_with(BTreeMap::new)
-                        .insert(mk.to_owned(), v);
+        let meta = k
+            .strip_prefix("metadata[")
+            .and_then(|r| r.strip_suffix(']'));
+        match (k.as_str(), meta) {
+            ("email" | "description", _) => {
+                fields.insert(k.clone(), json!(v));
+            }
+            (_, Some(mk)) if !mk.contains(['[', ']']) => {
+                metadata.insert(mk.to_owned(), json!(v));
+            }
+            _ => return Err(unknown_field(k.split('[').next().unwrap_or_default())),
+        }
+    }
+    if !metadata.is_empty() {
+        fields.insert("metadata".into(), Value::Object(metadata));
+    }
+    params(fields)
+}
+
+/// The typed parameters of a body's fields.
+fn params(fields: Map<String, Value>) -> Result<Params, Reply> {
+    let mut p = Params::default();
+    for (name, v) in fields {
+        match (name.as_str(), v) {
+            ("email" | "description", Value::Null) => {}
+            ("email", Value::String(s)) => p.email = Some(s),
+            ("description", Value::String(s)) => p.description = Some(s),
+            ("email" | "description", _) => {
+                return Err(invalid(format!("{name}: Must be a string.")))
+            }
+            ("metadata", Value::Null) => p.metadata = None,
+            ("metadata", Value::Object(m)) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in m {
+                    let Value::String(s) = v else {
+                        return Err(invalid("metadata: Values must be strings."));
+                    };
+                    out.insert(k, s);
                 }
-                _ => return Err(unknown_field(k.split('[').next().unwrap_or_default())),
-            },
+                p.metadata = Some(out);
+            }
+            ("metadata", _) => return Err(invalid("metadata: Must be an object.")),
+            (other, _) => return Err(unknown_field(other)),
         }
     }
     Ok(p)
@@ -297,33 +263,11 @@ fn unknown_field(name: &str) -> Reply {
     }
 }
 
-fn validate(p: &Params) -> Result<(), Reply> {
-    match p.email.as_deref() {
-        None | Some("") => Err(invalid("email: Must not be empty.")),
-        Some(e) if !is_valid_email(e) => {
-            Err(invalid("email: Must be a well-formed email address."))
-        }
-        Some(_) => Ok(()),
-    }
-}
-
-/// A plain syntax check: one `@`, a non-empty local part, a dotted domain, no white space.
-fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|l| !l.is_empty())
-}
-
 /// The customer object as Shift4 answers it (`tests/fixtures/shift4/created.json`).
 fn customer_object(p: &Params) -> Value {
     let mut c = Map::new();
-    c.insert("id".into(), json!(format!("cust_{}", alnum(24))));
-    c.insert("created".into(), json!(unix_now()));
+    c.insert("id".into(), json!(format!("cust_{}", ids::alnum(24))));
+    c.insert("created".into(), json!(time::unix_now()));
     c.insert("objectType".into(), json!("customer"));
     c.insert("email".into(), json!(p.email));
     if let Some(d) = &p.description {
@@ -350,11 +294,18 @@ mod tests {
         .expect("form");
         assert_eq!(j, f);
         assert_eq!(j.fingerprint(), f.fingerprint());
-        assert!(validate(&j).is_ok());
+        assert!(Create.validate(&String::new(), j).is_ok());
     }
 
     #[test]
     fn rejections_have_shift4_shape() {
+        let validate = |p: &Params| {
+            let p = Params {
+                email: p.email.clone(),
+                ..Params::default()
+            };
+            Create.validate(&String::new(), p).map(drop)
+        };
         let msg = |r: Reply| {
             assert_eq!(r.status, 400);
             let v: Value = serde_json::from_slice(&r.body).expect("json");

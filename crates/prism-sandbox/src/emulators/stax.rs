@@ -20,6 +20,7 @@
 //! the 401 body, the messages of every rule but `required_without_all` (stock Laravel wording,
 //! where an attribute is shown with spaces for underscores), the 404/405/429/5xx bodies (Laravel
 //! defaults), `null` for fields not sent, the gravatar rule and `missing_address_components: []`.
+#![cfg(feature = "stax")]
 
 use std::collections::BTreeMap;
 
