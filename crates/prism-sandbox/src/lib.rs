@@ -412,12 +412,11 @@ impl hyper::body::Body for HalfThenClose {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "stripe"))]
 mod tests {
     use super::*;
     use crate::kit::idempotency::{claim, Claim};
 
-    #[cfg(feature = "stripe")]
     #[tokio::test]
     async fn key_in_flight_gets_409() {
         let sandbox = Sandbox::start().await.expect("start");

@@ -19,15 +19,17 @@
 //!   (an emulator convenience, not a documented Finix header).
 #![cfg(feature = "finix")]
 
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, Method, Uri};
-use axum::routing::get;
+use axum::http::{header, HeaderMap};
 use prism_types::Connector;
 use serde_json::{json, Map, Value};
 
-use super::{alnum, base64_decode, Emulator, Reply, SharedState};
-use crate::store::StoredCustomer;
+use super::{Emulator, Head, Reply, SharedState};
+use crate::kit::create::{self, CreateProtocol, Created, Incoming};
+use crate::kit::email::{DomainChars, EmailSyntax, LocalPart};
+use crate::kit::limits::{self, Limits, MapLimits};
+use crate::kit::time::{self, DateStyle};
+use crate::kit::{auth, ids, json as body, routes};
 
 /// The API user the emulator accepts (the docs' sandbox usernames start with `US`).
 pub(crate) const USERNAME: &str = "USprismSandbox";
@@ -43,14 +45,14 @@ const HAL: &str = "application/hal+json";
 const REFERENCE_TAG: &str = "merchant_customer_id";
 
 /// Buyer fields of `entity` and their documented maximum lengths.
-const ENTITY_FIELDS: &[(&str, usize)] = &[
+const ENTITY_FIELDS: Limits = &[
     ("first_name", 20),
     ("last_name", 20),
     ("email", 100),
     ("phone", 10),
 ];
 /// `personal_address` fields and their maximum lengths (`region` is checked as 2 letters).
-const ADDRESS_FIELDS: &[(&str, usize)] = &[
+const ADDRESS_FIELDS: Limits = &[
     ("line1", 35),
     ("line2", 35),
     ("city", 20),
@@ -58,6 +60,19 @@ const ADDRESS_FIELDS: &[(&str, usize)] = &[
     ("postal_code", 7),
     ("country", 3),
 ];
+/// `tags`: pairs, key and value lengths.
+const TAGS: MapLimits = MapLimits {
+    entries: 50,
+    key: 40,
+    value: 500,
+};
+/// A minimal syntax check (whether Finix checks email syntax is unverified).
+const EMAIL: EmailSyntax = EmailSyntax {
+    reject_control: false,
+    local: LocalPart::Any,
+    min_labels: 0,
+    domain: DomainChars::Any,
+};
 /// Merchant-underwriting fields of `entity`: documented, but not emulated (buyers only).
 const MERCHANT_ENTITY_FIELDS: &[&str] = &[
     "title",
@@ -109,6 +124,7 @@ const ALPHA3: &[&str] = &[
 ];
 
 /// The Finix emulator.
+#[derive(Clone, Copy)]
 pub(crate) struct FinixEmulator;
 
 impl Emulator for FinixEmulator {
@@ -117,15 +133,11 @@ impl Emulator for FinixEmulator {
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        axum::Router::new()
-            .route(
-                "/identities",
-                get(list_identities)
-                    .post(create_identity)
-                    .fallback(method_not_allowed),
-            )
-            .fallback(not_found)
-            .with_state(state)
+        let create = create::post(Create, state.clone());
+        let routes = axum::Router::new()
+            .route("/identities", create.get(list_identities))
+            .with_state(state);
+        routes::with_fallbacks(*self, routes)
     }
 
     fn error_body(&self, status: u16) -> Reply {
@@ -152,6 +164,22 @@ impl Emulator for FinixEmulator {
             ("PRISM_FINIX_USERNAME", USERNAME),
             ("PRISM_FINIX_PASSWORD", PASSWORD),
         ]
+    }
+
+    fn not_found(&self, head: &Head) -> Reply {
+        let url = format!("{}{}", base(&head.headers), head.uri.path());
+        let message = format!("Not found: {}", head.uri.path());
+        error_list(404, vec![ApiError::new("NOT_FOUND", message)], &url)
+    }
+
+    fn method_not_allowed(&self, head: &Head) -> Reply {
+        let url = format!("{}/identities", base(&head.headers));
+        let message = format!("Method {} is not allowed on /identities.", head.method);
+        error_list(
+            405,
+            vec![ApiError::new("METHOD_NOT_ALLOWED", message)],
+            &url,
+        )
     }
 }
 
@@ -182,9 +210,7 @@ impl ApiError {
 
 /// A HAL answer: `application/hal+json` with a fresh `x-request-id`.
 fn hal_reply(status: u16, body: &Value) -> Reply {
-    Reply::new(status, body.to_string().into_bytes())
-        .with_header("Content-Type", HAL)
-        .with_header("x-request-id", request_id())
+    Reply::json_as(status, body, HAL).with_header("x-request-id", ids::uuid_v4())
 }
 
 fn error_list(status: u16, errors: Vec<ApiError>, source: &str) -> Reply {
@@ -197,7 +223,7 @@ fn error_list(status: u16, errors: Vec<ApiError>, source: &str) -> Reply {
             if let Some(f) = e.field {
                 m.insert("field".into(), json!(f));
             }
-            m.insert("logref".into(), json!(logref()));
+            m.insert("logref".into(), json!(ids::hex(16)));
             m.insert("message".into(), json!(e.message));
             m.insert("_links".into(), json!({ "source": { "href": source } }));
             Value::Object(m)
@@ -217,28 +243,12 @@ fn unauthorized(url: &str) -> Reply {
             "total": 1,
             "_embedded": { "errors": [{
                 "code": "UNKNOWN",
-                "logref": logref(),
+                "logref": ids::hex(16),
                 "message": "Unauthorized",
                 "_links": { "self": { "href": url }, "source": { "href": url } }
             }]}
         }),
     )
-}
-
-/// A UUID-shaped request id (Finix's real format was not observed).
-fn request_id() -> String {
-    let h = |n: usize| {
-        (0..n)
-            .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(..16)]))
-            .collect::<String>()
-    };
-    format!("{}-{}-4{}-{}-{}", h(8), h(4), h(3), h(4), h(12))
-}
-
-fn logref() -> String {
-    (0..16)
-        .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(..16)]))
-        .collect()
 }
 
 /// `http://<host>/finix` from the request (for `_links`), or Finix's own sandbox URL.
@@ -257,24 +267,12 @@ enum Caller {
 }
 
 fn caller(headers: &HeaderMap) -> Caller {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some((user, Some(password))) = auth::basic(headers) else {
         return Caller::Unknown;
     };
-    let Some((scheme, rest)) = value.trim().split_once(' ') else {
-        return Caller::Unknown;
-    };
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Caller::Unknown;
-    }
-    let Some(decoded) = base64_decode(rest).and_then(|b| String::from_utf8(b).ok()) else {
-        return Caller::Unknown;
-    };
-    match decoded.split_once(':') {
-        Some((USERNAME, PASSWORD)) => Caller::Allowed,
-        Some((FORBIDDEN_USERNAME, PASSWORD)) => Caller::Forbidden,
+    match (user.as_str(), password.as_str()) {
+        (USERNAME, PASSWORD) => Caller::Allowed,
+        (FORBIDDEN_USERNAME, PASSWORD) => Caller::Forbidden,
         _ => Caller::Unknown,
     }
 }
@@ -322,81 +320,66 @@ fn gate(headers: &HeaderMap, url: &str) -> Result<(), Reply> {
     Ok(())
 }
 
-async fn not_found(headers: HeaderMap, uri: Uri) -> Reply {
-    let url = format!("{}{}", base(&headers), uri.path());
-    error_list(
-        404,
-        vec![ApiError::new(
-            "NOT_FOUND",
-            format!("Not found: {}", uri.path()),
-        )],
-        &url,
-    )
+/// The request's context, from its headers.
+struct Ctx {
+    /// `http://<host>/finix` (or Finix's sandbox URL), for `_links`.
+    root: String,
+    /// The collection's URL, for errors' `_links`.
+    url: String,
+    /// The `Finix-Version` received, echoed in the answer.
+    version: Option<String>,
 }
 
-async fn method_not_allowed(headers: HeaderMap, method: Method) -> Reply {
-    let url = format!("{}/identities", base(&headers));
-    error_list(
-        405,
-        vec![ApiError::new(
-            "METHOD_NOT_ALLOWED",
-            format!("Method {method} is not allowed on /identities."),
-        )],
-        &url,
-    )
-}
+/// `POST /identities`: Basic auth and `Accept` → JSON object (400) → validation, every bad
+/// field at once (422) → store. No idempotency, no uniqueness.
+struct Create;
 
-async fn create_identity(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Reply {
-    let root = base(&headers);
-    let url = format!("{root}/identities");
-    if let Err(reply) = gate(&headers, &url) {
-        return reply;
-    }
-    let bad_request = || {
-        error_list(
-            400,
-            vec![ApiError::new(
-                "BAD_REQUEST",
-                "You provided a request that can not be successfully parsed. Verify you are providing valid JSON.",
-            )],
-            &url,
-        )
-    };
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&body);
-    let Ok(Value::Object(request)) = serde_json::from_slice::<Value>(body) else {
-        return bad_request();
-    };
-    let (entity, tags) = match validate(&request) {
-        Ok(parts) => parts,
-        Err(errors) => return error_list(422, errors, &url),
-    };
+impl CreateProtocol for Create {
+    const CONNECTOR: Connector = Connector::Finix;
+    type Caller = Ctx;
+    type Parsed = Map<String, Value>;
+    type Valid = EntityAndTags;
 
-    let id = format!("ID{}", alnum(22));
-    let identity = identity_object(&id, &root, &entity, &tags);
-    state.insert_customer(
-        Connector::Finix,
-        StoredCustomer {
-            id: id.clone(),
-            merchant_customer_id: tags
-                .get(REFERENCE_TAG)
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            email: entity
-                .get("email")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            body: identity.clone(),
-        },
-    );
-    let mut reply = hal_reply(201, &identity);
-    if let Some(v) = headers.get("finix-version").and_then(|v| v.to_str().ok()) {
-        reply = reply.with_header("Finix-Version", v);
+    fn authenticate(&self, req: &Incoming) -> Result<Ctx, Reply> {
+        let root = base(&req.headers);
+        let url = format!("{root}/identities");
+        gate(&req.headers, &url)?;
+        let version = req
+            .headers
+            .get("finix-version")
+            .and_then(|v| v.to_str().ok());
+        let version = version.map(str::to_owned);
+        Ok(Ctx { root, url, version })
     }
-    reply
+
+    fn parse(&self, ctx: &Ctx, req: &Incoming) -> Result<Self::Parsed, Reply> {
+        body::object(&req.body).ok_or_else(|| {
+            error_list(
+                400,
+                vec![ApiError::new(
+                    "BAD_REQUEST",
+                    "You provided a request that can not be successfully parsed. Verify you are providing valid JSON.",
+                )],
+                &ctx.url,
+            )
+        })
+    }
+
+    fn validate(&self, ctx: &Ctx, request: Self::Parsed) -> Result<EntityAndTags, Reply> {
+        validate(&request).map_err(|errors| error_list(422, errors, &ctx.url))
+    }
+
+    fn store(&self, ctx: &Ctx, _: &SharedState, (entity, tags): EntityAndTags) -> Created {
+        let id = format!("ID{}", ids::alnum(22));
+        let identity = identity_object(&id, &ctx.root, &entity, &tags);
+        let mut reply = hal_reply(201, &identity);
+        if let Some(v) = &ctx.version {
+            reply = reply.with_header("Finix-Version", v.clone());
+        }
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+        let (reference, email) = (text(tags.get(REFERENCE_TAG)), text(entity.get("email")));
+        Ok((create::stored(identity, reference, email), reply))
+    }
 }
 
 /// The `entity` and `tags` of a valid request.
@@ -424,16 +407,16 @@ fn validate(request: &Map<String, Value>) -> Result<EntityAndTags, Vec<ApiError>
         Some(Value::Object(e)) => {
             for (k, v) in e {
                 let path = format!("entity.{k}");
-                if let Some((_, max)) = ENTITY_FIELDS.iter().find(|(name, _)| name == k) {
+                if let Some(max) = limits::max_of(ENTITY_FIELDS, k) {
                     match v {
                         Value::Null => {}
                         Value::String(s) => {
-                            if s.chars().count() > *max {
+                            if limits::too_long(s, max) {
                                 errors.push(ApiError::invalid(
                                     &path,
                                     format!("{path} must be at most {max} characters"),
                                 ));
-                            } else if k == "email" && !looks_like_email(s) {
+                            } else if k == "email" && !EMAIL.accepts(s) {
                                 errors.push(ApiError::invalid(
                                     &path,
                                     format!("Invalid field value: {path}"),
@@ -481,7 +464,7 @@ fn validate(request: &Map<String, Value>) -> Result<EntityAndTags, Vec<ApiError>
     match request.get("tags") {
         None | Some(Value::Null) => {}
         Some(Value::Object(t)) => {
-            if t.len() > 50 {
+            if TAGS.too_many(t.len()) {
                 errors.push(ApiError::invalid(
                     "tags",
                     format!("tags may have at most 50 pairs, got {}", t.len()),
@@ -489,14 +472,14 @@ fn validate(request: &Map<String, Value>) -> Result<EntityAndTags, Vec<ApiError>
             }
             for (k, v) in t {
                 let path = format!("tags.{k}");
-                if k.is_empty() || k.chars().count() > 40 {
+                if k.is_empty() || TAGS.key_too_long(k) {
                     errors.push(ApiError::invalid(
                         &path,
                         "tag keys must be 1 to 40 characters",
                     ));
                 }
                 match v {
-                    Value::String(s) if s.chars().count() > 500 => {
+                    Value::String(s) if TAGS.value_too_long(s) => {
                         errors.push(ApiError::invalid(
                             &path,
                             "tag values must be at most 500 characters",
@@ -527,7 +510,7 @@ fn address(a: &Map<String, Value>) -> Result<Map<String, Value>, Vec<ApiError>> 
     let mut out = Map::new();
     for (k, v) in a {
         let path = format!("entity.personal_address.{k}");
-        let Some((_, max)) = ADDRESS_FIELDS.iter().find(|(name, _)| name == k) else {
+        let Some(max) = limits::max_of(ADDRESS_FIELDS, k) else {
             errors.push(ApiError::invalid(&path, format!("Unknown field: {path}")));
             continue;
         };
@@ -542,7 +525,7 @@ fn address(a: &Map<String, Value>) -> Result<Map<String, Value>, Vec<ApiError>> 
         let ok = match k.as_str() {
             "region" => s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()),
             "country" => ALPHA3.binary_search(&s.as_str()).is_ok(),
-            _ => !s.is_empty() && s.chars().count() <= *max,
+            _ => !s.is_empty() && !limits::too_long(s, max),
         };
         if ok {
             out.insert(k.clone(), v.clone());
@@ -559,19 +542,6 @@ fn address(a: &Map<String, Value>) -> Result<Map<String, Value>, Vec<ApiError>> 
         Ok(out)
     } else {
         Err(errors)
-    }
-}
-
-/// A minimal syntax check (whether Finix checks email syntax is unverified).
-fn looks_like_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && !domain.contains('@')
-                && !s.chars().any(char::is_whitespace)
-        }
-        None => false,
     }
 }
 
@@ -594,7 +564,7 @@ fn identity_object(
         }
         _ => Value::Null,
     };
-    let now = timestamp(std::time::SystemTime::now());
+    let now = time::format_utc(time::unix_millis_now(), DateStyle::Centis);
     let me = format!("{root}/identities/{id}");
     let link = |rel: &str| json!({ "href": format!("{me}/{rel}") });
     json!({
@@ -645,35 +615,6 @@ fn identity_object(
             "application": { "href": format!("{root}/applications/{APPLICATION}") }
         }
     })
-}
-
-/// `2022-01-27T07:36:59.91Z`: UTC with two fractional digits, as in Finix's examples.
-fn timestamp(t: std::time::SystemTime) -> String {
-    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs();
-    let centis = d.subsec_millis() / 10;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, day) = civil_from_days(i64::try_from(days).unwrap_or(0));
-    format!(
-        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{centis:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar (H. Hinnant).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// `GET /identities?tags.key=K&tags.value=V`: the stored Identities with that tag (all without
@@ -738,15 +679,6 @@ mod tests {
             assert!(ALPHA3.binary_search(&c).is_ok(), "{c}");
         }
         assert!(ALPHA3.binary_search(&"US").is_err());
-    }
-
-    #[test]
-    fn timestamps_look_like_finix() {
-        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_643_269_019_910);
-        assert_eq!(timestamp(t), "2022-01-27T07:36:59.91Z");
-        assert_eq!(timestamp(std::time::UNIX_EPOCH), "1970-01-01T00:00:00.00Z");
-        let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
-        assert_eq!(timestamp(leap), "2000-02-29T00:00:00.00Z");
     }
 
     #[test]
