@@ -43,6 +43,7 @@ macro_rules! register {
 }
 
 /// Every compiled emulator, in registration order.
+#[allow(clippy::vec_init_then_push)] // one `push` per compiled emulator
 pub(crate) fn all() -> Vec<Box<dyn Emulator>> {
     #[allow(unused_mut)] // a build without any emulator
     let mut all: Vec<Box<dyn Emulator>> = Vec::new();
