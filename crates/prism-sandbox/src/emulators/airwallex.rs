@@ -310,11 +310,7 @@ const STRING_FIELDS: Limits = &[
     ("phone_number", usize::MAX),
 ];
 /// `metadata`: string → string.
-const METADATA: MapLimits = MapLimits {
-    entries: 50,
-    key: 50,
-    value: 500,
-};
+const METADATA: MapLimits = MapLimits::new(50, 50, 500);
 /// Fields of `address` (country_code is checked apart).
 const ADDRESS_FIELDS: Limits = &[
     ("street", 1000),

@@ -61,43 +61,15 @@ const ADDRESS_FIELDS: Limits = &[
     ("country", 3),
 ];
 /// `tags`: pairs, key and value lengths.
-const TAGS: MapLimits = MapLimits {
-    entries: 50,
-    key: 40,
-    value: 500,
-};
+const TAGS: MapLimits = MapLimits::new(50, 40, 500);
 /// A minimal syntax check (whether Finix checks email syntax is unverified).
-const EMAIL: EmailSyntax = EmailSyntax {
-    reject_control: false,
-    local: LocalPart::Any,
-    min_labels: 0,
-    domain: DomainChars::Any,
-};
+const EMAIL: EmailSyntax = EmailSyntax::new(false, LocalPart::Any, 0, DomainChars::Any);
 /// Merchant-underwriting fields of `entity`: documented, but not emulated (buyers only).
-const MERCHANT_ENTITY_FIELDS: &[&str] = &[
-    "title",
-    "business_name",
-    "business_type",
-    "doing_business_as",
-    "business_phone",
-    "business_address",
-    "mcc",
-    "dob",
-    "max_transaction_amount",
-    "amex_mid",
-    "discover_mid",
-    "url",
-    "annual_card_volume",
-    "has_accepted_credit_cards_previously",
-    "incorporation_date",
-    "principal_percentage_ownership",
-    "short_business_name",
-    "ownership_type",
-    "tax_authority",
-    "tax_id",
-    "business_tax_id",
-    "default_statement_descriptor",
-];
+const MERCHANT_ENTITY_FIELDS: &str = "title business_name business_type doing_business_as \
+    business_phone business_address mcc dob max_transaction_amount amex_mid discover_mid url \
+    annual_card_volume has_accepted_credit_cards_previously incorporation_date \
+    principal_percentage_ownership short_business_name ownership_type tax_authority tax_id \
+    business_tax_id default_statement_descriptor";
 
 /// ISO 3166-1 alpha-3 codes accepted as `personal_address.country` (the spec's enum includes XKX).
 const ALPHA3: &[&str] = &[
@@ -447,7 +419,7 @@ fn validate(request: &Map<String, Value>) -> Result<EntityAndTags, Vec<ApiError>
                             format!("{path} must be an object"),
                         )),
                     }
-                } else if MERCHANT_ENTITY_FIELDS.contains(&k.as_str()) {
+                } else if MERCHANT_ENTITY_FIELDS.split_whitespace().any(|f| f == k) {
                     errors.push(ApiError::invalid(
                         &path,
                         format!("The Prism sandbox emulates buyer Identities only ({path} is a merchant field)."),

@@ -39,17 +39,14 @@ const REFERENCE_KEY: &str = "merchant_customer_id";
 const CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 /// The mismatch message (shift4-node `customersSpec.js`, shift4-php `CustomerTest.php`).
 const MISMATCH: &str = "Idempotent key used for request with different parameters.";
+/// The answer to a key in flight (unverified: 409 and this text are the emulator's choice).
+const IN_FLIGHT: &str = "Idempotent key is used by another request in progress.";
 /// The 401 message (ActiveMerchant live test, docs.md "Emulator notes").
 const BAD_KEY: &str = "Provided API key is invalid";
 /// Documented customer-create fields this emulator does not implement (cards).
 const NOT_EMULATED: &[&str] = &["card", "paymentMethod"];
 /// A plain syntax check: one `@`, a non-empty local part, a dotted domain, no white space.
-const EMAIL: EmailSyntax = EmailSyntax {
-    reject_control: true,
-    local: LocalPart::Any,
-    min_labels: 2,
-    domain: DomainChars::Any,
-};
+const EMAIL: EmailSyntax = EmailSyntax::new(true, LocalPart::Any, 2, DomainChars::Any);
 
 /// The Shift4 emulator.
 #[derive(Clone, Copy)]
@@ -145,12 +142,11 @@ impl CreateProtocol for Create {
     }
 
     fn idempotency_key(&self, key: &String, req: &Incoming, p: &Params) -> IdemResult {
-        let fingerprint = || p.fingerprint();
         Ok(IdempotencyKey::from_header(
             &req.headers,
             "idempotency-key",
             key,
-            fingerprint,
+            || p.fingerprint(),
         ))
     }
 
@@ -159,12 +155,7 @@ impl CreateProtocol for Create {
             // The stored answer again, unmarked: Shift4 sends no replay header.
             Used::Replay(stored) => stored,
             Used::Mismatch => invalid(MISMATCH),
-            Used::InFlight => error(
-                409,
-                "invalid_request",
-                None,
-                "Idempotent key is used by another request in progress.",
-            ),
+            Used::InFlight => error(409, "invalid_request", None, IN_FLIGHT),
         }
     }
 
@@ -234,15 +225,11 @@ fn params(fields: Map<String, Value>) -> Result<Params, Reply> {
                 return Err(invalid(format!("{name}: Must be a string.")))
             }
             ("metadata", Value::Null) => p.metadata = None,
-            ("metadata", Value::Object(m)) => {
-                let mut out = BTreeMap::new();
-                for (k, v) in m {
-                    let Value::String(s) = v else {
-                        return Err(invalid("metadata: Values must be strings."));
-                    };
-                    out.insert(k, s);
-                }
-                p.metadata = Some(out);
+            ("metadata", m @ Value::Object(_)) => {
+                let values_are_strings = serde_json::from_value(m);
+                p.metadata = Some(
+                    values_are_strings.map_err(|_| invalid("metadata: Values must be strings."))?,
+                );
             }
             ("metadata", _) => return Err(invalid("metadata: Must be an object.")),
             (other, _) => return Err(unknown_field(other)),
@@ -252,32 +239,28 @@ fn params(fields: Map<String, Value>) -> Result<Params, Reply> {
 }
 
 fn unknown_field(name: &str) -> Reply {
-    if NOT_EMULATED.contains(&name) {
-        invalid(format!(
-            "{name}: The Prism sandbox does not emulate this parameter of POST /customers."
-        ))
+    invalid(if NOT_EMULATED.contains(&name) {
+        format!("{name}: The Prism sandbox does not emulate this parameter of POST /customers.")
     } else {
-        invalid(format!(
-            "{name}: Unrecognized field (Shift4 documents no such customer field)."
-        ))
-    }
+        format!("{name}: Unrecognized field (Shift4 documents no such customer field).")
+    })
 }
 
 /// The customer object as Shift4 answers it (`tests/fixtures/shift4/created.json`).
 fn customer_object(p: &Params) -> Value {
-    let mut c = Map::new();
-    c.insert("id".into(), json!(format!("cust_{}", ids::alnum(24))));
-    c.insert("created".into(), json!(time::unix_now()));
-    c.insert("objectType".into(), json!("customer"));
-    c.insert("email".into(), json!(p.email));
-    if let Some(d) = &p.description {
-        c.insert("description".into(), json!(d));
+    let mut c = json!({
+        "id": format!("cust_{}", ids::alnum(24)), "created": time::unix_now(),
+        "objectType": "customer", "email": p.email, "cards": [],
+    });
+    if let Value::Object(c) = &mut c {
+        if let Some(d) = &p.description {
+            c.insert("description".into(), json!(d));
+        }
+        if let Some(m) = &p.metadata {
+            c.insert("metadata".into(), json!(m));
+        }
     }
-    c.insert("cards".into(), json!([]));
-    if let Some(m) = &p.metadata {
-        c.insert("metadata".into(), json!(m));
-    }
-    Value::Object(c)
+    c
 }
 
 #[cfg(test)]
@@ -297,64 +280,56 @@ mod tests {
         assert!(Create.validate(&String::new(), j).is_ok());
     }
 
+    /// The message of a Shift4 400 (`type` `invalid_request`, no `code`).
+    fn msg(r: Reply) -> String {
+        assert_eq!(r.status, 400);
+        let v: Value = serde_json::from_slice(&r.body).expect("json");
+        assert_eq!(v["error"]["type"], "invalid_request");
+        assert!(v["error"].get("code").is_none());
+        v["error"]["message"].as_str().expect("message").to_owned()
+    }
+
     #[test]
     fn rejections_have_shift4_shape() {
-        let validate = |p: &Params| {
+        for (email, message) in [
+            (None, "email: Must not be empty."),
+            (Some(""), "email: Must not be empty."),
+        ]
+        .into_iter()
+        .chain(
+            ["no-at", "a@b", "a@@b.co", "a @b.co", "@b.co", "a@b..co"]
+                .map(|e| (Some(e), "email: Must be a well-formed email address.")),
+        ) {
             let p = Params {
-                email: p.email.clone(),
+                email: email.map(str::to_owned),
                 ..Params::default()
             };
-            Create.validate(&String::new(), p).map(drop)
-        };
-        let msg = |r: Reply| {
-            assert_eq!(r.status, 400);
-            let v: Value = serde_json::from_slice(&r.body).expect("json");
-            assert_eq!(v["error"]["type"], "invalid_request");
-            assert!(v["error"].get("code").is_none());
-            v["error"]["message"].as_str().expect("message").to_owned()
-        };
-        assert_eq!(
-            msg(validate(&Params::default()).expect_err("no email")),
-            "email: Must not be empty."
-        );
-        let p = Params {
-            email: Some(String::new()),
-            ..Params::default()
-        };
-        assert_eq!(
-            msg(validate(&p).expect_err("empty")),
-            "email: Must not be empty."
-        );
-        for bad in ["no-at", "a@b", "a@@b.co", "a @b.co", "@b.co", "a@b..co"] {
-            let p = Params {
-                email: Some(bad.into()),
-                ..Params::default()
-            };
-            assert!(
-                msg(validate(&p).expect_err(bad)).starts_with("email: "),
-                "{bad}"
+            assert_eq!(
+                msg(Create.validate(&String::new(), p).expect_err("email")),
+                message
             );
         }
-        assert!(msg(parse_json(b"{\"name\":\"x\"}").expect_err("name")).starts_with("name: "));
-        assert!(
-            msg(parse_json(b"{\"card\":\"tok\"}").expect_err("card")).contains("does not emulate")
-        );
-        assert!(
-            msg(parse_json(b"{\"metadata\":{\"a\":1}}").expect_err("number"))
-                .starts_with("metadata: ")
-        );
-        assert!(msg(parse_json(b"[1]").expect_err("array")).contains("JSON"));
-        assert!(msg(parse_json(b"{\"email\":").expect_err("truncated")).contains("JSON"));
+        for (body, start) in [
+            (&br#"{"name":"x"}"#[..], "name: "),
+            (br#"{"metadata":{"a":1}}"#, "metadata: "),
+            (
+                br#"{"card":"tok"}"#,
+                "card: The Prism sandbox does not emulate",
+            ),
+            (b"[1]", "Request body is not a valid JSON"),
+            (br#"{"email":"#, "Request body is not a valid JSON"),
+        ] {
+            assert!(
+                msg(parse_json(body).expect_err("bad")).starts_with(start),
+                "{start}"
+            );
+        }
         assert!(msg(parse_form(b"phone=1").expect_err("phone")).starts_with("phone: "));
     }
 
     #[test]
     fn ids_and_objects() {
-        let p = Params {
-            email: Some("a@b.co".into()),
-            ..Params::default()
-        };
-        let c = customer_object(&p);
+        let c = customer_object(&Params::default());
         let id = c["id"].as_str().expect("id");
         assert!(
             id.starts_with("cust_")
@@ -363,11 +338,9 @@ mod tests {
             "{id}"
         );
         assert_eq!(c["objectType"], "customer");
-        assert!(
-            c.get("deleted").is_none()
-                && c.get("description").is_none()
-                && c.get("metadata").is_none()
-        );
+        assert!(["deleted", "description", "metadata"]
+            .iter()
+            .all(|k| c.get(*k).is_none()));
     }
 
     #[test]
@@ -383,9 +356,9 @@ mod tests {
                 "{status}: {v}"
             );
         }
-        let v: Value = serde_json::from_slice(&e.error_body(429).body).expect("json");
-        assert_eq!(v["error"]["type"], "rate_limit_error");
-        let v: Value = serde_json::from_slice(&e.error_body(500).body).expect("json");
-        assert_eq!(v["error"]["type"], "gateway_error");
+        for (status, kind) in [(429, "rate_limit_error"), (500, "gateway_error")] {
+            let v: Value = serde_json::from_slice(&e.error_body(status).body).expect("json");
+            assert_eq!(v["error"]["type"], kind);
+        }
     }
 }

@@ -72,12 +72,7 @@ const ADDRESS_FIELDS: [&str; 6] = [
 
 /// Laravel's default `email` rule (RFC syntax): a dotless domain passes, as with Laravel's
 /// `RFCValidation`.
-const EMAIL: EmailSyntax = EmailSyntax {
-    reject_control: true,
-    local: LocalPart::DotAtom,
-    min_labels: 1,
-    domain: DomainChars::UnicodeLdh,
-};
+const EMAIL: EmailSyntax = EmailSyntax::new(true, LocalPart::DotAtom, 1, DomainChars::UnicodeLdh);
 
 /// The Stax emulator.
 #[derive(Clone, Copy)]

@@ -45,18 +45,10 @@ const LIMITS: Limits = &[
 ];
 /// Each `address[…]` part.
 const ADDRESS_MAX: usize = 5000;
-const METADATA: MapLimits = MapLimits {
-    entries: 50,
-    key: 40,
-    value: 500,
-};
+const METADATA: MapLimits = MapLimits::new(50, 40, 500);
 /// Address syntax as Stripe checks it (observed: `otameshi@com` rejected).
-const EMAIL: EmailSyntax = EmailSyntax {
-    reject_control: true,
-    local: LocalPart::AsciiDotAtom,
-    min_labels: 2,
-    domain: DomainChars::AsciiHostname,
-};
+const EMAIL: EmailSyntax =
+    EmailSyntax::new(true, LocalPart::AsciiDotAtom, 2, DomainChars::AsciiHostname);
 /// Parameters of `PostCustomers` in Stripe's spec that this emulator does not implement: they
 /// get a clear 400 instead of `parameter_unknown` (which would be wrong for them).
 const NOT_EMULATED: &str =

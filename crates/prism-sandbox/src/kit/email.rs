@@ -39,6 +39,21 @@ pub(crate) struct EmailSyntax {
 }
 
 impl EmailSyntax {
+    /// The rules, field by field (for one-line declarations).
+    pub(crate) const fn new(
+        reject_control: bool,
+        local: LocalPart,
+        min_labels: usize,
+        domain: DomainChars,
+    ) -> Self {
+        Self {
+            reject_control,
+            local,
+            min_labels,
+            domain,
+        }
+    }
+
     /// Whether `s` is an address under these rules.
     pub(crate) fn accepts(&self, s: &str) -> bool {
         let Some((local, domain)) = s.split_once('@') else {
@@ -89,18 +104,9 @@ fn dot_separated(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    const LOOSE: EmailSyntax = EmailSyntax {
-        reject_control: false,
-        local: LocalPart::Any,
-        min_labels: 0,
-        domain: DomainChars::Any,
-    };
-    const STRICT: EmailSyntax = EmailSyntax {
-        reject_control: true,
-        local: LocalPart::AsciiDotAtom,
-        min_labels: 2,
-        domain: DomainChars::AsciiHostname,
-    };
+    const LOOSE: EmailSyntax = EmailSyntax::new(false, LocalPart::Any, 0, DomainChars::Any);
+    const STRICT: EmailSyntax =
+        EmailSyntax::new(true, LocalPart::AsciiDotAtom, 2, DomainChars::AsciiHostname);
 
     #[test]
     fn common_rules_always_apply() {
@@ -138,12 +144,7 @@ mod tests {
 
     #[test]
     fn each_rule_alone() {
-        let rule = |local, min_labels, domain| EmailSyntax {
-            reject_control: true,
-            local,
-            min_labels,
-            domain,
-        };
+        let rule = |local, min_labels, domain| EmailSyntax::new(true, local, min_labels, domain);
         assert!(!rule(LocalPart::Any, 0, DomainChars::Any).accepts("a\u{1}@b"));
         assert!(!rule(LocalPart::DotAtom, 0, DomainChars::Any).accepts("a.@b"));
         assert!(!rule(LocalPart::Any, 2, DomainChars::Any).accepts("a@b"));

@@ -30,6 +30,15 @@ pub(crate) struct MapLimits {
 }
 
 impl MapLimits {
+    /// At most `entries` entries, keys of `key` and values of `value` characters.
+    pub(crate) const fn new(entries: usize, key: usize, value: usize) -> Self {
+        Self {
+            entries,
+            key,
+            value,
+        }
+    }
+
     /// Whether `n` entries are too many.
     pub(crate) fn too_many(&self, n: usize) -> bool {
         n > self.entries
