@@ -120,7 +120,7 @@ impl Emulator for StripeEmulator {
 }
 
 /// A Stripe `{"error": {…}}` body.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct ErrorBody {
     kind: &'static str,
     code: Option<String>,
@@ -132,69 +132,65 @@ struct ErrorBody {
 
 impl ErrorBody {
     fn new(kind: &'static str, message: impl Into<String>) -> Self {
+        let message = message.into();
         Self {
             kind,
-            code: None,
-            message: message.into(),
-            param: None,
-            links: false,
+            message,
+            ..Self::default()
         }
     }
 
     /// A 400 `invalid_request_error` about one parameter.
     fn param(code: Option<&str>, param: impl Into<String>, message: impl Into<String>) -> Self {
+        let (code, param) = (code.map(str::to_owned), Some(param.into()));
+        let links = true;
         Self {
-            kind: "invalid_request_error",
-            code: code.map(str::to_owned),
-            message: message.into(),
-            param: Some(param.into()),
-            links: true,
+            code,
+            param,
+            links,
+            ..Self::new("invalid_request_error", message)
         }
     }
 }
 
+/// [`ErrorBody::param`] without a code.
+fn bad(param: &str, message: impl Into<String>) -> ErrorBody {
+    ErrorBody::param(None, param, message)
+}
+
 /// Builds an error answer; `req_id` `None` means no `Request-Id` header (401).
-fn error_reply(
-    status: u16,
-    e: ErrorBody,
-    req_id: Option<&str>,
-    idempotency_key: Option<&str>,
-) -> Reply {
-    let mut err = Map::new();
-    if let Some(code) = &e.code {
-        err.insert("code".into(), json!(code));
-        if e.links {
-            err.insert(
-                "doc_url".into(),
-                json!(format!(
-                    "https://stripe.com/docs/error-codes/{}",
-                    code.replace('_', "-")
-                )),
-            );
+fn error_reply(status: u16, e: ErrorBody, req_id: Option<&str>, idem: Option<&str>) -> Reply {
+    let link = |url: String| e.links.then_some(url);
+    let doc = |c: &String| {
+        link(format!(
+            "https://stripe.com/docs/error-codes/{}",
+            c.replace('_', "-")
+        ))
+    };
+    let log = |id| {
+        link(format!(
+            "https://dashboard.stripe.com/test/logs/{id}?t={}",
+            time::unix_now()
+        ))
+    };
+    let mut err = json!({
+        "code": e.code, "doc_url": e.code.as_ref().and_then(doc), "message": e.message,
+        "param": e.param, "request_log_url": req_id.and_then(log), "type": e.kind,
+    });
+    if let Value::Object(m) = &mut err {
+        m.retain(|_, v| !v.is_null());
+    }
+    let mut reply = Reply::json(status, &json!({ "error": err }));
+    let headers = [("Request-Id", req_id), ("Idempotency-Key", idem)];
+    for (name, value) in headers
+        .into_iter()
+        .chain([("Stripe-Version", Some(DEFAULT_VERSION))])
+    {
+        if let Some(value) = value {
+            reply = reply.with_header(name, value);
         }
     }
-    err.insert("message".into(), json!(e.message));
-    if let Some(p) = &e.param {
-        err.insert("param".into(), json!(p));
-    }
-    if let (true, Some(id)) = (e.links, req_id) {
-        err.insert(
-            "request_log_url".into(),
-            json!(format!(
-                "https://dashboard.stripe.com/test/logs/{id}?t={}",
-                time::unix_now()
-            )),
-        );
-    }
-    err.insert("type".into(), json!(e.kind));
-    let mut reply = Reply::json(status, &json!({ "error": err }));
-    if let Some(id) = req_id {
-        reply = reply.with_header("Request-Id", id);
-    }
-    if let Some(k) = idempotency_key {
-        reply = reply.with_header("Idempotency-Key", k);
-    }
-    reply.with_header("Stripe-Version", DEFAULT_VERSION)
+    reply
 }
 
 fn request_id() -> String {
@@ -464,7 +460,8 @@ impl CreateProtocol for Create {
         }
         reply = reply.with_header("Stripe-Version", ctx.version.clone());
         let reference = params.metadata.get(REFERENCE_KEY).cloned();
-        Ok((create::stored(customer, reference, params.email), reply))
+        let email = params.get("email").cloned();
+        Ok((create::stored(customer, reference, email), reply))
     }
 }
 
@@ -484,12 +481,16 @@ fn fingerprint(pairs: &[(String, String)]) -> String {
 
 #[derive(Debug, Default)]
 struct Params {
-    email: Option<String>,
-    name: Option<String>,
-    phone: Option<String>,
-    description: Option<String>,
+    /// `email`, `name`, `phone`, `description`.
+    strings: BTreeMap<String, String>,
     address: BTreeMap<String, String>,
     metadata: BTreeMap<String, String>,
+}
+
+impl Params {
+    fn get(&self, name: &str) -> Option<&String> {
+        self.strings.get(name)
+    }
 }
 
 /// Splits `a[b]` into `("a", Some("b"))`; `None` when the brackets are malformed.
@@ -519,25 +520,18 @@ fn parse_params(pairs: &[(String, String)]) -> Result<Params, ErrorBody> {
             return Err(unknown(k));
         };
         match (top, sub) {
-            ("email" | "name" | "phone" | "description", Some(sub)) => {
-                return Err(ErrorBody::param(
-                    None,
-                    top,
-                    format!("Invalid string: {{\"{sub}\"=>\"{v}\"}}"),
-                ));
+            (_, Some(sub)) if limits::max_of(LIMITS, top).is_some() => {
+                return Err(bad(top, format!("Invalid string: {{\"{sub}\"=>\"{v}\"}}")));
             }
-            ("email", None) => p.email = Some(v.clone()),
-            ("name", None) => p.name = Some(v.clone()),
-            ("phone", None) => p.phone = Some(v.clone()),
-            ("description", None) => p.description = Some(v.clone()),
+            (_, None) if limits::max_of(LIMITS, top).is_some() => {
+                p.strings.insert(top.to_owned(), v.clone());
+            }
             ("address" | "metadata", None) => {
                 // `""` unsets; anything else is not an object.
                 if !v.is_empty() {
-                    return Err(ErrorBody::param(
-                        None,
-                        top,
-                        format!("Invalid object: {top} must be a hash or an empty string"),
-                    ));
+                    let message =
+                        format!("Invalid object: {top} must be a hash or an empty string");
+                    return Err(bad(top, message));
                 }
                 if top == "address" {
                     p.address.clear();
@@ -557,24 +551,17 @@ fn parse_params(pairs: &[(String, String)]) -> Result<Params, ErrorBody> {
             }
             ("metadata", Some(key)) => metadata.push((key, v)),
             (top, _) if NOT_EMULATED.split_whitespace().any(|n| n == top) => {
-                return Err(ErrorBody::param(
-                    None,
-                    top,
-                    format!("The Prism sandbox does not emulate the parameter `{top}` of POST /v1/customers."),
-                ));
+                let message = format!(
+                    "The Prism sandbox does not emulate the parameter `{top}` of POST /v1/customers."
+                );
+                return Err(bad(top, message));
             }
             (top, _) => return Err(unknown(top)),
         }
     }
 
     for &(name, max) in LIMITS {
-        let value = match name {
-            "email" => &p.email,
-            "name" => &p.name,
-            "phone" => &p.phone,
-            _ => &p.description,
-        };
-        let Some(value) = value else { continue };
+        let Some(value) = p.get(name) else { continue };
         if value.is_empty() {
             return Err(ErrorBody::param(
                 Some("parameter_invalid_string_empty"),
@@ -588,7 +575,7 @@ fn parse_params(pairs: &[(String, String)]) -> Result<Params, ErrorBody> {
         }
         check_length(name, value, max)?;
     }
-    if let Some(email) = &p.email {
+    if let Some(email) = p.get("email") {
         if !EMAIL.accepts(email) {
             return Err(ErrorBody::param(
                 Some("email_invalid"),
@@ -602,29 +589,18 @@ fn parse_params(pairs: &[(String, String)]) -> Result<Params, ErrorBody> {
     }
 
     for (key, value) in metadata {
-        if key.is_empty() || key.contains(['[', ']']) {
-            return Err(ErrorBody::param(
-                None,
-                "metadata",
-                format!("Invalid metadata key '{key}': keys must be non-empty and cannot contain '[' or ']'."),
-            ));
-        }
-        if METADATA.key_too_long(key) {
-            return Err(ErrorBody::param(
-                None,
-                "metadata",
-                format!(
-                    "Metadata keys can be at most 40 characters long, but '{key}' is {}.",
-                    key.chars().count()
-                ),
-            ));
-        }
-        if METADATA.value_too_long(value) {
-            return Err(ErrorBody::param(
-                None,
-                "metadata",
-                format!("Metadata values can be at most 500 characters long; the value of '{key}' is too long."),
-            ));
+        let message = if key.is_empty() || key.contains(['[', ']']) {
+            format!("Invalid metadata key '{key}': keys must be non-empty and cannot contain '[' or ']'.")
+        } else if METADATA.key_too_long(key) {
+            let n = key.chars().count();
+            format!("Metadata keys can be at most 40 characters long, but '{key}' is {n}.")
+        } else if METADATA.value_too_long(value) {
+            format!("Metadata values can be at most 500 characters long; the value of '{key}' is too long.")
+        } else {
+            String::new()
+        };
+        if !message.is_empty() {
+            return Err(bad("metadata", message));
         }
         if value.is_empty() {
             p.metadata.remove(key);
@@ -633,13 +609,10 @@ fn parse_params(pairs: &[(String, String)]) -> Result<Params, ErrorBody> {
         }
     }
     if METADATA.too_many(p.metadata.len()) {
-        return Err(ErrorBody::param(
-            None,
+        let n = p.metadata.len();
+        return Err(bad(
             "metadata",
-            format!(
-                "Metadata can have at most 50 keys, but {} were given.",
-                p.metadata.len()
-            ),
+            format!("Metadata can have at most 50 keys, but {n} were given."),
         ));
     }
     Ok(p)
@@ -648,8 +621,7 @@ fn parse_params(pairs: &[(String, String)]) -> Result<Params, ErrorBody> {
 fn check_length(name: &str, value: &str, max: usize) -> Result<(), ErrorBody> {
     if limits::too_long(value, max) {
         let head: String = value.chars().take(10).collect();
-        return Err(ErrorBody::param(
-            None,
+        return Err(bad(
             name,
             format!("Invalid string: {head}...; must be at most {max} characters"),
         ));
@@ -662,16 +634,8 @@ fn customer_object(p: &Params) -> Value {
     let address = if p.address.is_empty() {
         Value::Null
     } else {
-        let parts: Map<String, Value> = ADDRESS_PARTS
-            .iter()
-            .map(|k| {
-                (
-                    (*k).to_owned(),
-                    p.address.get(*k).map_or(Value::Null, |v| json!(v)),
-                )
-            })
-            .collect();
-        Value::Object(parts)
+        let part = |k: &&str| ((*k).to_owned(), json!(p.address.get(*k)));
+        Value::Object(ADDRESS_PARTS.iter().map(part).collect())
     };
     json!({
         "id": format!("cus_{}", ids::alnum(14)),
@@ -682,8 +646,8 @@ fn customer_object(p: &Params) -> Value {
         "currency": null,
         "default_source": null,
         "delinquent": false,
-        "description": p.description,
-        "email": p.email,
+        "description": p.get("description"),
+        "email": p.get("email"),
         "invoice_prefix": format!("{:08X}", fastrand::u32(..)),
         "invoice_settings": {
             "custom_fields": null,
@@ -693,9 +657,9 @@ fn customer_object(p: &Params) -> Value {
         },
         "livemode": false,
         "metadata": p.metadata,
-        "name": p.name,
+        "name": p.get("name"),
         "next_invoice_sequence": 1,
-        "phone": p.phone,
+        "phone": p.get("phone"),
         "preferred_locales": [],
         "shipping": null,
         "tax_exempt": "none",
