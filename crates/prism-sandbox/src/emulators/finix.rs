@@ -42,6 +42,8 @@ const APPLICATION: &str = "APgPDQrLD52TYvqazjHJJchM";
 /// The real sandbox host, for `_links` when the request names no `Host`.
 const FINIX_SANDBOX: &str = "https://finix.sandbox-payments-api.com";
 const HAL: &str = "application/hal+json";
+const BAD_JSON: &str =
+    "You provided a request that can not be successfully parsed. Verify you are providing valid JSON.";
 const REFERENCE_TAG: &str = "merchant_customer_id";
 
 /// Buyer fields of `entity` and their documented maximum lengths.
@@ -115,20 +117,41 @@ impl Emulator for FinixEmulator {
     fn error_body(&self, status: u16) -> Reply {
         let source = format!("{FINIX_SANDBOX}/identities");
         let (code, message) = match status {
-            400 => ("BAD_REQUEST", "You provided a request that can not be successfully parsed. Verify you are providing valid JSON."),
+            400 => ("BAD_REQUEST", BAD_JSON),
             401 => return unauthorized(&source),
-            402 => ("UPSTREAM_PROCESSOR_ERROR", "An error occurred with an upstream processor."),
-            403 => ("FORBIDDEN", "Your credentials do not have the right permissions to submit the request."),
+            402 => (
+                "UPSTREAM_PROCESSOR_ERROR",
+                "An error occurred with an upstream processor.",
+            ),
+            403 => (
+                "FORBIDDEN",
+                "Your credentials do not have the right permissions to submit the request.",
+            ),
             404 => ("NOT_FOUND", "The resource could not be found."),
-            405 => ("METHOD_NOT_ALLOWED", "The method is not allowed for this resource."),
-            406 => ("NOT_ACCEPTABLE", "The requested media type is not acceptable."),
-            409 => ("CONFLICT", "The request conflicts with the current state of the server."),
+            405 => (
+                "METHOD_NOT_ALLOWED",
+                "The method is not allowed for this resource.",
+            ),
+            406 => (
+                "NOT_ACCEPTABLE",
+                "The requested media type is not acceptable.",
+            ),
+            409 => (
+                "CONFLICT",
+                "The request conflicts with the current state of the server.",
+            ),
             422 => ("INVALID_FIELD", "A provided field has an invalid value."),
-            429 => ("TOO_MANY_REQUESTS", "Too many requests. Please wait and try again."),
+            429 => (
+                "TOO_MANY_REQUESTS",
+                "Too many requests. Please wait and try again.",
+            ),
             s if s < 500 => ("BAD_REQUEST", "The request was rejected."),
-            _ => ("SERVER_ERROR", "We had a problem with our server. Try again later."),
+            _ => (
+                "SERVER_ERROR",
+                "We had a problem with our server. Try again later.",
+            ),
         };
-        error_list(status, vec![ApiError::new(code, message)], &source)
+        error_one(status, code, message, &source)
     }
 
     fn credentials(&self) -> &'static [(&'static str, &'static str)] {
@@ -141,17 +164,13 @@ impl Emulator for FinixEmulator {
     fn not_found(&self, head: &Head) -> Reply {
         let url = format!("{}{}", base(&head.headers), head.uri.path());
         let message = format!("Not found: {}", head.uri.path());
-        error_list(404, vec![ApiError::new("NOT_FOUND", message)], &url)
+        error_one(404, "NOT_FOUND", message, &url)
     }
 
     fn method_not_allowed(&self, head: &Head) -> Reply {
         let url = format!("{}/identities", base(&head.headers));
         let message = format!("Method {} is not allowed on /identities.", head.method);
-        error_list(
-            405,
-            vec![ApiError::new("METHOD_NOT_ALLOWED", message)],
-            &url,
-        )
+        error_one(405, "METHOD_NOT_ALLOWED", message, &url)
     }
 }
 
@@ -163,14 +182,6 @@ struct ApiError {
 }
 
 impl ApiError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            field: None,
-            message: message.into(),
-        }
-    }
-
     fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code: "INVALID_FIELD",
@@ -187,23 +198,34 @@ fn hal_reply(status: u16, body: &Value) -> Reply {
 
 fn error_list(status: u16, errors: Vec<ApiError>, source: &str) -> Reply {
     let total = errors.len();
-    let items: Vec<Value> = errors
-        .into_iter()
-        .map(|e| {
-            let mut m = Map::new();
-            m.insert("code".into(), json!(e.code));
-            if let Some(f) = e.field {
-                m.insert("field".into(), json!(f));
-            }
-            m.insert("logref".into(), json!(ids::hex(16)));
-            m.insert("message".into(), json!(e.message));
-            m.insert("_links".into(), json!({ "source": { "href": source } }));
-            Value::Object(m)
-        })
-        .collect();
+    let item = |e: ApiError| {
+        let mut v = json!({
+            "code": e.code, "field": e.field, "logref": ids::hex(16), "message": e.message,
+            "_links": { "source": { "href": source } },
+        });
+        if let Value::Object(m) = &mut v {
+            m.retain(|k, v| k != "field" || !v.is_null());
+        }
+        v
+    };
+    let items: Vec<Value> = errors.into_iter().map(item).collect();
     hal_reply(
         status,
         &json!({ "total": total, "_embedded": { "errors": items } }),
+    )
+}
+
+/// A HAL list of one error without a field.
+fn error_one(status: u16, code: &'static str, message: impl Into<String>, source: &str) -> Reply {
+    let message = message.into();
+    error_list(
+        status,
+        vec![ApiError {
+            code,
+            field: None,
+            message,
+        }],
+        source,
     )
 }
 
@@ -232,38 +254,17 @@ fn base(headers: &HeaderMap) -> String {
         .map_or_else(|| FINIX_SANDBOX.to_owned(), |h| format!("http://{h}/finix"))
 }
 
-enum Caller {
-    Allowed,
-    Forbidden,
-    Unknown,
-}
-
-fn caller(headers: &HeaderMap) -> Caller {
-    let Some((user, Some(password))) = auth::basic(headers) else {
-        return Caller::Unknown;
-    };
-    match (user.as_str(), password.as_str()) {
-        (USERNAME, PASSWORD) => Caller::Allowed,
-        (FORBIDDEN_USERNAME, PASSWORD) => Caller::Forbidden,
-        _ => Caller::Unknown,
-    }
-}
-
 /// Auth and content negotiation shared by every route: `Err` is the answer to send.
 fn gate(headers: &HeaderMap, url: &str) -> Result<(), Reply> {
-    match caller(headers) {
-        Caller::Allowed => {}
-        Caller::Unknown => return Err(unauthorized(url)),
-        Caller::Forbidden => {
-            return Err(error_list(
-                403,
-                vec![ApiError::new(
-                    "FORBIDDEN",
-                    "Your credentials do not have the right permissions to submit the request.",
-                )],
-                url,
-            ))
+    let (user, password) = auth::basic(headers).unwrap_or_default();
+    match (user.as_str(), password.as_deref()) {
+        (USERNAME, Some(PASSWORD)) => {}
+        (FORBIDDEN_USERNAME, Some(PASSWORD)) => {
+            let message =
+                "Your credentials do not have the right permissions to submit the request.";
+            return Err(error_one(403, "FORBIDDEN", message, url));
         }
+        _ => return Err(unauthorized(url)),
     }
     if let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) {
         let ok = accept.split(',').any(|part| {
@@ -279,14 +280,8 @@ fn gate(headers: &HeaderMap, url: &str) -> Result<(), Reply> {
             )
         });
         if !ok {
-            return Err(error_list(
-                406,
-                vec![ApiError::new(
-                    "NOT_ACCEPTABLE",
-                    format!("Media type {accept} is not acceptable; use {HAL}."),
-                )],
-                url,
-            ));
+            let message = format!("Media type {accept} is not acceptable; use {HAL}.");
+            return Err(error_one(406, "NOT_ACCEPTABLE", message, url));
         }
     }
     Ok(())
@@ -325,16 +320,7 @@ impl CreateProtocol for Create {
     }
 
     fn parse(&self, ctx: &Ctx, req: &Incoming) -> Result<Self::Parsed, Reply> {
-        body::object(&req.body).ok_or_else(|| {
-            error_list(
-                400,
-                vec![ApiError::new(
-                    "BAD_REQUEST",
-                    "You provided a request that can not be successfully parsed. Verify you are providing valid JSON.",
-                )],
-                &ctx.url,
-            )
-        })
+        body::object(&req.body).ok_or_else(|| error_one(400, "BAD_REQUEST", BAD_JSON, &ctx.url))
     }
 
     fn validate(&self, ctx: &Ctx, request: Self::Parsed) -> Result<EntityAndTags, Reply> {

@@ -102,6 +102,24 @@ pub(crate) trait Emulator: Send + Sync + 'static {
 mod tests {
     use super::*;
 
+    /// Every emulator's injected-fault answer keeps the status and is a JSON object (after the
+    /// byte-order mark some processors send); each emulator's tests check its own shape.
+    #[test]
+    fn error_bodies_keep_the_status_and_are_json() {
+        for e in all() {
+            for status in [
+                400, 401, 402, 403, 404, 405, 409, 422, 429, 500, 502, 503, 504,
+            ] {
+                let r = e.error_body(status);
+                assert_eq!(r.status, status, "{}", e.connector().as_str());
+                let v: serde_json::Value =
+                    serde_json::from_slice(crate::kit::json::strip_bom(&r.body))
+                        .unwrap_or_else(|_| panic!("{} {status}: JSON", e.connector().as_str()));
+                assert!(v.is_object(), "{} {status}: {v}", e.connector().as_str());
+            }
+        }
+    }
+
     #[test]
     fn registry_is_consistent() {
         let all = all();
