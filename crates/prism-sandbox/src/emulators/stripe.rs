@@ -16,7 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::routing::get;
 use prism_types::Connector;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::{Emulator, Head, Reply, SharedState};
 use crate::kit::create::{self, CreateProtocol, Created, IdemResult, IdempotencyKey, Incoming};
