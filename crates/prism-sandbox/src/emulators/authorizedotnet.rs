@@ -111,11 +111,27 @@ impl Emulator for AuthorizeDotNetEmulator {
 
 // ---- replies ---------------------------------------------------------------------------------
 
-/// HTTP 200, BOM, JSON.
-fn bom_json<T: Serialize>(body: &T) -> Reply {
-    let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend(serde_json::to_vec(body).unwrap_or_default());
-    Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
+/// An answer in XSD order (refId, customerProfileId, the three id lists, messages: the JSON
+/// rendering puts messages last, as the documented examples do). HTTP 200, BOM, JSON.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ref_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_profile_id: Option<&'a str>,
+    /// The method's id lists (a success, E00039); absent from other errors.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    lists: Option<Lists<'a>>,
+    messages: Messages<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Lists<'a> {
+    customer_payment_profile_id_list: [&'a str; 0],
+    customer_shipping_address_id_list: &'a [String],
+    validation_direct_response_list: [&'a str; 0],
 }
 
 #[derive(Serialize)]
@@ -131,33 +147,11 @@ struct MessageEntry<'a> {
     text: &'a str,
 }
 
-/// `createCustomerProfileResponse` in XSD order (refId, customerProfileId, the three lists,
-/// messages: the JSON rendering puts messages last, as the documented examples do).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateResponse<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ref_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    customer_profile_id: Option<&'a str>,
-    customer_payment_profile_id_list: [&'a str; 0],
-    customer_shipping_address_id_list: &'a [String],
-    validation_direct_response_list: [&'a str; 0],
-    messages: Messages<'a>,
-}
-
-/// `{"messages": …}` only (errors raised before or outside the method's own logic).
-#[derive(Serialize)]
-struct ErrorOnly<'a> {
-    #[serde(rename = "refId", skip_serializing_if = "Option::is_none")]
-    ref_id: Option<&'a str>,
-    messages: Messages<'a>,
-}
-
-fn messages<'a>(result_code: &'a str, code: &'a str, text: &'a str) -> Messages<'a> {
-    Messages {
-        result_code,
-        message: [MessageEntry { code, text }],
+impl Answer<'_> {
+    fn reply(&self) -> Reply {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(serde_json::to_vec(self).unwrap_or_default());
+        Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
     }
 }
 
@@ -167,21 +161,38 @@ fn error_reply(code: &str, text: &str, with_lists: bool) -> Reply {
 }
 
 fn error_reply_ref(code: &str, text: &str, with_lists: bool, ref_id: Option<&str>) -> Reply {
-    if with_lists {
-        bom_json(&CreateResponse {
-            ref_id,
-            customer_profile_id: None,
-            customer_payment_profile_id_list: [],
-            customer_shipping_address_id_list: &[],
-            validation_direct_response_list: [],
-            messages: messages("Error", code, text),
-        })
-    } else {
-        bom_json(&ErrorOnly {
-            ref_id,
-            messages: messages("Error", code, text),
-        })
+    answer(
+        ref_id,
+        None,
+        with_lists.then_some(&[]),
+        ("Error", code, text),
+    )
+}
+
+/// An answer: `(resultCode, code, text)` in `messages`.
+fn answer(
+    ref_id: Option<&str>,
+    customer_profile_id: Option<&str>,
+    addresses: Option<&[String]>,
+    (result_code, code, text): (&str, &str, &str),
+) -> Reply {
+    let lists = addresses.map(|ids| Lists {
+        customer_payment_profile_id_list: [],
+        customer_shipping_address_id_list: ids,
+        validation_direct_response_list: [],
+    });
+    let message = [MessageEntry { code, text }];
+    let messages = Messages {
+        result_code,
+        message,
+    };
+    Answer {
+        ref_id,
+        customer_profile_id,
+        lists,
+        messages,
     }
+    .reply()
 }
 
 /// The text of a simple element (strings, and numbers/booleans as their JSON text).
@@ -581,14 +592,8 @@ impl CreateProtocol for Create {
                 m.insert("profileType".into(), json!(t));
             }
         }
-        let reply = bom_json(&CreateResponse {
-            ref_id,
-            customer_profile_id: Some(&id),
-            customer_payment_profile_id_list: [],
-            customer_shipping_address_id_list: &address_ids,
-            validation_direct_response_list: [],
-            messages: messages("Ok", "I00001", "Successful."),
-        });
+        let ok = ("Ok", "I00001", "Successful.");
+        let reply = answer(ref_id, Some(&id), Some(&address_ids), ok);
         let customer = StoredCustomer {
             id,
             merchant_customer_id: v.mcid,
