@@ -343,164 +343,152 @@ impl CreateProtocol for Create {
 /// The `entity` and `tags` of a valid request.
 type EntityAndTags = (Map<String, Value>, Map<String, Value>);
 
-/// Checks the request; on success, the entity and tags to store.
-fn validate(request: &Map<String, Value>) -> Result<EntityAndTags, Vec<ApiError>> {
-    let mut errors = Vec::new();
-    for key in request.keys() {
-        match key.as_str() {
-            "entity" | "tags" => {}
-            "additional_underwriting_data" => errors.push(ApiError::invalid(
-                key.clone(),
-                "The Prism sandbox emulates buyer Identities only (additional_underwriting_data is for merchants).",
-            )),
-            // Ignored, as Finix documents idempotency_id only for transfers, authorizations and reversals.
-            "idempotency_id" => {}
-            other => errors.push(ApiError::invalid(other, format!("Unknown field: {other}"))),
-        }
-    }
+/// The `INVALID_FIELD` errors of a request, collected.
+#[derive(Default)]
+struct Errors(Vec<ApiError>);
 
-    let mut entity = Map::new();
-    match request.get("entity") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(e)) => {
-            for (k, v) in e {
-                let path = format!("entity.{k}");
-                if let Some(max) = limits::max_of(ENTITY_FIELDS, k) {
-                    match v {
-                        Value::Null => {}
-                        Value::String(s) => {
-                            if limits::too_long(s, max) {
-                                errors.push(ApiError::invalid(
-                                    &path,
-                                    format!("{path} must be at most {max} characters"),
-                                ));
-                            } else if k == "email" && !EMAIL.accepts(s) {
-                                errors.push(ApiError::invalid(
-                                    &path,
-                                    format!("Invalid field value: {path}"),
-                                ));
-                            } else if k == "phone" && !s.bytes().all(|b| b.is_ascii_digit()) {
-                                errors.push(ApiError::invalid(
-                                    &path,
-                                    format!("{path} must contain digits only"),
-                                ));
-                            } else {
-                                entity.insert(k.clone(), v.clone());
-                            }
-                        }
-                        _ => errors
-                            .push(ApiError::invalid(&path, format!("{path} must be a string"))),
-                    }
-                } else if k == "personal_address" {
-                    match v {
-                        Value::Null => {}
-                        Value::Object(a) => match address(a) {
-                            Ok(a) => {
-                                entity.insert(k.clone(), Value::Object(a));
-                            }
-                            Err(mut e) => errors.append(&mut e),
-                        },
-                        _ => errors.push(ApiError::invalid(
-                            &path,
-                            format!("{path} must be an object"),
-                        )),
-                    }
-                } else if MERCHANT_ENTITY_FIELDS.split_whitespace().any(|f| f == k) {
-                    errors.push(ApiError::invalid(
-                        &path,
-                        format!("The Prism sandbox emulates buyer Identities only ({path} is a merchant field)."),
-                    ));
-                } else {
-                    errors.push(ApiError::invalid(&path, format!("Unknown field: {path}")));
-                }
-            }
-        }
-        Some(_) => errors.push(ApiError::invalid("entity", "entity must be an object")),
-    }
-
-    let mut tags = Map::new();
-    match request.get("tags") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(t)) => {
-            if TAGS.too_many(t.len()) {
-                errors.push(ApiError::invalid(
-                    "tags",
-                    format!("tags may have at most 50 pairs, got {}", t.len()),
-                ));
-            }
-            for (k, v) in t {
-                let path = format!("tags.{k}");
-                if k.is_empty() || TAGS.key_too_long(k) {
-                    errors.push(ApiError::invalid(
-                        &path,
-                        "tag keys must be 1 to 40 characters",
-                    ));
-                }
-                match v {
-                    Value::String(s) if TAGS.value_too_long(s) => {
-                        errors.push(ApiError::invalid(
-                            &path,
-                            "tag values must be at most 500 characters",
-                        ));
-                    }
-                    Value::String(_) => {
-                        tags.insert(k.clone(), v.clone());
-                    }
-                    _ => errors.push(ApiError::invalid(&path, "tag values must be strings")),
-                }
-            }
-        }
-        Some(_) => errors.push(ApiError::invalid(
-            "tags",
-            "tags must be an object of string values",
-        )),
-    }
-
-    if errors.is_empty() {
-        Ok((entity, tags))
-    } else {
-        Err(errors)
+impl Errors {
+    fn bad(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(ApiError::invalid(field, message));
     }
 }
 
-fn address(a: &Map<String, Value>) -> Result<Map<String, Value>, Vec<ApiError>> {
-    let mut errors = Vec::new();
+/// Checks the request; on success, the entity and tags to store.
+fn validate(request: &Map<String, Value>) -> Result<EntityAndTags, Vec<ApiError>> {
+    let mut e = Errors::default();
+    for key in request.keys() {
+        match key.as_str() {
+            // idempotency_id is ignored: Finix documents it only for transfers, authorizations
+            // and reversals.
+            "entity" | "tags" | "idempotency_id" => {}
+            "additional_underwriting_data" => e.bad(
+                key,
+                "The Prism sandbox emulates buyer Identities only (additional_underwriting_data is for merchants).",
+            ),
+            other => e.bad(other, format!("Unknown field: {other}")),
+        }
+    }
+    let entity = match request.get("entity") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(fields)) => entity(fields, &mut e),
+        Some(_) => {
+            e.bad("entity", "entity must be an object");
+            Map::new()
+        }
+    };
+    let tags = match request.get("tags") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(t)) => tags(t, &mut e),
+        Some(_) => {
+            e.bad("tags", "tags must be an object of string values");
+            Map::new()
+        }
+    };
+    if e.0.is_empty() {
+        Ok((entity, tags))
+    } else {
+        Err(e.0)
+    }
+}
+
+/// The buyer fields of `entity` that pass; an error for each that does not.
+fn entity(fields: &Map<String, Value>, e: &mut Errors) -> Map<String, Value> {
+    let mut entity = Map::new();
+    for (k, v) in fields {
+        let path = format!("entity.{k}");
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        match (v, limits::max_of(ENTITY_FIELDS, k)) {
+            (Value::Null, Some(_)) => {}
+            (Value::String(s), Some(max)) if limits::too_long(s, max) => {
+                e.bad(&path, format!("{path} must be at most {max} characters"));
+            }
+            (Value::String(s), _) if k == "email" && !EMAIL.accepts(s) => {
+                e.bad(&path, format!("Invalid field value: {path}"));
+            }
+            (Value::String(s), _) if k == "phone" && !digits(s) => {
+                e.bad(&path, format!("{path} must contain digits only"));
+            }
+            (Value::String(_), Some(_)) => {
+                entity.insert(k.clone(), v.clone());
+            }
+            (_, Some(_)) => e.bad(&path, format!("{path} must be a string")),
+            (Value::Null, None) if k == "personal_address" => {}
+            (Value::Object(a), None) if k == "personal_address" => {
+                entity.insert(k.clone(), Value::Object(address(a, e)));
+            }
+            (_, None) if k == "personal_address" => {
+                e.bad(&path, format!("{path} must be an object"));
+            }
+            _ if MERCHANT_ENTITY_FIELDS.split_whitespace().any(|f| f == k) => e.bad(
+                &path,
+                format!("The Prism sandbox emulates buyer Identities only ({path} is a merchant field)."),
+            ),
+            _ => e.bad(&path, format!("Unknown field: {path}")),
+        }
+    }
+    entity
+}
+
+/// The string tags; an error for each bad one.
+fn tags(t: &Map<String, Value>, e: &mut Errors) -> Map<String, Value> {
+    if TAGS.too_many(t.len()) {
+        e.bad(
+            "tags",
+            format!("tags may have at most 50 pairs, got {}", t.len()),
+        );
+    }
+    let mut tags = Map::new();
+    for (k, v) in t {
+        let path = format!("tags.{k}");
+        if k.is_empty() || TAGS.key_too_long(k) {
+            e.bad(&path, "tag keys must be 1 to 40 characters");
+        }
+        match v {
+            Value::String(s) if TAGS.value_too_long(s) => {
+                e.bad(&path, "tag values must be at most 500 characters");
+            }
+            Value::String(_) => {
+                tags.insert(k.clone(), v.clone());
+            }
+            _ => e.bad(&path, "tag values must be strings"),
+        }
+    }
+    tags
+}
+
+/// The `personal_address` fields that pass; an error for each that does not.
+fn address(a: &Map<String, Value>, e: &mut Errors) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in a {
         let path = format!("entity.personal_address.{k}");
-        let Some(max) = limits::max_of(ADDRESS_FIELDS, k) else {
-            errors.push(ApiError::invalid(&path, format!("Unknown field: {path}")));
-            continue;
-        };
-        let s = match v {
-            Value::Null => continue,
-            Value::String(s) => s,
+        let (s, max) = match (v, limits::max_of(ADDRESS_FIELDS, k)) {
+            (_, None) => {
+                e.bad(&path, format!("Unknown field: {path}"));
+                continue;
+            }
+            (Value::Null, _) => continue,
+            (Value::String(s), Some(max)) => (s, max),
             _ => {
-                errors.push(ApiError::invalid(&path, format!("{path} must be a string")));
+                e.bad(&path, format!("{path} must be a string"));
                 continue;
             }
         };
-        let ok = match k.as_str() {
-            "region" => s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()),
-            "country" => ALPHA3.binary_search(&s.as_str()).is_ok(),
-            _ => !s.is_empty() && !limits::too_long(s, max),
+        let rule = match k.as_str() {
+            "region" if s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()) => None,
+            "region" => Some("a 2-letter state code".to_owned()),
+            "country" if ALPHA3.binary_search(&s.as_str()).is_ok() => None,
+            "country" => Some("a 3-letter country code (e.g. USA)".to_owned()),
+            _ if !s.is_empty() && !limits::too_long(s, max) => None,
+            _ => Some(format!("1 to {max} characters")),
         };
-        if ok {
-            out.insert(k.clone(), v.clone());
-        } else {
-            let rule = match k.as_str() {
-                "region" => "a 2-letter state code".to_owned(),
-                "country" => "a 3-letter country code (e.g. USA)".to_owned(),
-                _ => format!("1 to {max} characters"),
-            };
-            errors.push(ApiError::invalid(&path, format!("{path} must be {rule}")));
+        match rule {
+            None => {
+                out.insert(k.clone(), v.clone());
+            }
+            Some(rule) => e.bad(&path, format!("{path} must be {rule}")),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    out
 }
 
 /// The Identity as Finix answers it (`tests/fixtures/finix/created.json`).
