@@ -122,47 +122,30 @@ impl Emulator for AirwallexEmulator {
     }
 
     fn error_body(&self, status: u16) -> Reply {
-        match status {
-            400 => error(400, "validation_error", None, "The request is invalid."),
-            401 => error(401, "unauthorized", None, UNAUTHORIZED),
-            403 => error(
-                403,
+        let (code, message) = match status {
+            400 => ("validation_error", "The request is invalid."),
+            401 => ("unauthorized", UNAUTHORIZED),
+            403 => (
                 "account_not_authorised_for_operation",
-                None,
                 "Forbidden. The request was denied due to insufficient permissions",
             ),
-            404 => error(
-                404,
-                "not_found",
-                None,
-                "The requested endpoint does not exist.",
-            ),
-            409 => error(
-                409,
+            404 => ("not_found", "The requested endpoint does not exist."),
+            409 => (
                 "conflict",
-                None,
                 "The request could not be completed due to a conflict with another request.",
             ),
-            429 => error(429, "too_many_requests", None, "Too many requests"),
-            503 => error(
-                503,
+            429 => ("too_many_requests", "Too many requests"),
+            503 => (
                 "service_unavailable",
-                None,
                 "The system is temporarily unavailable. Please try again later.",
             ),
-            s if (400..500).contains(&s) => error(
-                status,
-                "invalid_request",
-                None,
-                "The request could not be processed.",
-            ),
-            _ => error(
-                status,
+            400..=499 => ("invalid_request", "The request could not be processed."),
+            _ => (
                 "internal_error",
-                None,
                 "An internal error was encountered. Please try again later.",
             ),
-        }
+        };
+        error(status, code, None, message)
     }
 
     fn credentials(&self) -> &'static [(&'static str, &'static str)] {
@@ -359,21 +342,16 @@ fn validate(body: &[u8]) -> Result<Map<String, Value>, Reply> {
         for (name, max) in ADDRESS_FIELDS {
             check_string(a, name, &format!("address.{name}"), *max, false)?;
         }
-        match a.get("country_code") {
-            None | Some(Value::Null) => {
-                return Err(invalid(
-                    "address.country_code",
-                    "address.country_code must be provided",
-                ))
-            }
+        let problem = match a.get("country_code") {
+            None | Some(Value::Null) => "must be provided",
             Some(Value::String(c)) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) => {
+                ""
             }
-            Some(_) => {
-                return Err(invalid(
-                    "address.country_code",
-                    "address.country_code must be a 2-letter ISO 3166-1 code",
-                ))
-            }
+            Some(_) => "must be a 2-letter ISO 3166-1 code",
+        };
+        if !problem.is_empty() {
+            let message = format!("address.country_code {problem}");
+            return Err(invalid("address.country_code", message));
         }
     }
     if let Some(metadata) = fields.get("metadata") {
@@ -390,21 +368,12 @@ fn validate(body: &[u8]) -> Result<Map<String, Value>, Reply> {
                     "metadata key names must be at most 50 characters",
                 ));
             }
-            match v {
-                Value::String(s) if !METADATA.value_too_long(s) => {}
-                Value::String(_) => {
-                    return Err(invalid(
-                        &format!("metadata.{k}"),
-                        "metadata values must be at most 500 characters",
-                    ))
-                }
-                _ => {
-                    return Err(invalid(
-                        &format!("metadata.{k}"),
-                        "metadata values must be strings",
-                    ))
-                }
-            }
+            let problem = match v {
+                Value::String(s) if !METADATA.value_too_long(s) => continue,
+                Value::String(_) => "metadata values must be at most 500 characters",
+                _ => "metadata values must be strings",
+            };
+            return Err(invalid(&format!("metadata.{k}"), problem));
         }
     }
     Ok(fields)
