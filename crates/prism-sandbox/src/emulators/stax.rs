@@ -191,11 +191,8 @@ fn authorized(headers: &HeaderMap) -> bool {
 
 /// The request input as Laravel sees it: JSON object or form, trimmed, `""` → `null`.
 fn input(headers: &HeaderMap, body: &[u8]) -> BTreeMap<String, Value> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = auth::header(headers, header::CONTENT_TYPE.as_str());
+    let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
     let raw: BTreeMap<String, Value> = if content_type.contains("json") {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => map.into_iter().collect(),

@@ -65,29 +65,33 @@ mod tests {
 
     #[test]
     fn every_style() {
-        let f = |secs: u64, style| format_utc(secs * 1000, style);
-        assert_eq!(
-            f(1_624_033_800, DateStyle::Rfc3339("+0000")),
-            "2021-06-18T16:30:00+0000"
-        );
-        assert_eq!(
-            f(1_778_544_000, DateStyle::Rfc3339("+0000")),
-            "2026-05-12T00:00:00+0000"
-        );
-        assert_eq!(
-            f(951_782_400, DateStyle::Rfc3339("+00:00")),
-            "2000-02-29T00:00:00+00:00"
-        );
-        assert_eq!(
-            f(0, DateStyle::Rfc3339("+0000")),
-            "1970-01-01T00:00:00+0000"
-        );
-        assert_eq!(
-            format_utc(1_643_269_019_910, DateStyle::Centis),
-            "2022-01-27T07:36:59.91Z"
-        );
-        assert_eq!(f(0, DateStyle::Centis), "1970-01-01T00:00:00.00Z");
-        assert_eq!(f(1_494_270_821, DateStyle::Sql), "2017-05-08 19:13:41");
-        assert_eq!(f(951_782_400, DateStyle::Sql), "2000-02-29 00:00:00");
+        for (millis, style, text) in [
+            (
+                1_624_033_800_000,
+                DateStyle::Rfc3339("+0000"),
+                "2021-06-18T16:30:00+0000",
+            ),
+            (
+                1_778_544_000_000,
+                DateStyle::Rfc3339("+0000"),
+                "2026-05-12T00:00:00+0000",
+            ),
+            (
+                951_782_400_000,
+                DateStyle::Rfc3339("+00:00"),
+                "2000-02-29T00:00:00+00:00",
+            ),
+            (0, DateStyle::Rfc3339("+0000"), "1970-01-01T00:00:00+0000"),
+            (
+                1_643_269_019_910,
+                DateStyle::Centis,
+                "2022-01-27T07:36:59.91Z",
+            ),
+            (0, DateStyle::Centis, "1970-01-01T00:00:00.00Z"),
+            (1_494_270_821_000, DateStyle::Sql, "2017-05-08 19:13:41"),
+            (951_782_400_000, DateStyle::Sql, "2000-02-29 00:00:00"),
+        ] {
+            assert_eq!(format_utc(millis, style), text);
+        }
     }
 }
