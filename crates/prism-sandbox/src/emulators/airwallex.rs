@@ -139,7 +139,9 @@ impl Emulator for AirwallexEmulator {
                 "service_unavailable",
                 "The system is temporarily unavailable. Please try again later.",
             ),
-            400..=499 => ("invalid_request", "The request could not be processed."),
+            s if (400..500).contains(&s) => {
+                ("invalid_request", "The request could not be processed.")
+            }
             _ => (
                 "internal_error",
                 "An internal error was encountered. Please try again later.",

@@ -368,26 +368,43 @@ fn validate(request: &Map<String, Value>) -> Result<EntityAndTags, Vec<ApiError>
             other => e.bad(other, format!("Unknown field: {other}")),
         }
     }
-    let entity = match request.get("entity") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(fields)) => entity(fields, &mut e),
-        Some(_) => {
-            e.bad("entity", "entity must be an object");
-            Map::new()
-        }
-    };
-    let tags = match request.get("tags") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(t)) => tags(t, &mut e),
-        Some(_) => {
-            e.bad("tags", "tags must be an object of string values");
-            Map::new()
-        }
-    };
+    let entity = member(
+        request,
+        "entity",
+        "entity must be an object",
+        &mut e,
+        entity,
+    );
+    let tags = member(
+        request,
+        "tags",
+        "tags must be an object of string values",
+        &mut e,
+        tags,
+    );
     if e.0.is_empty() {
         Ok((entity, tags))
     } else {
         Err(e.0)
+    }
+}
+
+/// The object member `key` as `check` keeps it: empty when absent or null, an error when not an
+/// object.
+fn member(
+    request: &Map<String, Value>,
+    key: &str,
+    not_an_object: &str,
+    e: &mut Errors,
+    check: fn(&Map<String, Value>, &mut Errors) -> Map<String, Value>,
+) -> Map<String, Value> {
+    match request.get(key) {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(fields)) => check(fields, e),
+        Some(_) => {
+            e.bad(key, not_an_object);
+            Map::new()
+        }
     }
 }
 
