@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, Method, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use md5::{Digest as _, Md5};
 use prism_types::Connector;
 use serde_json::{json, Value};
@@ -191,8 +191,7 @@ fn authorized(headers: &HeaderMap) -> bool {
 
 /// The request input as Laravel sees it: JSON object or form, trimmed, `""` → `null`.
 fn input(headers: &HeaderMap, body: &[u8]) -> BTreeMap<String, Value> {
-    let content_type = auth::header(headers, header::CONTENT_TYPE.as_str());
-    let content_type = content_type.unwrap_or_default().to_ascii_lowercase();
+    let content_type = auth::content_type(headers);
     let raw: BTreeMap<String, Value> = if content_type.contains("json") {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => map.into_iter().collect(),

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::routing::get;
 use prism_types::Connector;
 use serde_json::{json, Value};
@@ -384,11 +384,9 @@ impl CreateProtocol for Create {
     }
 
     fn parse(&self, ctx: &Ctx, req: &Incoming) -> Result<Self::Parsed, Reply> {
-        let content_type = auth::header(&req.headers, header::CONTENT_TYPE.as_str());
-        let is_form = content_type.is_none_or(|ct| {
-            ct.to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
+        let content_type = auth::content_type(&req.headers);
+        let is_form = content_type.is_empty()
+            || content_type.starts_with("application/x-www-form-urlencoded");
         let pairs = (is_form || req.body.is_empty())
             .then(|| serde_urlencoded::from_bytes(&req.body).ok())
             .flatten();
@@ -412,7 +410,6 @@ impl CreateProtocol for Create {
         let fingerprint = || fingerprint(pairs);
         Ok(IdempotencyKey::from_header(
             &req.headers,
-            "idempotency-key",
             &ctx.key,
             fingerprint,
         ))

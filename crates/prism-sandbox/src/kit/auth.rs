@@ -15,6 +15,13 @@ pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
         .filter(|v| !v.is_empty())
 }
 
+/// The `Content-Type`, lowercased; `""` when absent.
+pub(crate) fn content_type(headers: &HeaderMap) -> String {
+    header(headers, header::CONTENT_TYPE.as_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
 /// The credentials of `Authorization: <scheme> <credentials>` (scheme case-insensitive),
 /// trimmed; `None` for another scheme or no header.
 fn authorization<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {

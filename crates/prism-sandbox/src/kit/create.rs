@@ -72,14 +72,13 @@ pub(crate) fn stored(
 }
 
 impl IdempotencyKey {
-    /// The key of header `name` (trimmed, non-empty), if the request carries one.
+    /// The key of the `Idempotency-Key` header (trimmed, non-empty), if the request has one.
     pub(crate) fn from_header(
         headers: &HeaderMap,
-        name: &str,
         scope: &str,
         fingerprint: impl FnOnce() -> String,
     ) -> Option<Self> {
-        auth::header(headers, name).map(|key| IdempotencyKey {
+        auth::header(headers, "idempotency-key").map(|key| IdempotencyKey {
             scope: scope.to_owned(),
             key: key.to_owned(),
             fingerprint: fingerprint(),
