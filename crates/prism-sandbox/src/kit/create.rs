@@ -23,7 +23,6 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use axum::routing::MethodRouter;
 use prism_types::Connector;
-
 use serde_json::Value;
 
 use crate::kit::auth;
