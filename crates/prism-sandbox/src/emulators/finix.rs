@@ -21,6 +21,7 @@
 
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
+use axum::routing::get;
 use prism_types::Connector;
 use serde_json::{json, Map, Value};
 
@@ -107,9 +108,10 @@ impl Emulator for FinixEmulator {
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        let create = create::post(Create, state.clone());
+        // GET first: the 405's `Allow` lists GET, HEAD, POST.
+        let identities = get(list_identities).merge(create::post(Create, state.clone()));
         let routes = axum::Router::new()
-            .route("/identities", create.get(list_identities))
+            .route("/identities", identities)
             .with_state(state);
         routes::with_fallbacks(*self, routes)
     }
