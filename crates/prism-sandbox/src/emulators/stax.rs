@@ -60,16 +60,6 @@ const STRING_FIELDS: Limits = &[
     ("reference", 255),
 ];
 
-/// The address fields (for `has_address`).
-const ADDRESS_FIELDS: [&str; 6] = [
-    "address_1",
-    "address_2",
-    "address_city",
-    "address_state",
-    "address_zip",
-    "address_country",
-];
-
 /// Laravel's default `email` rule (RFC syntax): a dotless domain passes, as with Laravel's
 /// `RFCValidation`.
 const EMAIL: EmailSyntax = EmailSyntax::new(true, LocalPart::DotAtom, 1, DomainChars::UnicodeLdh);
@@ -358,7 +348,10 @@ fn customer_object(input: &BTreeMap<String, Value>) -> Vec<(&'static str, Value)
     let given = |f: &str| input.get(f).cloned().unwrap_or(Value::Null);
     let email = text(input, "email").ok().flatten();
     let now = time::format_utc(time::unix_now() * 1000, DateStyle::Sql);
-    let has_address = ADDRESS_FIELDS.iter().any(|f| !s(f).is_null());
+    let is_address = |f: &str| f.starts_with("address_");
+    let has_address = STRING_FIELDS
+        .iter()
+        .any(|(f, _)| is_address(f) && !s(f).is_null());
     vec![
         ("id", json!(ids::uuid_v4())),
         ("firstname", s("firstname")),
