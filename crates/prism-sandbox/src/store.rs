@@ -1,12 +1,13 @@
-//! The shared in-memory store every emulator writes to, and an idempotency cache any emulator
-//! can use (key → request fingerprint + stored reply, with in-flight detection).
+//! The shared in-memory store every emulator writes to: customers (indexed by merchant
+//! reference), request counts and the idempotency table (key → request fingerprint + stored
+//! reply, or in flight), whose claim logic is `kit::idempotency`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use prism_types::Connector;
 
-use crate::emulators::Reply;
+use crate::reply::Reply;
 
 /// A customer as an emulator stored it.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +33,8 @@ pub(crate) struct SharedState {
 struct Inner {
     customers: Mutex<Customers>,
     seen: Mutex<HashMap<Connector, usize>>,
-    idempotency: Mutex<HashMap<IdemKey, Entry>>,
+    idempotency: Mutex<HashMap<IdemKey, IdemEntry>>,
+    creates: Mutex<()>,
 }
 
 /// Stored customers per connector, with an index by merchant reference so that duplicate checks
@@ -45,11 +47,19 @@ struct Customers {
 }
 
 /// (connector, scope such as the account or API key, idempotency key)
-type IdemKey = (Connector, String, String);
+pub(crate) type IdemKey = (Connector, String, String);
 
-enum Entry {
+/// The state of one idempotency key.
+pub(crate) enum IdemEntry {
+    /// A request holds the key right now.
     InFlight,
-    Done { fingerprint: String, reply: Reply },
+    /// A request finished under the key with these parameters and this answer.
+    Done {
+        /// The parameters' fingerprint.
+        fingerprint: String,
+        /// The answer, replayed to a request with the same key and parameters.
+        reply: Reply,
+    },
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it (the data stays
@@ -133,137 +143,21 @@ impl SharedState {
         lock(&self.inner.seen).get(&connector).copied().unwrap_or(0)
     }
 
-    /// The idempotency cache of `connector`.
-    pub(crate) fn idempotency(&self, connector: Connector) -> IdempotencyCache {
-        IdempotencyCache {
-            state: self.clone(),
-            connector,
-        }
+    /// The idempotency table of every connector (`kit::idempotency` claims and completes keys).
+    pub(crate) fn idempotency_table(&self) -> MutexGuard<'_, HashMap<IdemKey, IdemEntry>> {
+        lock(&self.inner.idempotency)
     }
-}
 
-/// One connector's idempotency cache: `(scope, key)` → (request fingerprint, stored reply).
-///
-/// Usage in a handler: [`IdempotencyCache::begin`]; on [`Begin::Fresh`], handle the request and
-/// call [`IdempotencyGuard::complete`] with the reply to store it. Dropping the guard without
-/// completing (validation failure, aborted request) frees the key, as processors do for
-/// requests that fail before execution.
-pub(crate) struct IdempotencyCache {
-    state: SharedState,
-    connector: Connector,
-}
-
-/// What [`IdempotencyCache::begin`] found.
-pub(crate) enum Begin {
-    /// The key is new: this request owns it until the guard completes or drops.
-    Fresh(IdempotencyGuard),
-    /// The same key finished earlier with the same fingerprint: replay this reply.
-    Replay(Reply),
-    /// The same key finished earlier with a different fingerprint.
-    Mismatch,
-    /// The same key is being handled by another request right now.
-    InFlight,
-}
-
-impl IdempotencyCache {
-    /// Claims `key` (within `scope`, e.g. the account or API key) for a request whose
-    /// parameters hash to `fingerprint`.
-    pub(crate) fn begin(&self, scope: &str, key: &str, fingerprint: &str) -> Begin {
-        let id: IdemKey = (self.connector, scope.to_owned(), key.to_owned());
-        let mut map = lock(&self.state.inner.idempotency);
-        match map.get(&id) {
-            Some(Entry::InFlight) => Begin::InFlight,
-            Some(Entry::Done {
-                fingerprint: stored,
-                reply,
-            }) => {
-                if stored == fingerprint {
-                    Begin::Replay(reply.clone())
-                } else {
-                    Begin::Mismatch
-                }
-            }
-            None => {
-                map.insert(id.clone(), Entry::InFlight);
-                Begin::Fresh(IdempotencyGuard {
-                    state: self.state.clone(),
-                    id,
-                    fingerprint: fingerprint.to_owned(),
-                    done: false,
-                })
-            }
-        }
-    }
-}
-
-/// Ownership of an in-flight idempotency key. Drop without [`Self::complete`] frees the key.
-pub(crate) struct IdempotencyGuard {
-    state: SharedState,
-    id: IdemKey,
-    fingerprint: String,
-    done: bool,
-}
-
-impl IdempotencyGuard {
-    /// Stores `reply` under the key: later requests with the same key and fingerprint replay it.
-    pub(crate) fn complete(mut self, reply: &Reply) {
-        let entry = Entry::Done {
-            fingerprint: std::mem::take(&mut self.fingerprint),
-            reply: reply.clone(),
-        };
-        lock(&self.state.inner.idempotency).insert(self.id.clone(), entry);
-        self.done = true;
-    }
-}
-
-impl Drop for IdempotencyGuard {
-    fn drop(&mut self) {
-        if !self.done {
-            let mut map = lock(&self.state.inner.idempotency);
-            if matches!(map.get(&self.id), Some(Entry::InFlight)) {
-                map.remove(&self.id);
-            }
-        }
+    /// Serialises the store step of creates (a native duplicate check and the insert that follows
+    /// it are one atomic step, as at the processors).
+    pub(crate) fn lock_creates(&self) -> MutexGuard<'_, ()> {
+        lock(&self.inner.creates)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn idempotency_lifecycle() {
-        let state = SharedState::default();
-        let cache = state.idempotency(Connector::Stripe);
-        let Begin::Fresh(guard) = cache.begin("acct", "k1", "fp") else {
-            panic!("fresh expected")
-        };
-        assert!(matches!(cache.begin("acct", "k1", "fp"), Begin::InFlight));
-        assert!(matches!(cache.begin("other", "k1", "fp"), Begin::Fresh(_)));
-        guard.complete(&Reply::new(200, b"{}".to_vec()));
-        assert!(matches!(cache.begin("acct", "k1", "fp"), Begin::Replay(r) if r.status == 200));
-        assert!(matches!(
-            cache.begin("acct", "k1", "other"),
-            Begin::Mismatch
-        ));
-        // Another connector has its own cache.
-        assert!(matches!(
-            state
-                .idempotency(Connector::Shift4)
-                .begin("acct", "k1", "fp"),
-            Begin::Fresh(_)
-        ));
-    }
-
-    #[test]
-    fn dropped_guard_frees_the_key() {
-        let cache = SharedState::default().idempotency(Connector::Stripe);
-        let Begin::Fresh(guard) = cache.begin("a", "k", "fp") else {
-            panic!("fresh expected")
-        };
-        drop(guard);
-        assert!(matches!(cache.begin("a", "k", "other"), Begin::Fresh(_)));
-    }
 
     #[test]
     fn store_counts() {

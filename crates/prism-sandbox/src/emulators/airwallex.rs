@@ -26,19 +26,23 @@
 //! request does not use it up), echoing `address` and `metadata` in the answer, and the
 //! `too_many_requests` / `account_not_authorised_for_operation` / `conflict` codes of injected
 //! faults.
+#![cfg(feature = "airwallex")]
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{HeaderMap, Method};
 use axum::routing::{get, post};
 use prism_types::Connector;
 use serde_json::{json, Map, Value};
 
-use super::{unix_now, Emulator, Reply, SharedState};
-use crate::store::{Begin, StoredCustomer};
+use super::{Emulator, Reply, SharedState};
+use crate::kit::create::{self, CreateProtocol, Created, IdemResult, IdempotencyKey, Incoming};
+use crate::kit::idempotency::Used;
+use crate::kit::limits::{self, Limits, MapLimits};
+use crate::kit::time::{self, DateStyle};
+use crate::kit::{auth, ids, json as body, routes};
 
 /// The client id the emulator accepts.
 pub(crate) const SANDBOX_CLIENT_ID: &str = "prism_sandbox_client";
@@ -53,13 +57,18 @@ const DUPLICATE_REQUEST: &str =
 const ALREADY_EXISTS: &str = "The resource already exists.";
 
 /// The Airwallex emulator.
+#[derive(Clone, Copy)]
 pub(crate) struct AirwallexEmulator;
 
-/// Per-sandbox state: the shared store plus the tokens this sandbox issued.
+/// The tokens this sandbox issued.
+#[derive(Clone, Default)]
+struct Tokens(Arc<Mutex<HashMap<String, Token>>>);
+
+/// Per-sandbox state of the login and list routes.
 #[derive(Clone)]
 struct AwState {
     shared: SharedState,
-    tokens: Arc<Mutex<HashMap<String, Token>>>,
+    tokens: Tokens,
 }
 
 #[derive(Clone)]
@@ -68,30 +77,27 @@ struct Token {
     expires_at: u64,
 }
 
-impl AwState {
+impl Tokens {
     fn token(&self, token: &str) -> Option<Token> {
-        let map = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         map.get(token)
-            .filter(|t| t.expires_at > unix_now())
+            .filter(|t| t.expires_at > time::unix_now())
             .cloned()
     }
 
     fn issue(&self, client_id: &str) -> (String, u64) {
-        let now = unix_now();
+        let now = time::unix_now();
         let expires_at = now + TOKEN_SECONDS;
-        let token = jwt_like(
-            &json!({"type": "prism-sandbox", "iat": now, "exp": expires_at, "jti": lower_alnum(16)}),
+        let token = ids::jwt_like(
+            &json!({"type": "prism-sandbox", "iat": now, "exp": expires_at, "jti": ids::lower_alnum(16)}),
         );
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(
-                token.clone(),
-                Token {
-                    client_id: client_id.to_owned(),
-                    expires_at,
-                },
-            );
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            token.clone(),
+            Token {
+                client_id: client_id.to_owned(),
+                expires_at,
+            },
+        );
         (token, expires_at)
     }
 }
@@ -102,66 +108,46 @@ impl Emulator for AirwallexEmulator {
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        let state = AwState {
-            shared: state,
-            tokens: Arc::default(),
-        };
-        axum::Router::new()
-            .route(
-                "/api/v1/authentication/login",
-                post(login).fallback(not_found),
-            )
-            .route(CREATE_PATH, post(create_customer).fallback(not_found))
-            .route(
-                "/api/v1/pa/customers",
-                get(list_customers).fallback(not_found),
-            )
-            .fallback(not_found)
-            .with_state(state)
+        let tokens = Tokens::default();
+        let create = create::post(Create(tokens.clone()), state.clone());
+        let routes = axum::Router::new()
+            .route("/api/v1/authentication/login", post(login))
+            .route(CREATE_PATH, create)
+            .route("/api/v1/pa/customers", get(list_customers))
+            .with_state(AwState {
+                shared: state,
+                tokens,
+            });
+        routes::with_fallbacks(*self, routes)
     }
 
     fn error_body(&self, status: u16) -> Reply {
-        match status {
-            400 => error(400, "validation_error", None, "The request is invalid."),
-            401 => error(401, "unauthorized", None, UNAUTHORIZED),
-            403 => error(
-                403,
+        let (code, message) = match status {
+            400 => ("validation_error", "The request is invalid."),
+            401 => ("unauthorized", UNAUTHORIZED),
+            403 => (
                 "account_not_authorised_for_operation",
-                None,
                 "Forbidden. The request was denied due to insufficient permissions",
             ),
-            404 => error(
-                404,
-                "not_found",
-                None,
-                "The requested endpoint does not exist.",
-            ),
-            409 => error(
-                409,
+            404 => ("not_found", "The requested endpoint does not exist."),
+            409 => (
                 "conflict",
-                None,
                 "The request could not be completed due to a conflict with another request.",
             ),
-            429 => error(429, "too_many_requests", None, "Too many requests"),
-            503 => error(
-                503,
+            429 => ("too_many_requests", "Too many requests"),
+            503 => (
                 "service_unavailable",
-                None,
                 "The system is temporarily unavailable. Please try again later.",
             ),
-            s if (400..500).contains(&s) => error(
-                status,
-                "invalid_request",
-                None,
-                "The request could not be processed.",
-            ),
-            _ => error(
-                status,
+            s if (400..500).contains(&s) => {
+                ("invalid_request", "The request could not be processed.")
+            }
+            _ => (
                 "internal_error",
-                None,
                 "An internal error was encountered. Please try again later.",
             ),
-        }
+        };
+        error(status, code, None, message)
     }
 
     fn credentials(&self) -> &'static [(&'static str, &'static str)] {
@@ -184,7 +170,7 @@ fn error(status: u16, code: &str, source: Option<&str>, message: &str) -> Reply 
         e.insert("source".into(), json!(s));
     }
     e.insert("message".into(), json!(message));
-    e.insert("trace_id".into(), json!(lower_hex(32)));
+    e.insert("trace_id".into(), json!(ids::hex(32)));
     Reply::json(status, &Value::Object(e))
 }
 
@@ -192,29 +178,11 @@ fn invalid(source: &str, message: impl AsRef<str>) -> Reply {
     error(400, "validation_error", Some(source), message.as_ref())
 }
 
-async fn not_found() -> Reply {
-    error(
-        404,
-        "not_found",
-        None,
-        "The requested endpoint does not exist.",
-    )
-}
-
-fn header_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get(name)?
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
 async fn login(State(state): State<AwState>, headers: HeaderMap) -> Reply {
-    let Some(client_id) = header_value(&headers, "x-client-id") else {
+    let Some(client_id) = auth::header(&headers, "x-client-id") else {
         return invalid("x-client-id", "x-client-id must be provided");
     };
-    let Some(api_key) = header_value(&headers, "x-api-key") else {
+    let Some(api_key) = auth::header(&headers, "x-api-key") else {
         return invalid("x-api-key", "x-api-key must be provided");
     };
     if client_id != SANDBOX_CLIENT_ID || api_key != SANDBOX_API_KEY {
@@ -225,86 +193,77 @@ async fn login(State(state): State<AwState>, headers: HeaderMap) -> Reply {
             "Invalid client id or api key",
         );
     }
-    let (token, expires_at) = state.issue(client_id);
+    let (token, expires_at) = state.tokens.issue(client_id);
     Reply::json(
         201,
-        &json!({ "token": token, "expires_at": format_time(expires_at, "+0000") }),
+        &json!({ "token": token, "expires_at": time::format_utc(expires_at * 1000, DateStyle::Rfc3339("+0000")) }),
     )
 }
 
 /// The account (client id) of a valid bearer token, or the documented 401.
-fn authenticate(state: &AwState, headers: &HeaderMap) -> Result<Token, Reply> {
-    let value = header_value(headers, header::AUTHORIZATION.as_str()).unwrap_or_default();
-    let token = match value.split_once(' ') {
-        Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") => t.trim(),
-        _ => "",
-    };
-    state
-        .token(token)
+fn authenticate(tokens: &Tokens, headers: &HeaderMap) -> Result<Token, Reply> {
+    tokens
+        .token(auth::bearer(headers).unwrap_or_default())
         .ok_or_else(|| error(401, "unauthorized", None, UNAUTHORIZED))
 }
 
-async fn create_customer(State(state): State<AwState>, headers: HeaderMap, body: Bytes) -> Reply {
-    // 1. Authentication, before anything else.
-    let account = match authenticate(&state, &headers) {
-        Ok(t) => t,
-        Err(reply) => return reply,
-    };
+/// `POST /api/v1/pa/customers/create`: bearer token → body and validation → `request_id`
+/// reuse (per account, whatever the parameters: no replay is documented) → native
+/// `merchant_customer_id` uniqueness → store.
+struct Create(Tokens);
 
-    // 2. The body and its validation.
-    let fields = match validate(&body) {
-        Ok(f) => f,
-        Err(reply) => return reply,
-    };
-    let request_id = fields
-        .get("request_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let reference = fields
-        .get("merchant_customer_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+impl CreateProtocol for Create {
+    const CONNECTOR: Connector = Connector::Airwallex;
+    type Caller = Token;
+    type Parsed = Map<String, Value>;
+    type Valid = Map<String, Value>;
 
-    // 3. request_id reuse (per account), whatever the parameters: no replay is documented.
-    let guard = match state.shared.idempotency(Connector::Airwallex).begin(
-        &account.client_id,
-        &request_id,
-        "",
-    ) {
-        Begin::Fresh(g) => g,
-        Begin::Replay(_) | Begin::Mismatch | Begin::InFlight => {
-            return error(400, "duplicate_request", None, DUPLICATE_REQUEST);
-        }
-    };
-
-    // 4. merchant_customer_id uniqueness (dropping the guard frees the request_id).
-    if state
-        .shared
-        .count_by_reference(Connector::Airwallex, &reference)
-        > 0
-    {
-        return error(400, "resource_already_exists", None, ALREADY_EXISTS);
+    fn authenticate(&self, req: &Incoming) -> Result<Token, Reply> {
+        authenticate(&self.0, &req.headers)
     }
 
-    // 5. Store and answer.
-    let customer = customer_object(fields);
-    state.shared.insert_customer(
-        Connector::Airwallex,
-        StoredCustomer {
-            id: customer["id"].as_str().unwrap_or_default().to_owned(),
-            merchant_customer_id: Some(reference),
-            email: customer
-                .get("email")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            body: customer.clone(),
-        },
-    );
-    let reply = Reply::json(201, &customer);
-    guard.complete(&reply);
-    reply
+    fn parse(&self, _: &Token, req: &Incoming) -> Result<Self::Parsed, Reply> {
+        validate(&req.body)
+    }
+
+    fn idempotency_key(&self, account: &Token, _: &Incoming, fields: &Self::Parsed) -> IdemResult {
+        Ok(Some(IdempotencyKey {
+            scope: account.client_id.clone(),
+            key: text(fields, "request_id"),
+            fingerprint: String::new(),
+        }))
+    }
+
+    fn reused(&self, _: &Token, _: Used) -> Reply {
+        error(400, "duplicate_request", None, DUPLICATE_REQUEST)
+    }
+
+    fn validate(&self, _: &Token, fields: Self::Parsed) -> Result<Self::Valid, Reply> {
+        Ok(fields)
+    }
+
+    fn store(&self, _: &Token, state: &SharedState, fields: Self::Valid) -> Created {
+        let reference = text(&fields, "merchant_customer_id");
+        if state.count_by_reference(Connector::Airwallex, &reference) > 0 {
+            return Err(error(400, "resource_already_exists", None, ALREADY_EXISTS));
+        }
+        let customer = customer_object(fields);
+        let email = customer
+            .get("email")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let reply = Reply::json(201, &customer);
+        Ok((create::stored(customer, Some(reference), email), reply))
+    }
+}
+
+/// A validated string field (empty when absent).
+fn text(fields: &Map<String, Value>, name: &str) -> String {
+    fields
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 async fn list_customers(
@@ -312,7 +271,7 @@ async fn list_customers(
     headers: HeaderMap,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Reply {
-    if let Err(reply) = authenticate(&state, &headers) {
+    if let Err(reply) = authenticate(&state.tokens, &headers) {
         return reply;
     }
     let customers = match query.get("merchant_customer_id") {
@@ -326,7 +285,7 @@ async fn list_customers(
 }
 
 /// Top-level fields of the documented create body.
-const STRING_FIELDS: &[(&str, usize)] = &[
+const STRING_FIELDS: Limits = &[
     ("request_id", 64),
     ("merchant_customer_id", 64),
     ("first_name", 128),
@@ -335,8 +294,10 @@ const STRING_FIELDS: &[(&str, usize)] = &[
     ("email", 256),
     ("phone_number", usize::MAX),
 ];
+/// `metadata`: string → string.
+const METADATA: MapLimits = MapLimits::new(50, 50, 500);
 /// Fields of `address` (country_code is checked apart).
-const ADDRESS_FIELDS: &[(&str, usize)] = &[
+const ADDRESS_FIELDS: Limits = &[
     ("street", 1000),
     ("city", 100),
     ("state", 100),
@@ -345,8 +306,7 @@ const ADDRESS_FIELDS: &[(&str, usize)] = &[
 
 /// Checks the create body; returns its fields.
 fn validate(body: &[u8]) -> Result<Map<String, Value>, Reply> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
+    let Some(fields) = body::object(body) else {
         return Err(error(
             400,
             "validation_error",
@@ -384,52 +344,38 @@ fn validate(body: &[u8]) -> Result<Map<String, Value>, Reply> {
         for (name, max) in ADDRESS_FIELDS {
             check_string(a, name, &format!("address.{name}"), *max, false)?;
         }
-        match a.get("country_code") {
-            None | Some(Value::Null) => {
-                return Err(invalid(
-                    "address.country_code",
-                    "address.country_code must be provided",
-                ))
-            }
+        let problem = match a.get("country_code") {
+            None | Some(Value::Null) => "must be provided",
             Some(Value::String(c)) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) => {
+                ""
             }
-            Some(_) => {
-                return Err(invalid(
-                    "address.country_code",
-                    "address.country_code must be a 2-letter ISO 3166-1 code",
-                ))
-            }
+            Some(_) => "must be a 2-letter ISO 3166-1 code",
+        };
+        if !problem.is_empty() {
+            let message = format!("address.country_code {problem}");
+            return Err(invalid("address.country_code", message));
         }
     }
     if let Some(metadata) = fields.get("metadata") {
         let Value::Object(m) = metadata else {
             return Err(invalid("metadata", "metadata must be an object"));
         };
-        if m.len() > 50 {
+        if METADATA.too_many(m.len()) {
             return Err(invalid("metadata", "metadata must have at most 50 keys"));
         }
         for (k, v) in m {
-            if k.chars().count() > 50 {
+            if METADATA.key_too_long(k) {
                 return Err(invalid(
                     "metadata",
                     "metadata key names must be at most 50 characters",
                 ));
             }
-            match v {
-                Value::String(s) if s.chars().count() <= 500 => {}
-                Value::String(_) => {
-                    return Err(invalid(
-                        &format!("metadata.{k}"),
-                        "metadata values must be at most 500 characters",
-                    ))
-                }
-                _ => {
-                    return Err(invalid(
-                        &format!("metadata.{k}"),
-                        "metadata values must be strings",
-                    ))
-                }
-            }
+            let problem = match v {
+                Value::String(s) if !METADATA.value_too_long(s) => continue,
+                Value::String(_) => "metadata values must be at most 500 characters",
+                _ => "metadata values must be strings",
+            };
+            return Err(invalid(&format!("metadata.{k}"), problem));
         }
     }
     Ok(fields)
@@ -450,7 +396,7 @@ fn check_string(
         Some(Value::String(s)) if required && s.trim().is_empty() => {
             Err(invalid(path, format!("{path} must be provided")))
         }
-        Some(Value::String(s)) if s.chars().count() > max => Err(invalid(
+        Some(Value::String(s)) if limits::too_long(s, max) => Err(invalid(
             path,
             format!("{path} must be at most {max} characters"),
         )),
@@ -461,8 +407,8 @@ fn check_string(
 
 /// The customer as Airwallex answers a create (`tests/fixtures/airwallex/created.json`).
 fn customer_object(fields: Map<String, Value>) -> Value {
-    let now = format_time(unix_now(), "+00:00");
-    let id = format!("cus_{}", lower_alnum(17));
+    let now = time::format_utc(time::unix_now() * 1000, DateStyle::Rfc3339("+00:00"));
+    let id = format!("cus_{}", ids::lower_alnum(17));
     let mut c = Map::new();
     c.insert("id".into(), json!(id));
     for key in [
@@ -482,67 +428,13 @@ fn customer_object(fields: Map<String, Value>) -> Value {
     }
     c.insert(
         "client_secret".into(),
-        json!(jwt_like(
-            &json!({"type": "client-secret", "customer_id": id, "iat": unix_now()})
+        json!(ids::jwt_like(
+            &json!({"type": "client-secret", "customer_id": id, "iat": time::unix_now()})
         )),
     );
     c.insert("created_at".into(), json!(now));
     c.insert("updated_at".into(), json!(now));
     Value::Object(c)
-}
-
-fn lower_alnum(n: usize) -> String {
-    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    (0..n)
-        .map(|_| char::from(CHARS[fastrand::usize(..CHARS.len())]))
-        .collect()
-}
-
-fn lower_hex(n: usize) -> String {
-    (0..n)
-        .map(|_| char::from(b"0123456789abcdef"[fastrand::usize(..16)]))
-        .collect()
-}
-
-/// A JWT-shaped string (`header.payload.signature`, base64url); the signature is random: the
-/// sandbox recognises its tokens by lookup, not by verification.
-fn jwt_like(payload: &Value) -> String {
-    let header = base64url(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = base64url(payload.to_string().as_bytes());
-    let sig: Vec<u8> = (0..32).map(|_| fastrand::u8(..)).collect();
-    format!("{header}.{payload}.{}", base64url(&sig))
-}
-
-fn base64url(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// `YYYY-MM-DDTHH:MM:SS` + `offset` for a Unix time (UTC).
-fn format_time(unix: u64, offset: &str) -> String {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{offset}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 → (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]
@@ -556,35 +448,6 @@ mod tests {
             v["code"].as_str().unwrap_or_default().to_owned(),
             v["source"].as_str().map(str::to_owned),
         )
-    }
-
-    #[test]
-    fn times_are_formatted_like_airwallex() {
-        assert_eq!(
-            format_time(1_624_033_800, "+0000"),
-            "2021-06-18T16:30:00+0000"
-        );
-        assert_eq!(
-            format_time(1_778_544_000, "+0000"),
-            "2026-05-12T00:00:00+0000"
-        );
-        assert_eq!(
-            format_time(951_782_400, "+00:00"),
-            "2000-02-29T00:00:00+00:00"
-        );
-        assert_eq!(format_time(0, "+0000"), "1970-01-01T00:00:00+0000");
-    }
-
-    #[test]
-    fn base64url_round_numbers() {
-        assert_eq!(base64url(b""), "");
-        assert_eq!(base64url(b"f"), "Zg");
-        assert_eq!(base64url(b"fo"), "Zm8");
-        assert_eq!(base64url(b"foo"), "Zm9v");
-        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
-        let t = jwt_like(&json!({"exp": 1}));
-        assert_eq!(t.split('.').count(), 3);
-        assert!(t.starts_with("eyJ"));
     }
 
     #[test]

@@ -19,19 +19,20 @@
 //! - No idempotency key, no rate limit, no email-format check (the XSD has none).
 //! - `paymentProfiles` is out of Prism's scope and not emulated: a request carrying it is
 //!   refused with an E00003 saying so.
+#![cfg(feature = "authorizedotnet")]
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::routing::post;
 use prism_types::Connector;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
-use super::{Emulator, Reply, SharedState};
+use super::{Emulator, Head, Reply, SharedState};
+use crate::kit::create::{self, CreateProtocol, Created, Incoming};
+use crate::kit::json::{strip_bom, Members};
+use crate::kit::{auth, routes};
 use crate::store::StoredCustomer;
 
 /// The API Login ID the emulator accepts.
@@ -50,17 +51,8 @@ const FIRST_PROFILE_ID: u64 = 527_262;
 const FIRST_ADDRESS_ID: u64 = 29_366_174;
 
 /// The Authorize.net emulator.
+#[derive(Clone, Copy)]
 pub(crate) struct AuthorizeDotNetEmulator;
-
-/// Per-sandbox state: the shared store, the lock that makes duplicate-check-and-store atomic,
-/// and the id counters.
-#[derive(Clone)]
-struct AnetState {
-    shared: SharedState,
-    create_lock: Arc<Mutex<()>>,
-    next_profile: Arc<AtomicU64>,
-    next_address: Arc<AtomicU64>,
-}
 
 impl Emulator for AuthorizeDotNetEmulator {
     fn connector(&self) -> Connector {
@@ -68,16 +60,12 @@ impl Emulator for AuthorizeDotNetEmulator {
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        let state = AnetState {
-            shared: state,
-            create_lock: Arc::new(Mutex::new(())),
+        let create = Create {
             next_profile: Arc::new(AtomicU64::new(FIRST_PROFILE_ID)),
             next_address: Arc::new(AtomicU64::new(FIRST_ADDRESS_ID)),
         };
-        axum::Router::new()
-            .route("/xml/v1/request.api", post(request_api).fallback(not_found))
-            .fallback(not_found)
-            .with_state(state)
+        let routes = axum::Router::new().route("/xml/v1/request.api", create::post(create, state));
+        routes::with_fallbacks(*self, routes)
     }
 
     /// Authorize.net documents no non-200 answer; injected statuses carry the closest in-band
@@ -110,15 +98,40 @@ impl Emulator for AuthorizeDotNetEmulator {
             ("PRISM_AUTHORIZEDOTNET_TRANSACTION_KEY", TRANSACTION_KEY),
         ]
     }
+
+    /// IIS's HTML 404, outside the API.
+    fn not_found(&self, _: &Head) -> Reply {
+        Reply::new(
+            404,
+            b"<html><body><h1>404 - File or directory not found.</h1></body></html>".to_vec(),
+        )
+        .with_header("Content-Type", "text/html")
+    }
 }
 
 // ---- replies ---------------------------------------------------------------------------------
 
-/// HTTP 200, BOM, JSON.
-fn bom_json<T: Serialize>(body: &T) -> Reply {
-    let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend(serde_json::to_vec(body).unwrap_or_default());
-    Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
+/// An answer in XSD order (refId, customerProfileId, the three id lists, messages: the JSON
+/// rendering puts messages last, as the documented examples do). HTTP 200, BOM, JSON.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ref_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_profile_id: Option<&'a str>,
+    /// The method's id lists (a success, E00039); absent from other errors.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    lists: Option<Lists<'a>>,
+    messages: Messages<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Lists<'a> {
+    customer_payment_profile_id_list: [&'a str; 0],
+    customer_shipping_address_id_list: &'a [String],
+    validation_direct_response_list: [&'a str; 0],
 }
 
 #[derive(Serialize)]
@@ -134,33 +147,11 @@ struct MessageEntry<'a> {
     text: &'a str,
 }
 
-/// `createCustomerProfileResponse` in XSD order (refId, customerProfileId, the three lists,
-/// messages: the JSON rendering puts messages last, as the documented examples do).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateResponse<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ref_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    customer_profile_id: Option<&'a str>,
-    customer_payment_profile_id_list: [&'a str; 0],
-    customer_shipping_address_id_list: &'a [String],
-    validation_direct_response_list: [&'a str; 0],
-    messages: Messages<'a>,
-}
-
-/// `{"messages": …}` only (errors raised before or outside the method's own logic).
-#[derive(Serialize)]
-struct ErrorOnly<'a> {
-    #[serde(rename = "refId", skip_serializing_if = "Option::is_none")]
-    ref_id: Option<&'a str>,
-    messages: Messages<'a>,
-}
-
-fn messages<'a>(result_code: &'a str, code: &'a str, text: &'a str) -> Messages<'a> {
-    Messages {
-        result_code,
-        message: [MessageEntry { code, text }],
+impl Answer<'_> {
+    fn reply(&self) -> Reply {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(serde_json::to_vec(self).unwrap_or_default());
+        Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
     }
 }
 
@@ -170,126 +161,56 @@ fn error_reply(code: &str, text: &str, with_lists: bool) -> Reply {
 }
 
 fn error_reply_ref(code: &str, text: &str, with_lists: bool, ref_id: Option<&str>) -> Reply {
-    if with_lists {
-        bom_json(&CreateResponse {
-            ref_id,
-            customer_profile_id: None,
-            customer_payment_profile_id_list: [],
-            customer_shipping_address_id_list: &[],
-            validation_direct_response_list: [],
-            messages: messages("Error", code, text),
-        })
-    } else {
-        bom_json(&ErrorOnly {
-            ref_id,
-            messages: messages("Error", code, text),
-        })
-    }
-}
-
-async fn not_found() -> Reply {
-    Reply::new(
-        404,
-        b"<html><body><h1>404 - File or directory not found.</h1></body></html>".to_vec(),
+    answer(
+        ref_id,
+        None,
+        with_lists.then_some(&[]),
+        ("Error", code, text),
     )
-    .with_header("Content-Type", "text/html")
 }
 
-// ---- an order-preserving JSON value (serde_json's map sorts keys without `preserve_order`) --
-
-#[derive(Debug, Clone, PartialEq)]
-enum J {
-    Null,
-    Bool(bool),
-    Num(serde_json::Number),
-    Str(String),
-    Arr(Vec<J>),
-    Obj(Vec<(String, J)>),
+/// An answer: `(resultCode, code, text)` in `messages`.
+fn answer(
+    ref_id: Option<&str>,
+    customer_profile_id: Option<&str>,
+    addresses: Option<&[String]>,
+    (result_code, code, text): (&str, &str, &str),
+) -> Reply {
+    let lists = addresses.map(|ids| Lists {
+        customer_payment_profile_id_list: [],
+        customer_shipping_address_id_list: ids,
+        validation_direct_response_list: [],
+    });
+    let message = [MessageEntry { code, text }];
+    let messages = Messages {
+        result_code,
+        message,
+    };
+    Answer {
+        ref_id,
+        customer_profile_id,
+        lists,
+        messages,
+    }
+    .reply()
 }
 
-impl<'de> Deserialize<'de> for J {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = J;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("JSON")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<J, E> {
-                Ok(J::Null)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<J, E> {
-                Ok(J::Null)
-            }
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<J, E> {
-                Ok(J::Bool(b))
-            }
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<J, E> {
-                Ok(J::Num(n.into()))
-            }
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<J, E> {
-                Ok(J::Num(n.into()))
-            }
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<J, E> {
-                Ok(serde_json::Number::from_f64(n).map_or(J::Null, J::Num))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<J, E> {
-                Ok(J::Str(s.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, s: String) -> Result<J, E> {
-                Ok(J::Str(s))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<J, A::Error> {
-                let mut v = Vec::new();
-                while let Some(x) = seq.next_element()? {
-                    v.push(x);
-                }
-                Ok(J::Arr(v))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<J, A::Error> {
-                let mut v = Vec::new();
-                while let Some((k, x)) = map.next_entry::<String, J>()? {
-                    v.push((k, x));
-                }
-                Ok(J::Obj(v))
-            }
-        }
-        d.deserialize_any(V)
+/// The text of a simple element (strings, and numbers/booleans as their JSON text).
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 
-impl J {
-    /// The text of a simple element (strings, and numbers/booleans as their JSON text).
-    fn text(&self) -> Option<String> {
-        match self {
-            J::Str(s) => Some(s.clone()),
-            J::Num(n) => Some(n.to_string()),
-            J::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&J> {
-        match self {
-            J::Obj(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn text_of(&self, key: &str) -> Option<String> {
-        self.get(key).and_then(J::text)
-    }
-
-    fn to_value(&self) -> Value {
-        match self {
-            J::Null => Value::Null,
-            J::Bool(b) => json!(b),
-            J::Num(n) => Value::Number(n.clone()),
-            J::Str(s) => json!(s),
-            J::Arr(a) => Value::Array(a.iter().map(J::to_value).collect()),
-            J::Obj(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), v.to_value())).collect()),
-        }
-    }
+/// [`text`] of a raw element.
+fn raw_text(raw: &RawValue) -> Option<String> {
+    serde_json::from_str::<Value>(raw.get())
+        .ok()
+        .as_ref()
+        .and_then(text)
 }
 
 // ---- the schema (AnetApiSchema.xsd, the parts this method uses) -----------------------------
@@ -412,8 +333,8 @@ fn expected(seq: &[El], from: usize) -> String {
 }
 
 /// Validates `obj` (the content of element `parent`) against `seq`; the error is E00003's text.
-fn validate(parent: &str, obj: &J, seq: &[El]) -> Result<(), String> {
-    let J::Obj(entries) = obj else {
+fn validate(parent: &str, obj: &RawValue, seq: &[El]) -> Result<(), String> {
+    let Ok(Members(entries)) = serde_json::from_str(obj.get()) else {
         return Err(format!(
             "The element '{parent}' in namespace '{NS}' has invalid content: a complex element expected."
         ));
@@ -444,10 +365,10 @@ fn validate(parent: &str, obj: &J, seq: &[El]) -> Result<(), String> {
             ));
         }
         pos = i + 1;
-        if matches!(value, J::Null) {
+        if value.get().trim() == "null" {
             continue;
         }
-        check_type(key, value, &seq[i].ty)?;
+        check_type(&key, value, &seq[i].ty)?;
     }
     if seq[pos..].iter().any(|e| e.required) {
         let list = expected(seq, pos);
@@ -458,13 +379,13 @@ fn validate(parent: &str, obj: &J, seq: &[El]) -> Result<(), String> {
     Ok(())
 }
 
-fn check_type(name: &str, value: &J, ty: &Ty) -> Result<(), String> {
+fn check_type(name: &str, value: &RawValue, ty: &Ty) -> Result<(), String> {
     match ty {
-        Ty::Str(_) | Ty::Enum(_, _) if value.text().is_none() => Err(format!(
+        Ty::Str(_) | Ty::Enum(_, _) if raw_text(value).is_none() => Err(format!(
             "The element '{name}' in namespace '{NS}' cannot contain child elements or arrays: a text value expected."
         )),
         Ty::Str(Some(max)) => {
-            let text = value.text().unwrap_or_default();
+            let text = raw_text(value).unwrap_or_default();
             if text.chars().count() > *max {
                 Err(format!(
                     "The '{NS}:{name}' element is invalid - The value &#39;{text}&#39; is invalid according to its datatype 'String' - The actual length is greater than the MaxLength value."
@@ -475,7 +396,7 @@ fn check_type(name: &str, value: &J, ty: &Ty) -> Result<(), String> {
         }
         Ty::Str(None) => Ok(()),
         Ty::Enum(type_name, values) => {
-            let text = value.text().unwrap_or_default();
+            let text = raw_text(value).unwrap_or_default();
             if values.contains(&text.as_str()) {
                 Ok(())
             } else {
@@ -485,9 +406,9 @@ fn check_type(name: &str, value: &J, ty: &Ty) -> Result<(), String> {
             }
         }
         Ty::Complex(seq) => validate(name, value, seq),
-        Ty::Many(seq) => match value {
-            J::Arr(items) => items.iter().try_for_each(|item| validate(name, item, seq)),
-            other => validate(name, other, seq),
+        Ty::Many(seq) => match serde_json::from_str::<Vec<&RawValue>>(value.get()) {
+            Ok(items) => items.iter().try_for_each(|item| validate(name, item, seq)),
+            Err(_) => validate(name, value, seq),
         },
         Ty::Choice(alternatives) => match alternatives.iter().find(|(n, _)| *n == name) {
             Some((_, ty)) => check_type(name, value, ty),
@@ -501,185 +422,194 @@ fn check_type(name: &str, value: &J, ty: &Ty) -> Result<(), String> {
 
 // ---- the handler ---------------------------------------------------------------------------
 
-async fn request_api(State(state): State<AnetState>, body: Bytes) -> Reply {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&body);
-    let parse_error = || {
-        error_reply(
-            "E00003",
-            "An error occurred while parsing the XML request.",
-            false,
-        )
-    };
-    let Ok(root) = serde_json::from_slice::<J>(body) else {
-        return parse_error();
-    };
-    let J::Obj(entries) = &root else {
-        return parse_error();
-    };
-    let [(method, request)] = entries.as_slice() else {
-        return parse_error();
-    };
-    if method != METHOD {
-        return error_reply(
-            "E00004",
-            "The name of the requested API method is invalid.",
-            false,
-        );
-    }
-    let ref_id = request.text_of("refId");
-    let ref_id = ref_id.as_deref();
+/// A request past the method and schema checks.
+struct Parsed {
+    ref_id: Option<String>,
+    request: Value,
+}
 
-    // Schema first: such errors come back before the method runs.
-    if let Err(text) = validate(METHOD, request, CREATE_CUSTOMER_PROFILE_REQUEST) {
-        return error_reply_ref("E00003", &text, false, ref_id);
-    }
+/// A profile with at least one field, from an authenticated request.
+struct Valid {
+    ref_id: Option<String>,
+    profile: Value,
+    mcid: Option<String>,
+    description: Option<String>,
+    email: Option<String>,
+}
 
-    // Credentials.
-    let auth = request.get("merchantAuthentication");
-    let login = auth.and_then(|a| a.text_of("name"));
-    let key = auth.and_then(|a| a.text_of("transactionKey"));
-    if login.as_deref() != Some(LOGIN_ID) || key.as_deref() != Some(TRANSACTION_KEY) {
-        return error_reply_ref(
-            "E00007",
-            "User authentication failed due to invalid authentication values.",
-            false,
-            ref_id,
-        );
+fn parse_error() -> Reply {
+    error_reply(
+        "E00003",
+        "An error occurred while parsing the XML request.",
+        false,
+    )
+}
+
+/// `createCustomerProfileRequest`: root key (E00004) → schema, element order included
+/// (E00003) → credentials in the body (E00007) → empty profile (E00041) → duplicate (E00039,
+/// atomic with the store) → create. Every answer is HTTP 200.
+struct Create {
+    next_profile: Arc<AtomicU64>,
+    next_address: Arc<AtomicU64>,
+}
+
+impl CreateProtocol for Create {
+    const CONNECTOR: Connector = Connector::AuthorizeDotNet;
+    /// The credentials travel in the body: checked in `validate`, after the schema.
+    type Caller = ();
+    type Parsed = Parsed;
+    type Valid = Valid;
+
+    fn authenticate(&self, _: &Incoming) -> Result<(), Reply> {
+        Ok(())
     }
 
-    let Some(profile) = request.get("profile") else {
-        return parse_error();
-    };
-    let field = |k: &str| profile.text_of(k).filter(|v| !v.is_empty());
-    let (mcid, description, email) = (
-        field("merchantCustomerId"),
-        field("description"),
-        field("email"),
-    );
-    if mcid.is_none() && description.is_none() && email.is_none() {
-        return error_reply_ref(
-            "E00041",
-            "One or more fields in the profile must contain a value.",
-            false,
-            ref_id,
-        );
-    }
-
-    // Duplicate check and store, atomically.
-    let _guard = state.create_lock.lock().unwrap_or_else(|p| p.into_inner());
-    let submitted: Vec<(&str, &str)> = [
-        ("merchantCustomerId", mcid.as_deref()),
-        ("description", description.as_deref()),
-        (
-            "email",
-            if EMAIL_IN_DUPLICATE_CHECK {
-                email.as_deref()
-            } else {
-                None
-            },
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.map(|v| (k, v)))
-    .collect();
-    if !submitted.is_empty() {
-        let same = |c: &StoredCustomer| {
-            submitted
-                .iter()
-                .all(|(k, v)| c.body.get(*k).and_then(Value::as_str) == Some(*v))
+    fn parse(&self, (): &(), req: &Incoming) -> Result<Parsed, Reply> {
+        let Ok(Members(root)) = serde_json::from_slice(strip_bom(&req.body)) else {
+            return Err(parse_error());
         };
-        // The reference index narrows the search when the request has one.
-        let existing = match submitted.iter().find(|(k, _)| *k == "merchantCustomerId") {
-            Some((_, reference)) => state
-                .shared
-                .customers_with_reference(Connector::AuthorizeDotNet, reference)
-                .into_iter()
-                .find(|c| same(c)),
-            None => state.shared.find_customer(Connector::AuthorizeDotNet, same),
+        let [(method, request)] = root.as_slice() else {
+            return Err(parse_error());
         };
-        if let Some(existing) = existing {
-            let text = format!("A duplicate record with ID {} already exists.", existing.id);
-            return error_reply_ref("E00039", &text, true, ref_id);
+        if method != METHOD {
+            let text = "The name of the requested API method is invalid.";
+            return Err(error_reply("E00004", text, false));
         }
+        let members = serde_json::from_str::<Members<'_>>(request.get()).map(|m| m.0);
+        let ref_id = members.ok().and_then(|m| {
+            m.into_iter()
+                .find(|(k, _)| k == "refId")
+                .and_then(|(_, v)| raw_text(v))
+        });
+        // Schema first: such errors come back before the method runs.
+        if let Err(text) = validate(METHOD, request, CREATE_CUSTOMER_PROFILE_REQUEST) {
+            return Err(error_reply_ref("E00003", &text, false, ref_id.as_deref()));
+        }
+        let request = serde_json::from_str(request.get()).map_err(|_| parse_error())?;
+        Ok(Parsed { ref_id, request })
     }
 
-    let id = state
-        .next_profile
-        .fetch_add(1, Ordering::SeqCst)
-        .to_string();
-    let ship_to: Vec<&J> = match profile.get("shipToList") {
-        Some(J::Arr(items)) => items.iter().collect(),
-        Some(J::Null) | None => Vec::new(),
-        Some(one) => vec![one],
-    };
-    let mut address_ids = Vec::new();
-    let mut stored_addresses = Vec::new();
-    for a in ship_to {
-        let address_id = state
-            .next_address
-            .fetch_add(1, Ordering::SeqCst)
-            .to_string();
-        let mut v = a.to_value();
-        if let Value::Object(m) = &mut v {
-            m.insert("customerAddressId".into(), json!(address_id));
+    fn validate(&self, (): &(), Parsed { ref_id, request }: Parsed) -> Result<Valid, Reply> {
+        let fail = |code, text| Err(error_reply_ref(code, text, false, ref_id.as_deref()));
+        let [login, key] = auth::in_body(
+            &request,
+            "/merchantAuthentication",
+            ["name", "transactionKey"],
+        );
+        if login != Some(LOGIN_ID) || key != Some(TRANSACTION_KEY) {
+            return fail(
+                "E00007",
+                "User authentication failed due to invalid authentication values.",
+            );
         }
-        stored_addresses.push(v);
-        address_ids.push(address_id);
+        let Some(profile) = request.get("profile").cloned() else {
+            return Err(parse_error());
+        };
+        let field = |k: &str| profile.get(k).and_then(text).filter(|v| !v.is_empty());
+        let (mcid, description, email) = (
+            field("merchantCustomerId"),
+            field("description"),
+            field("email"),
+        );
+        if mcid.is_none() && description.is_none() && email.is_none() {
+            return fail(
+                "E00041",
+                "One or more fields in the profile must contain a value.",
+            );
+        }
+        Ok(Valid {
+            ref_id,
+            profile,
+            mcid,
+            description,
+            email,
+        })
     }
-    let mut stored = json!({ "customerProfileId": id, "shipToList": stored_addresses });
-    if let Value::Object(m) = &mut stored {
-        for (k, v) in [
-            ("merchantCustomerId", &mcid),
-            ("description", &description),
-            ("email", &email),
-        ] {
-            if let Some(v) = v {
-                m.insert(k.into(), json!(v));
+
+    fn store(&self, (): &(), state: &SharedState, v: Valid) -> Created {
+        let ref_id = v.ref_id.as_deref();
+        let email_checked = if EMAIL_IN_DUPLICATE_CHECK {
+            v.email.as_deref()
+        } else {
+            None
+        };
+        let submitted: Vec<(&str, &str)> = [
+            ("merchantCustomerId", v.mcid.as_deref()),
+            ("description", v.description.as_deref()),
+            ("email", email_checked),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        if !submitted.is_empty() {
+            let same = |c: &StoredCustomer| {
+                submitted
+                    .iter()
+                    .all(|(k, v)| c.body.get(*k).and_then(Value::as_str) == Some(*v))
+            };
+            // The reference index narrows the search when the request has one.
+            let existing = match &v.mcid {
+                Some(reference) => state
+                    .customers_with_reference(Connector::AuthorizeDotNet, reference)
+                    .into_iter()
+                    .find(|c| same(c)),
+                None => state.find_customer(Connector::AuthorizeDotNet, same),
+            };
+            if let Some(existing) = existing {
+                let text = format!("A duplicate record with ID {} already exists.", existing.id);
+                return Err(error_reply_ref("E00039", &text, true, ref_id));
             }
         }
-        if let Some(t) = profile.text_of("profileType") {
-            m.insert("profileType".into(), json!(t));
+
+        let id = self.next_profile.fetch_add(1, Ordering::SeqCst).to_string();
+        let ship_to: Vec<Value> = match v.profile.get("shipToList") {
+            Some(Value::Array(items)) => items.clone(),
+            Some(Value::Null) | None => Vec::new(),
+            Some(one) => vec![one.clone()],
+        };
+        let mut address_ids = Vec::new();
+        let mut stored_addresses = Vec::new();
+        for mut address in ship_to {
+            let address_id = self.next_address.fetch_add(1, Ordering::SeqCst).to_string();
+            if let Value::Object(m) = &mut address {
+                m.insert("customerAddressId".into(), json!(address_id));
+            }
+            stored_addresses.push(address);
+            address_ids.push(address_id);
         }
-    }
-    state.shared.insert_customer(
-        Connector::AuthorizeDotNet,
-        StoredCustomer {
-            id: id.clone(),
-            merchant_customer_id: mcid.clone(),
-            email: email.clone(),
+        let mut stored = json!({ "customerProfileId": id, "shipToList": stored_addresses });
+        if let Value::Object(m) = &mut stored {
+            for (k, value) in [
+                ("merchantCustomerId", &v.mcid),
+                ("description", &v.description),
+                ("email", &v.email),
+            ] {
+                if let Some(value) = value {
+                    m.insert(k.into(), json!(value));
+                }
+            }
+            if let Some(t) = v.profile.get("profileType").and_then(text) {
+                m.insert("profileType".into(), json!(t));
+            }
+        }
+        let ok = ("Ok", "I00001", "Successful.");
+        let reply = answer(ref_id, Some(&id), Some(&address_ids), ok);
+        let customer = StoredCustomer {
+            id,
+            merchant_customer_id: v.mcid,
+            email: v.email,
             body: stored,
-        },
-    );
-    bom_json(&CreateResponse {
-        ref_id,
-        customer_profile_id: Some(&id),
-        customer_payment_profile_id_list: [],
-        customer_shipping_address_id_list: &address_ids,
-        validation_direct_response_list: [],
-        messages: messages("Ok", "I00001", "Successful."),
-    })
+        };
+        Ok((customer, reply))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(s: &str) -> J {
-        serde_json::from_str(s).expect("json")
-    }
-
-    #[test]
-    fn order_preserving_parse() {
-        let j = parse(r#"{"b":1,"a":[true,null,"x"],"c":{"z":1,"y":2}}"#);
-        let J::Obj(m) = &j else { panic!("object") };
-        assert_eq!(
-            m.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
-            ["b", "a", "c"]
-        );
-        assert_eq!(
-            j.get("c").and_then(|c| c.text_of("y")).as_deref(),
-            Some("2")
-        );
+    fn parse(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_owned()).expect("json")
     }
 
     #[test]

@@ -1,22 +1,29 @@
-//! The processor emulators.
+//! The processor emulators, one file each, registered here.
 //!
 //! # Adding an emulator
 //!
-//! 1. Write `src/emulators/<name>.rs` with a unit struct implementing [`Emulator`]: its router
-//!    (routes relative to `/<name>`, e.g. `/v1/customers`), its processor-shaped error body for
-//!    injected faults, and the test credentials it accepts.
-//! 2. Register it with two one-line additions in this file, each directly above its marker:
-//!    - `mod <name>;` above `// @prism:emulator-mods`
-//!    - `Box::new(<name>::<Type>),` above `// @prism:emulators`
+//! 1. Write `src/emulators/<name>.rs` with a unit struct (`Clone + Copy`) implementing
+//!    [`Emulator`] — its router (routes relative to `/<name>`, e.g. `/v1/customers`), its
+//!    processor-shaped error body for injected faults, the test credentials it accepts — and a
+//!    [`crate::kit::create::CreateProtocol`] for its create call, mounted with
+//!    [`crate::kit::create::post`]. Finish the router with
+//!    [`crate::kit::routes::with_fallbacks`]. The kit ([`crate::kit`]) has the rest: auth
+//!    extractors, idempotency, ids, dates, length tables, the email checker.
+//! 2. Register it with one-line additions, each directly above its marker:
+//!    - in `Cargo.toml`, the feature `<name> = []` above `# @prism:features`, and `"<name>"` in
+//!      `all-emulators`;
+//!    - here, `mod <name>;` above `// @prism:emulator-mods` (the file itself starts with
+//!      `#![cfg(feature = "<name>")]`, so the module is empty without its feature);
+//!    - here, `register!(all, "<name>", <name>::<Type>);` above `// @prism:emulators`.
 //!
-//! Store customers with [`SharedState::insert_customer`], and use
-//! [`SharedState::idempotency`] for processors with idempotency keys. Fault injection, request
-//! counting and the connection handling are generic (in `lib.rs`): an emulator never sees them.
+//! Fault injection, request counting and the connection handling are generic (in `lib.rs`): an
+//! emulator never sees them.
 
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use prism_types::Connector;
 
+pub(crate) use crate::kit::routes::Head;
+pub(crate) use crate::reply::Reply;
 pub(crate) use crate::store::SharedState;
 
 mod airwallex;
@@ -27,17 +34,31 @@ mod stax;
 mod stripe;
 // @prism:emulator-mods (one `mod x;` per emulator, above this marker)
 
-/// Every emulator, in registration order.
+/// Adds `$emulator` to `$all` when the cargo feature `$feature` is on.
+macro_rules! register {
+    ($all:ident, $feature:literal, $emulator:expr) => {
+        #[cfg(feature = $feature)]
+        $all.push(Box::new($emulator));
+    };
+}
+
+/// Every compiled emulator, in registration order.
+#[allow(clippy::vec_init_then_push)] // one `push` per compiled emulator
 pub(crate) fn all() -> Vec<Box<dyn Emulator>> {
-    vec![
-        Box::new(stripe::StripeEmulator),
-        Box::new(shift4::Shift4Emulator),
-        Box::new(finix::FinixEmulator),
-        Box::new(airwallex::AirwallexEmulator),
-        Box::new(stax::StaxEmulator),
-        Box::new(authorizedotnet::AuthorizeDotNetEmulator),
-        // @prism:emulators (one line per emulator, above this marker)
-    ]
+    #[allow(unused_mut)] // a build without any emulator
+    let mut all: Vec<Box<dyn Emulator>> = Vec::new();
+    register!(all, "stripe", stripe::StripeEmulator);
+    register!(all, "shift4", shift4::Shift4Emulator);
+    register!(all, "finix", finix::FinixEmulator);
+    register!(all, "airwallex", airwallex::AirwallexEmulator);
+    register!(all, "stax", stax::StaxEmulator);
+    register!(
+        all,
+        "authorizedotnet",
+        authorizedotnet::AuthorizeDotNetEmulator
+    );
+    // @prism:emulators (one `register!` line per emulator, above this marker)
+    all
 }
 
 /// One processor's emulator.
@@ -63,122 +84,40 @@ pub(crate) trait Emulator: Send + Sync + 'static {
         let _ = path;
         method == Method::POST
     }
-}
 
-/// An HTTP answer as plain data: what emulators return and the idempotency cache stores.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Reply {
-    /// HTTP status.
-    pub(crate) status: u16,
-    /// Headers in order (names as the processor spells them).
-    pub(crate) headers: Vec<(String, String)>,
-    /// Body bytes.
-    pub(crate) body: Vec<u8>,
-}
-
-impl Reply {
-    /// A reply without headers.
-    pub(crate) fn new(status: u16, body: Vec<u8>) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            body,
-        }
+    /// The answer to a path no route takes. Default: [`Self::error_body`]`(404)`.
+    fn not_found(&self, head: &Head) -> Reply {
+        let _ = head;
+        self.error_body(404)
     }
 
-    /// A JSON reply (`Content-Type: application/json`).
-    pub(crate) fn json(status: u16, body: &serde_json::Value) -> Self {
-        Self::new(status, body.to_string().into_bytes())
-            .with_header("Content-Type", "application/json")
+    /// The answer to a known path with a method it does not take. Default: [`Self::not_found`]
+    /// (most processors answer 404 there).
+    fn method_not_allowed(&self, head: &Head) -> Reply {
+        self.not_found(head)
     }
-
-    /// Adds a header.
-    pub(crate) fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Replaces (or adds) a header, case-insensitively.
-    pub(crate) fn set_header(&mut self, name: &str, value: impl Into<String>) {
-        self.remove_header(name);
-        self.headers.push((name.to_owned(), value.into()));
-    }
-
-    /// Removes a header, case-insensitively.
-    pub(crate) fn remove_header(&mut self, name: &str) {
-        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
-    }
-
-    /// A header's value, case-insensitively.
-    #[cfg(test)]
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-impl IntoResponse for Reply {
-    fn into_response(self) -> Response {
-        let mut resp = Response::new(axum::body::Body::from(self.body));
-        *resp.status_mut() =
-            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        for (k, v) in self.headers {
-            match (
-                HeaderName::from_bytes(k.as_bytes()),
-                HeaderValue::from_str(&v),
-            ) {
-                (Ok(k), Ok(v)) => {
-                    resp.headers_mut().append(k, v);
-                }
-                _ => tracing::warn!(header = %k, "emulator produced an invalid header; dropped"),
-            }
-        }
-        resp
-    }
-}
-
-/// `n` random ASCII letters and digits (processor ids such as `cus_NffrFeUfNV2Hib`).
-pub(crate) fn alnum(n: usize) -> String {
-    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    (0..n)
-        .map(|_| char::from(CHARS[fastrand::usize(..CHARS.len())]))
-        .collect()
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// Decodes standard base64 (with or without padding); `None` when malformed. For `Basic` auth.
-pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD_NO_PAD
-        .decode(s.trim().trim_end_matches('='))
-        .ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every emulator's injected-fault answer keeps the status and is a JSON object (after the
+    /// byte-order mark some processors send); each emulator's tests check its own shape.
     #[test]
-    fn base64() {
-        assert_eq!(
-            base64_decode("c2tfdGVzdF94Og==").as_deref(),
-            Some(&b"sk_test_x:"[..])
-        );
-        assert_eq!(
-            base64_decode("c2tfdGVzdF94Og").as_deref(),
-            Some(&b"sk_test_x:"[..])
-        );
-        assert_eq!(base64_decode("YQ==").as_deref(), Some(&b"a"[..]));
-        assert_eq!(base64_decode("YWI=").as_deref(), Some(&b"ab"[..]));
-        assert_eq!(base64_decode("!!!!"), None);
+    fn error_bodies_keep_the_status_and_are_json() {
+        for e in all() {
+            for status in [
+                400, 401, 402, 403, 404, 405, 409, 422, 429, 500, 502, 503, 504,
+            ] {
+                let r = e.error_body(status);
+                assert_eq!(r.status, status, "{}", e.connector().as_str());
+                let v: serde_json::Value =
+                    serde_json::from_slice(crate::kit::json::strip_bom(&r.body))
+                        .unwrap_or_else(|_| panic!("{} {status}: JSON", e.connector().as_str()));
+                assert!(v.is_object(), "{} {status}: {v}", e.connector().as_str());
+            }
+        }
     }
 
     #[test]

@@ -16,17 +16,18 @@
 //! strict: the malformed-email message, rejecting fields Shift4 does not document for a customer
 //! (Prism must never send them), the malformed-body message, the 404 body, and 409 for a key
 //! that is in flight.
+#![cfg(feature = "shift4")]
 
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
-use axum::http::{header, HeaderMap};
-use axum::routing::post;
 use prism_types::Connector;
 use serde_json::{json, Map, Value};
 
-use super::{alnum, base64_decode, unix_now, Emulator, Reply, SharedState};
-use crate::store::{Begin, StoredCustomer};
+use super::{Emulator, Reply, SharedState};
+use crate::kit::create::{self, CreateProtocol, Created, IdemResult, IdempotencyKey, Incoming};
+use crate::kit::email::{DomainChars, EmailSyntax, LocalPart};
+use crate::kit::idempotency::Used;
+use crate::kit::{auth, ids, routes, time};
 
 /// The secret key the emulator accepts.
 pub(crate) const SANDBOX_KEY: &str = "sk_test_prism_sandbox";
@@ -36,12 +37,17 @@ const REFERENCE_KEY: &str = "merchant_customer_id";
 const CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 /// The mismatch message (shift4-node `customersSpec.js`, shift4-php `CustomerTest.php`).
 const MISMATCH: &str = "Idempotent key used for request with different parameters.";
+/// The answer to a key in flight (unverified: 409 and this text are the emulator's choice).
+const IN_FLIGHT: &str = "Idempotent key is used by another request in progress.";
 /// The 401 message (ActiveMerchant live test, docs.md "Emulator notes").
 const BAD_KEY: &str = "Provided API key is invalid";
 /// Documented customer-create fields this emulator does not implement (cards).
 const NOT_EMULATED: &[&str] = &["card", "paymentMethod"];
+/// A plain syntax check: one `@`, a non-empty local part, a dotted domain, no white space.
+const EMAIL: EmailSyntax = EmailSyntax::new(true, LocalPart::Any, 2, DomainChars::Any);
 
 /// The Shift4 emulator.
+#[derive(Clone, Copy)]
 pub(crate) struct Shift4Emulator;
 
 impl Emulator for Shift4Emulator {
@@ -50,31 +56,24 @@ impl Emulator for Shift4Emulator {
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        axum::Router::new()
-            .route("/customers", post(create_customer).fallback(not_found))
-            .fallback(not_found)
-            .with_state(state)
+        let routes = axum::Router::new().route("/customers", create::post(Create, state));
+        routes::with_fallbacks(*self, routes)
     }
 
     fn error_body(&self, status: u16) -> Reply {
-        match status {
-            401 => error(401, "invalid_request", None, BAD_KEY),
-            402 => error(
-                402,
+        let (kind, code, message) = match status {
+            401 => ("invalid_request", None, BAD_KEY),
+            402 => (
                 "card_error",
                 Some("card_declined"),
                 "The card was declined.",
             ),
-            404 => error(404, "invalid_request", None, "Not found."),
-            429 => error(429, "rate_limit_error", None, "Too many requests"),
-            400..=499 => error(status, "invalid_request", None, "Invalid request."),
-            _ => error(
-                status,
-                "gateway_error",
-                None,
-                "Something went wrong on our side",
-            ),
-        }
+            404 => ("invalid_request", None, "Not found."),
+            429 => ("rate_limit_error", None, "Too many requests"),
+            400..=499 => ("invalid_request", None, "Invalid request."),
+            _ => ("gateway_error", None, "Something went wrong on our side"),
+        };
+        error(status, kind, code, message)
     }
 
     fn credentials(&self) -> &'static [(&'static str, &'static str)] {
@@ -90,34 +89,15 @@ fn error(status: u16, kind: &str, code: Option<&str>, message: &str) -> Reply {
         e.insert("code".into(), json!(c));
     }
     e.insert("message".into(), json!(message));
-    json_reply(status, &json!({ "error": e }))
+    Reply::json_as(status, &json!({ "error": e }), CONTENT_TYPE)
 }
 
 fn invalid(message: impl AsRef<str>) -> Reply {
     error(400, "invalid_request", None, message.as_ref())
 }
 
-fn json_reply(status: u16, body: &Value) -> Reply {
-    Reply::new(status, body.to_string().into_bytes()).with_header("Content-Type", CONTENT_TYPE)
-}
-
-async fn not_found() -> Reply {
-    error(404, "invalid_request", None, "Not found.")
-}
-
-/// The secret key from `Authorization: Basic base64(<key>:<anything>)`.
-fn secret_key(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, rest) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = String::from_utf8(base64_decode(rest)?).ok()?;
-    let key = decoded.split(':').next().unwrap_or_default().to_owned();
-    (!key.is_empty()).then_some(key)
-}
-
-/// What a create carries, once parsed (the same whichever encoding was used).
+/// What a create carries, once parsed (the same whichever encoding was used). Its `Debug` text
+/// is the idempotency fingerprint (order-independent: the metadata is sorted).
 #[derive(Debug, Default, PartialEq)]
 struct Params {
     email: Option<String>,
@@ -125,215 +105,147 @@ struct Params {
     metadata: Option<BTreeMap<String, String>>,
 }
 
-impl Params {
-    /// Canonical text of the parameters, for idempotency comparison (order-independent).
-    fn fingerprint(&self) -> String {
-        json!({ "email": self.email, "description": self.description, "metadata": self.metadata })
-            .to_string()
+/// `POST /customers`: Basic auth → body → `Idempotency-Key` → validation → store.
+struct Create;
+
+impl CreateProtocol for Create {
+    const CONNECTOR: Connector = Connector::Shift4;
+    /// The secret key.
+    type Caller = String;
+    type Parsed = Params;
+    type Valid = Params;
+
+    fn authenticate(&self, req: &Incoming) -> Result<String, Reply> {
+        auth::basic_user(&req.headers)
+            .filter(|k| k == SANDBOX_KEY)
+            .ok_or_else(|| Shift4Emulator.error_body(401))
     }
-}
 
-async fn create_customer(
-    axum::extract::State(state): axum::extract::State<SharedState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Reply {
-    // 1. Authentication, before anything else.
-    let key = match secret_key(&headers) {
-        Some(k) if k == SANDBOX_KEY => k,
-        _ => return error(401, "invalid_request", None, BAD_KEY),
-    };
+    fn parse(&self, _: &String, req: &Incoming) -> Result<Params, Reply> {
+        if auth::content_type(&req.headers).starts_with("application/x-www-form-urlencoded") {
+            parse_form(&req.body)
+        } else {
+            parse_json(&req.body)
+        }
+    }
 
-    // 2. The body.
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let parsed = if content_type.starts_with("application/x-www-form-urlencoded") {
-        parse_form(&body)
-    } else {
-        parse_json(&body)
-    };
-    let params = match parsed {
-        Ok(p) => p,
-        Err(reply) => return reply,
-    };
+    fn idempotency_key(&self, key: &String, req: &Incoming, p: &Params) -> IdemResult {
+        Ok(IdempotencyKey::from_header(&req.headers, key, || {
+            format!("{p:?}")
+        }))
+    }
 
-    // 3. Idempotency, before validation.
-    let idem = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(str::to_owned);
-    let guard = match &idem {
-        None => None,
-        Some(k) => match state
-            .idempotency(Connector::Shift4)
-            .begin(&key, k, &params.fingerprint())
-        {
-            Begin::Fresh(g) => Some(g),
+    fn reused(&self, _: &String, used: Used) -> Reply {
+        match used {
             // The stored answer again, unmarked: Shift4 sends no replay header.
-            Begin::Replay(stored) => return stored,
-            Begin::Mismatch => return invalid(MISMATCH),
-            Begin::InFlight => {
-                return error(
-                    409,
-                    "invalid_request",
-                    None,
-                    "Idempotent key is used by another request in progress.",
-                )
+            Used::Replay(stored) => stored,
+            Used::Mismatch => invalid(MISMATCH),
+            Used::InFlight => error(409, "invalid_request", None, IN_FLIGHT),
+        }
+    }
+
+    fn validate(&self, _: &String, p: Params) -> Result<Params, Reply> {
+        match p.email.as_deref() {
+            None | Some("") => Err(invalid("email: Must not be empty.")),
+            Some(e) if !EMAIL.accepts(e) => {
+                Err(invalid("email: Must be a well-formed email address."))
             }
-        },
-    };
-
-    // 4. Validation (a failure drops the guard: nothing stored under the key).
-    if let Err(reply) = validate(&params) {
-        return reply;
+            Some(_) => Ok(p),
+        }
     }
 
-    // 5. Store and answer.
-    let customer = customer_object(&params);
-    state.insert_customer(
-        Connector::Shift4,
-        StoredCustomer {
-            id: customer["id"].as_str().unwrap_or_default().to_owned(),
-            merchant_customer_id: params
-                .metadata
-                .as_ref()
-                .and_then(|m| m.get(REFERENCE_KEY).cloned()),
-            email: params.email.clone(),
-            body: customer.clone(),
-        },
-    );
-    let reply = json_reply(200, &customer);
-    if let Some(g) = guard {
-        g.complete(&reply);
+    fn store(&self, _: &String, _: &SharedState, p: Params) -> Created {
+        let customer = customer_object(&p);
+        let reply = Reply::json_as(200, &customer, CONTENT_TYPE);
+        let reference = p.metadata.and_then(|mut m| m.remove(REFERENCE_KEY));
+        Ok((create::stored(customer, reference, p.email), reply))
     }
-    reply
 }
 
 fn parse_json(body: &[u8]) -> Result<Params, Reply> {
     let malformed = || invalid("Request body is not a valid JSON object.");
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Map::new())
-    } else {
-        serde_json::from_slice(body).map_err(|_| malformed())?
-    };
-    let Value::Object(fields) = value else {
-        return Err(malformed());
-    };
-    let mut p = Params::default();
-    for (name, v) in fields {
-        match name.as_str() {
-            "email" | "description" => {
-                let s = match v {
-                    Value::Null => None,
-                    Value::String(s) => Some(s),
-                    _ => return Err(invalid(format!("{name}: Must be a string."))),
-                };
-                if name == "email" {
-                    p.email = s;
-                } else {
-                    p.description = s;
-                }
-            }
-            "metadata" => {
-                p.metadata = match v {
-                    Value::Null => None,
-                    Value::Object(m) => {
-                        let mut out = BTreeMap::new();
-                        for (k, v) in m {
-                            let Value::String(s) = v else {
-                                return Err(invalid("metadata: Values must be strings."));
-                            };
-                            out.insert(k, s);
-                        }
-                        Some(out)
-                    }
-                    _ => return Err(invalid("metadata: Must be an object.")),
-                };
-            }
-            other => return Err(unknown_field(other)),
-        }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Params::default());
     }
-    Ok(p)
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(fields)) => params(fields),
+        _ => Err(malformed()),
+    }
 }
 
+/// A form body (`email`, `description`, `metadata[k]`) read as the JSON object it stands for.
 fn parse_form(body: &[u8]) -> Result<Params, Reply> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
         .map_err(|_| invalid("Request body is not valid form data."))?;
-    let mut p = Params::default();
+    let (mut fields, mut metadata) = (Map::new(), Map::new());
     for (k, v) in pairs {
-        match k.as_str() {
-            "email" => p.email = Some(v),
-            "description" => p.description = Some(v),
-            _ => match k
-                .strip_prefix("metadata[")
-                .and_then(|r| r.strip_suffix(']'))
-            {
-                Some(mk) if !mk.contains(['[', ']']) => {
-                    p.metadata
-                        .get_or_insert_with(BTreeMap::new)
-                        .insert(mk.to_owned(), v);
-                }
-                _ => return Err(unknown_field(k.split('[').next().unwrap_or_default())),
-            },
+        let meta = k
+            .strip_prefix("metadata[")
+            .and_then(|r| r.strip_suffix(']'));
+        match (k.as_str(), meta) {
+            ("email" | "description", _) => {
+                fields.insert(k.clone(), json!(v));
+            }
+            (_, Some(mk)) if !mk.contains(['[', ']']) => {
+                metadata.insert(mk.to_owned(), json!(v));
+            }
+            _ => return Err(unknown_field(k.split('[').next().unwrap_or_default())),
+        }
+    }
+    if !metadata.is_empty() {
+        fields.insert("metadata".into(), Value::Object(metadata));
+    }
+    params(fields)
+}
+
+/// The typed parameters of a body's fields.
+fn params(fields: Map<String, Value>) -> Result<Params, Reply> {
+    let mut p = Params::default();
+    for (name, v) in fields {
+        match (name.as_str(), v) {
+            ("email" | "description", Value::Null) => {}
+            ("email", Value::String(s)) => p.email = Some(s),
+            ("description", Value::String(s)) => p.description = Some(s),
+            ("email" | "description", _) => {
+                return Err(invalid(format!("{name}: Must be a string.")))
+            }
+            ("metadata", Value::Null) => p.metadata = None,
+            ("metadata", m @ Value::Object(_)) => {
+                let values_are_strings = serde_json::from_value(m);
+                p.metadata = Some(
+                    values_are_strings.map_err(|_| invalid("metadata: Values must be strings."))?,
+                );
+            }
+            ("metadata", _) => return Err(invalid("metadata: Must be an object.")),
+            (other, _) => return Err(unknown_field(other)),
         }
     }
     Ok(p)
 }
 
 fn unknown_field(name: &str) -> Reply {
-    if NOT_EMULATED.contains(&name) {
-        invalid(format!(
-            "{name}: The Prism sandbox does not emulate this parameter of POST /customers."
-        ))
+    invalid(if NOT_EMULATED.contains(&name) {
+        format!("{name}: The Prism sandbox does not emulate this parameter of POST /customers.")
     } else {
-        invalid(format!(
-            "{name}: Unrecognized field (Shift4 documents no such customer field)."
-        ))
-    }
-}
-
-fn validate(p: &Params) -> Result<(), Reply> {
-    match p.email.as_deref() {
-        None | Some("") => Err(invalid("email: Must not be empty.")),
-        Some(e) if !is_valid_email(e) => {
-            Err(invalid("email: Must be a well-formed email address."))
-        }
-        Some(_) => Ok(()),
-    }
-}
-
-/// A plain syntax check: one `@`, a non-empty local part, a dotted domain, no white space.
-fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|l| !l.is_empty())
+        format!("{name}: Unrecognized field (Shift4 documents no such customer field).")
+    })
 }
 
 /// The customer object as Shift4 answers it (`tests/fixtures/shift4/created.json`).
 fn customer_object(p: &Params) -> Value {
-    let mut c = Map::new();
-    c.insert("id".into(), json!(format!("cust_{}", alnum(24))));
-    c.insert("created".into(), json!(unix_now()));
-    c.insert("objectType".into(), json!("customer"));
-    c.insert("email".into(), json!(p.email));
-    if let Some(d) = &p.description {
-        c.insert("description".into(), json!(d));
+    let mut c = json!({
+        "id": format!("cust_{}", ids::alnum(24)), "created": time::unix_now(),
+        "objectType": "customer", "email": p.email, "cards": [],
+    });
+    if let Value::Object(c) = &mut c {
+        if let Some(d) = &p.description {
+            c.insert("description".into(), json!(d));
+        }
+        if let Some(m) = &p.metadata {
+            c.insert("metadata".into(), json!(m));
+        }
     }
-    c.insert("cards".into(), json!([]));
-    if let Some(m) = &p.metadata {
-        c.insert("metadata".into(), json!(m));
-    }
-    Value::Object(c)
+    c
 }
 
 #[cfg(test)]
@@ -349,61 +261,59 @@ mod tests {
         )
         .expect("form");
         assert_eq!(j, f);
-        assert_eq!(j.fingerprint(), f.fingerprint());
-        assert!(validate(&j).is_ok());
+        assert!(Create.validate(&String::new(), j).is_ok());
+    }
+
+    /// The message of a Shift4 400 (`type` `invalid_request`, no `code`).
+    fn msg(r: Reply) -> String {
+        assert_eq!(r.status, 400);
+        let v: Value = serde_json::from_slice(&r.body).expect("json");
+        assert_eq!(v["error"]["type"], "invalid_request");
+        assert!(v["error"].get("code").is_none());
+        v["error"]["message"].as_str().expect("message").to_owned()
     }
 
     #[test]
     fn rejections_have_shift4_shape() {
-        let msg = |r: Reply| {
-            assert_eq!(r.status, 400);
-            let v: Value = serde_json::from_slice(&r.body).expect("json");
-            assert_eq!(v["error"]["type"], "invalid_request");
-            assert!(v["error"].get("code").is_none());
-            v["error"]["message"].as_str().expect("message").to_owned()
-        };
-        assert_eq!(
-            msg(validate(&Params::default()).expect_err("no email")),
-            "email: Must not be empty."
-        );
-        let p = Params {
-            email: Some(String::new()),
-            ..Params::default()
-        };
-        assert_eq!(
-            msg(validate(&p).expect_err("empty")),
-            "email: Must not be empty."
-        );
-        for bad in ["no-at", "a@b", "a@@b.co", "a @b.co", "@b.co", "a@b..co"] {
+        for (email, message) in [
+            (None, "email: Must not be empty."),
+            (Some(""), "email: Must not be empty."),
+        ]
+        .into_iter()
+        .chain(
+            ["no-at", "a@b", "a@@b.co", "a @b.co", "@b.co", "a@b..co"]
+                .map(|e| (Some(e), "email: Must be a well-formed email address.")),
+        ) {
             let p = Params {
-                email: Some(bad.into()),
+                email: email.map(str::to_owned),
                 ..Params::default()
             };
-            assert!(
-                msg(validate(&p).expect_err(bad)).starts_with("email: "),
-                "{bad}"
+            assert_eq!(
+                msg(Create.validate(&String::new(), p).expect_err("email")),
+                message
             );
         }
-        assert!(msg(parse_json(b"{\"name\":\"x\"}").expect_err("name")).starts_with("name: "));
-        assert!(
-            msg(parse_json(b"{\"card\":\"tok\"}").expect_err("card")).contains("does not emulate")
-        );
-        assert!(
-            msg(parse_json(b"{\"metadata\":{\"a\":1}}").expect_err("number"))
-                .starts_with("metadata: ")
-        );
-        assert!(msg(parse_json(b"[1]").expect_err("array")).contains("JSON"));
-        assert!(msg(parse_json(b"{\"email\":").expect_err("truncated")).contains("JSON"));
+        for (body, start) in [
+            (&br#"{"name":"x"}"#[..], "name: "),
+            (br#"{"metadata":{"a":1}}"#, "metadata: "),
+            (
+                br#"{"card":"tok"}"#,
+                "card: The Prism sandbox does not emulate",
+            ),
+            (b"[1]", "Request body is not a valid JSON"),
+            (br#"{"email":"#, "Request body is not a valid JSON"),
+        ] {
+            assert!(
+                msg(parse_json(body).expect_err("bad")).starts_with(start),
+                "{start}"
+            );
+        }
         assert!(msg(parse_form(b"phone=1").expect_err("phone")).starts_with("phone: "));
     }
 
     #[test]
     fn ids_and_objects() {
-        let p = Params {
-            email: Some("a@b.co".into()),
-            ..Params::default()
-        };
-        let c = customer_object(&p);
+        let c = customer_object(&Params::default());
         let id = c["id"].as_str().expect("id");
         assert!(
             id.starts_with("cust_")
@@ -412,11 +322,9 @@ mod tests {
             "{id}"
         );
         assert_eq!(c["objectType"], "customer");
-        assert!(
-            c.get("deleted").is_none()
-                && c.get("description").is_none()
-                && c.get("metadata").is_none()
-        );
+        assert!(["deleted", "description", "metadata"]
+            .iter()
+            .all(|k| c.get(*k).is_none()));
     }
 
     #[test]
@@ -432,9 +340,9 @@ mod tests {
                 "{status}: {v}"
             );
         }
-        let v: Value = serde_json::from_slice(&e.error_body(429).body).expect("json");
-        assert_eq!(v["error"]["type"], "rate_limit_error");
-        let v: Value = serde_json::from_slice(&e.error_body(500).body).expect("json");
-        assert_eq!(v["error"]["type"], "gateway_error");
+        for (status, kind) in [(429, "rate_limit_error"), (500, "gateway_error")] {
+            let v: Value = serde_json::from_slice(&e.error_body(status).body).expect("json");
+            assert_eq!(v["error"]["type"], kind);
+        }
     }
 }

@@ -20,18 +20,22 @@
 //! the 401 body, the messages of every rule but `required_without_all` (stock Laravel wording,
 //! where an attribute is shown with spaces for underscores), the 404/405/429/5xx bodies (Laravel
 //! defaults), `null` for fields not sent, the gravatar rule and `missing_address_components: []`.
+#![cfg(feature = "stax")]
 
 use std::collections::BTreeMap;
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, Method, Uri};
-use axum::routing::post;
+use axum::http::{HeaderMap, Method, Uri};
+use md5::{Digest as _, Md5};
 use prism_types::Connector;
 use serde_json::{json, Value};
 
-use super::{unix_now, Emulator, Reply, SharedState};
-use crate::store::StoredCustomer;
+use super::{Emulator, Head, Reply, SharedState};
+use crate::kit::create::{self, CreateProtocol, Created, Incoming};
+use crate::kit::email::{DomainChars, EmailSyntax, LocalPart};
+use crate::kit::limits::{self, Limits};
+use crate::kit::time::{self, DateStyle};
+use crate::kit::{auth, ids, routes};
 
 /// The API key the emulator accepts.
 pub(crate) const SANDBOX_KEY: &str = "stax_sandbox_prism_key";
@@ -40,7 +44,7 @@ pub(crate) const SANDBOX_KEY: &str = "stax_sandbox_prism_key";
 const IDENTITY: [&str; 4] = ["firstname", "lastname", "email", "company"];
 
 /// String fields with their documented maximum, in the order errors are listed.
-const STRING_FIELDS: &[(&str, usize)] = &[
+const STRING_FIELDS: Limits = &[
     ("firstname", 255),
     ("lastname", 255),
     ("email", 255),
@@ -56,17 +60,12 @@ const STRING_FIELDS: &[(&str, usize)] = &[
     ("reference", 255),
 ];
 
-/// The address fields (for `has_address`).
-const ADDRESS_FIELDS: [&str; 6] = [
-    "address_1",
-    "address_2",
-    "address_city",
-    "address_state",
-    "address_zip",
-    "address_country",
-];
+/// Laravel's default `email` rule (RFC syntax): a dotless domain passes, as with Laravel's
+/// `RFCValidation`.
+const EMAIL: EmailSyntax = EmailSyntax::new(true, LocalPart::DotAtom, 1, DomainChars::UnicodeLdh);
 
 /// The Stax emulator.
+#[derive(Clone, Copy)]
 pub(crate) struct StaxEmulator;
 
 impl Emulator for StaxEmulator {
@@ -75,15 +74,11 @@ impl Emulator for StaxEmulator {
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        axum::Router::new()
-            .route(
-                "/customer",
-                post(create_customer)
-                    .get(list_customers)
-                    .fallback(method_not_allowed),
-            )
-            .fallback(not_found)
-            .with_state(state)
+        let create = create::post(Create, state.clone());
+        let routes = axum::Router::new()
+            .route("/customer", create.get(list_customers))
+            .with_state(state);
+        routes::with_fallbacks(*self, routes)
     }
 
     fn error_body(&self, status: u16) -> Reply {
@@ -103,6 +98,19 @@ impl Emulator for StaxEmulator {
 
     fn is_create(&self, method: &Method, path: &str) -> bool {
         method == Method::POST && path.trim_end_matches('/') == "/customer"
+    }
+
+    fn not_found(&self, head: &Head) -> Reply {
+        let path = head.uri.path().trim_start_matches('/');
+        message(404, &format!("The route {path} could not be found."))
+    }
+
+    fn method_not_allowed(&self, head: &Head) -> Reply {
+        let method = &head.method;
+        message(
+            405,
+            &format!("The {method} method is not supported for route customer. Supported methods: GET, HEAD, POST."),
+        )
     }
 }
 
@@ -166,41 +174,14 @@ fn display(field: &str) -> String {
     field.replace('_', " ")
 }
 
-async fn not_found(uri: Uri) -> Reply {
-    let path = uri.path().trim_start_matches('/');
-    message(404, &format!("The route {path} could not be found."))
-}
-
-async fn method_not_allowed(method: Method) -> Reply {
-    message(
-        405,
-        &format!("The {method} method is not supported for route customer. Supported methods: GET, HEAD, POST."),
-    )
-}
-
 /// Whether `Authorization` carries `Bearer <SANDBOX_KEY>`.
 fn authorized(headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    match value.trim().split_once(' ') {
-        Some((scheme, token)) => {
-            scheme.eq_ignore_ascii_case("bearer") && token.trim() == SANDBOX_KEY
-        }
-        None => false,
-    }
+    auth::bearer(headers) == Some(SANDBOX_KEY)
 }
 
 /// The request input as Laravel sees it: JSON object or form, trimmed, `""` → `null`.
 fn input(headers: &HeaderMap, body: &[u8]) -> BTreeMap<String, Value> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = auth::content_type(headers);
     let raw: BTreeMap<String, Value> = if content_type.contains("json") {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => map.into_iter().collect(),
@@ -265,13 +246,13 @@ fn validate(input: &BTreeMap<String, Value>) -> Vec<(String, Vec<String>)> {
             Err(()) => msgs.push(format!("The {} must be a string.", display(field))),
             Ok(None) => {}
             Ok(Some(v)) => {
-                if v.chars().count() > *max {
+                if limits::too_long(&v, *max) {
                     msgs.push(format!(
                         "The {} must not be greater than {max} characters.",
                         display(field)
                     ));
                 }
-                if *field == "email" && !is_email(&v) {
+                if *field == "email" && !EMAIL.accepts(&v) {
                     msgs.push("The email must be a valid email address.".to_owned());
                 }
                 if *field == "phone" && !has_digit_run(&v, 10) {
@@ -303,27 +284,6 @@ fn validate(input: &BTreeMap<String, Value>) -> Vec<(String, Vec<String>)> {
     errors
 }
 
-/// Laravel's default `email` rule (RFC syntax): a local part and a domain around one `@`, no
-/// white space; a dotless domain passes, as with Laravel's `RFCValidation`.
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.is_empty()
-        && !local.contains('@')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-}
-
 /// Whether `s` contains at least `n` consecutive ASCII digits (`/[0-9]{n,…}/`, unanchored).
 fn has_digit_run(s: &str, n: usize) -> bool {
     let mut run = 0;
@@ -336,35 +296,45 @@ fn has_digit_run(s: &str, n: usize) -> bool {
     false
 }
 
-async fn create_customer(
-    State(state): State<SharedState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Reply {
-    if !authorized(&headers) {
-        return unauthorized();
+/// `POST /customer`: Bearer auth → Laravel input (never refused) → validation → store. No
+/// idempotency and no duplicate detection.
+struct Create;
+
+impl CreateProtocol for Create {
+    const CONNECTOR: Connector = Connector::Stax;
+    type Caller = ();
+    type Parsed = BTreeMap<String, Value>;
+    type Valid = BTreeMap<String, Value>;
+
+    fn authenticate(&self, req: &Incoming) -> Result<(), Reply> {
+        authorized(&req.headers)
+            .then_some(())
+            .ok_or_else(unauthorized)
     }
-    let input = input(&headers, &body);
-    let errors = validate(&input);
-    if !errors.is_empty() {
-        return validation_reply(&errors);
+
+    fn parse(&self, (): &(), req: &Incoming) -> Result<Self::Parsed, Reply> {
+        Ok(input(&req.headers, &req.body))
     }
-    let pairs = customer_object(&input);
-    let object: serde_json::Map<String, Value> = pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), v.clone()))
-        .collect();
-    let value = Value::Object(object);
-    state.insert_customer(
-        Connector::Stax,
-        StoredCustomer {
-            id: value["id"].as_str().unwrap_or_default().to_owned(),
-            merchant_customer_id: value["reference"].as_str().map(str::to_owned),
-            email: value["email"].as_str().map(str::to_owned),
-            body: value,
-        },
-    );
-    ordered_reply(200, &pairs)
+
+    fn validate(&self, (): &(), input: Self::Parsed) -> Result<Self::Valid, Reply> {
+        let errors = validate(&input);
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(validation_reply(&errors))
+        }
+    }
+
+    fn store(&self, (): &(), _: &SharedState, input: Self::Valid) -> Created {
+        let pairs = customer_object(&input);
+        let reply = ordered_reply(200, &pairs);
+        let body: serde_json::Map<String, Value> =
+            pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let body = Value::Object(body);
+        let (reference, email) = (body["reference"].as_str(), body["email"].as_str());
+        let (reference, email) = (reference.map(str::to_owned), email.map(str::to_owned));
+        Ok((create::stored(body, reference, email), reply))
+    }
 }
 
 /// The customer object in `created.json`'s field order.
@@ -377,10 +347,13 @@ fn customer_object(input: &BTreeMap<String, Value>) -> Vec<(&'static str, Value)
     };
     let given = |f: &str| input.get(f).cloned().unwrap_or(Value::Null);
     let email = text(input, "email").ok().flatten();
-    let now = datetime(unix_now());
-    let has_address = ADDRESS_FIELDS.iter().any(|f| !s(f).is_null());
+    let now = time::format_utc(time::unix_now() * 1000, DateStyle::Sql);
+    let is_address = |f: &str| f.starts_with("address_");
+    let has_address = STRING_FIELDS
+        .iter()
+        .any(|(f, _)| is_address(f) && !s(f).is_null());
     vec![
-        ("id", json!(uuid_v4())),
+        ("id", json!(ids::uuid_v4())),
         ("firstname", s("firstname")),
         ("lastname", s("lastname")),
         ("company", s("company")),
@@ -411,8 +384,8 @@ fn customer_object(input: &BTreeMap<String, Value>) -> Vec<(&'static str, Value)
             "gravatar",
             email.map_or(json!(false), |e| {
                 json!(format!(
-                    "//www.gravatar.com/avatar/{}",
-                    md5_hex(e.trim().to_lowercase().as_bytes())
+                    "//www.gravatar.com/avatar/{:x}",
+                    Md5::digest(e.trim().to_lowercase().as_bytes())
                 ))
             }),
         ),
@@ -472,95 +445,6 @@ async fn list_customers(State(state): State<SharedState>, headers: HeaderMap, ur
     )
 }
 
-/// A random lowercase UUID v4.
-fn uuid_v4() -> String {
-    let mut b: [u8; 16] = fastrand::u128(..).to_be_bytes();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
-}
-
-/// `YYYY-MM-DD HH:MM:SS` (UTC) for Unix seconds.
-fn datetime(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// MD5 as a hex string (RFC 1321), for the gravatar URL only.
-fn md5_hex(input: &[u8]) -> String {
-    const S: [u32; 64] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
-        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
-        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ];
-    let k: [u32; 64] =
-        std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u32);
-    let mut state: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
-    let mut msg = input.to_vec();
-    let bit_len = (input.len() as u64).wrapping_mul(8);
-    msg.push(0x80);
-    while msg.len() % 64 != 56 {
-        msg.push(0);
-    }
-    msg.extend_from_slice(&bit_len.to_le_bytes());
-    for chunk in msg.chunks_exact(64) {
-        let m: [u32; 16] = std::array::from_fn(|i| {
-            u32::from_le_bytes([
-                chunk[4 * i],
-                chunk[4 * i + 1],
-                chunk[4 * i + 2],
-                chunk[4 * i + 3],
-            ])
-        });
-        let [mut a, mut b, mut c, mut d] = state;
-        for i in 0..64 {
-            let (f, g) = match i / 16 {
-                0 => ((b & c) | (!b & d), i),
-                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
-                2 => (b ^ c ^ d, (3 * i + 5) % 16),
-                _ => (c ^ (b | !d), (7 * i) % 16),
-            };
-            let f = f.wrapping_add(a).wrapping_add(k[i]).wrapping_add(m[g]);
-            a = d;
-            d = c;
-            c = b;
-            b = b.wrapping_add(f.rotate_left(S[i]));
-        }
-        for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-            *s = s.wrapping_add(v);
-        }
-    }
-    state
-        .iter()
-        .flat_map(|w| w.to_le_bytes())
-        .map(|x| format!("{x:02x}"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -573,27 +457,18 @@ mod tests {
     }
 
     #[test]
-    fn md5_vectors() {
-        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+    fn gravatar_of_the_trimmed_lowercase_email() {
+        let c = customer_object(&map(json!({"email": " MyEmailAddress@example.com "})));
+        let gravatar = c
+            .iter()
+            .find(|(k, _)| *k == "gravatar")
+            .map(|(_, v)| v.clone());
         assert_eq!(
-            md5_hex(b"The quick brown fox jumps over the lazy dog"),
-            "9e107d9d372bb6826bd81d3542a419d6"
+            gravatar,
+            Some(json!(
+                "//www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346"
+            ))
         );
-        assert_eq!(md5_hex(&[b'a'; 200]).len(), 32);
-    }
-
-    #[test]
-    fn dates_and_ids() {
-        assert_eq!(datetime(0), "1970-01-01 00:00:00");
-        assert_eq!(datetime(1_494_270_821), "2017-05-08 19:13:41");
-        assert_eq!(datetime(951_782_400), "2000-02-29 00:00:00");
-        let id = uuid_v4();
-        assert_eq!(id.len(), 36);
-        assert_eq!(&id[14..15], "4");
-        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"), "{id}");
-        assert!(id
-            .chars()
-            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
     }
 
     #[test]
