@@ -12,8 +12,6 @@
 mod capabilities;
 mod context;
 mod http;
-#[doc(hidden)]
-pub mod testing;
 pub mod wire;
 
 pub use capabilities::{

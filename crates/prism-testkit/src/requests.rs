@@ -1,0 +1,22 @@
+//! The product page's example request (SPEC §1).
+
+use prism_connector::types::{Address, CustomerCreateRequest};
+
+/// The product page's example address (one street line).
+pub fn example_address() -> Address {
+    Address::new()
+        .with_line1("1 Main St")
+        .with_city("Springfield")
+        .with_state("IL")
+        .with_postal_code("62701")
+        .with_country("US")
+}
+
+/// The product page's request for `reference`: email, name, phone, description.
+pub fn product_request(reference: &str) -> CustomerCreateRequest {
+    CustomerCreateRequest::new(reference)
+        .email("john.doe@example.com")
+        .name("John Doe")
+        .phone("+1-555-123-4567")
+        .description("Premium plan subscriber")
+}

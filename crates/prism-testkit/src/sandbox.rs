@@ -1,0 +1,107 @@
+//! Clients of the embedded sandbox and raw requests to its emulators (feature `sandbox`).
+
+use std::time::Duration;
+
+use prism::{Connector, ConnectorConfig, CustomerClient, CustomerClientBuilder, RetryPolicy};
+pub use prism_sandbox::{Fault, Sandbox};
+
+/// The default retry count (2) with millisecond backoff, so fault tests run fast.
+pub fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(2),
+        max_backoff: Duration::from_millis(10),
+        max_retry_after: Duration::from_secs(2),
+    }
+}
+
+/// A `PRISM_<C>_<FIELD>` lookup over `(variable, value)` pairs.
+pub fn lookup_in<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+    move |k| {
+        pairs
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| (*v).to_owned())
+    }
+}
+
+/// The config of `connector` from `(variable, value)` pairs; panics when they are refused.
+pub fn config_from(connector: Connector, pairs: &[(&str, &str)]) -> ConnectorConfig {
+    ConnectorConfig::from_env_with(connector, &lookup_in(pairs))
+        .unwrap_or_else(|e| panic!("{connector}: test credentials refused: {e}"))
+}
+
+/// The value the sandbox accepts for `variable` of `connector`.
+pub fn credential(connector: Connector, variable: &str) -> &'static str {
+    Sandbox::credentials(connector)
+        .iter()
+        .find(|(n, _)| *n == variable)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("{connector}: the sandbox has no {variable}"))
+}
+
+/// A client builder for `connector`'s emulator: the sandbox's credentials, its base URL and
+/// [`fast_retry`].
+pub fn builder(sandbox: &Sandbox, connector: Connector) -> CustomerClientBuilder {
+    builder_with(sandbox, connector, &[])
+}
+
+/// Like [`builder`], with some credentials replaced (`(variable, value)`), e.g. a wrong key.
+pub fn builder_with(
+    sandbox: &Sandbox,
+    connector: Connector,
+    replaced: &[(&str, &str)],
+) -> CustomerClientBuilder {
+    let pairs: Vec<(&str, &str)> = Sandbox::credentials(connector)
+        .iter()
+        .map(|(n, v)| {
+            let v = replaced
+                .iter()
+                .find(|(r, _)| r == n)
+                .map_or(*v, |(_, r)| *r);
+            (*n, v)
+        })
+        .collect();
+    CustomerClient::builder()
+        .connector_config(config_from(connector, &pairs))
+        .base_url(sandbox.base_url(connector))
+        .retry_policy(fast_retry())
+}
+
+/// A client of `connector`'s emulator ([`builder`], built).
+pub fn client(sandbox: &Sandbox, connector: Connector) -> CustomerClient {
+    builder(sandbox, connector).build().expect("sandbox client")
+}
+
+/// A raw request to `connector`'s emulator: `method` on its base URL + `path`.
+pub fn raw(
+    sandbox: &Sandbox,
+    connector: Connector,
+    method: reqwest::Method,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    reqwest::Client::new().request(method, format!("{}{path}", sandbox.base_url(connector)))
+}
+
+/// A raw POST to `connector`'s emulator at `path`.
+pub fn post(sandbox: &Sandbox, connector: Connector, path: &str) -> reqwest::RequestBuilder {
+    raw(sandbox, connector, reqwest::Method::POST, path)
+}
+
+/// A raw GET of `connector`'s emulator at `path`.
+pub fn get(sandbox: &Sandbox, connector: Connector, path: &str) -> reqwest::RequestBuilder {
+    raw(sandbox, connector, reqwest::Method::GET, path)
+}
+
+/// Every credential any emulator accepts.
+pub fn all_sandbox_secrets() -> Vec<&'static str> {
+    Sandbox::connectors()
+        .into_iter()
+        .flat_map(|c| Sandbox::credentials(c).iter().map(|(_, v)| *v))
+        .collect()
+}
+
+/// Panics when a credential the sandbox accepts, or a personal test value, appears in `text`.
+pub fn assert_no_sandbox_secret(what: &str, text: &str) {
+    crate::leaks::assert_clean(what, text, all_sandbox_secrets());
+}
