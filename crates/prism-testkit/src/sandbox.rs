@@ -105,3 +105,63 @@ pub fn all_sandbox_secrets() -> Vec<&'static str> {
 pub fn assert_no_sandbox_secret(what: &str, text: &str) {
     crate::leaks::assert_clean(what, text, all_sandbox_secrets());
 }
+
+/// The HTTP client the raw requests use (for its types: `reqwest::Method`, responses).
+pub use reqwest;
+
+/// Sends a connector's own request value ([`prism::HttpRequest`], e.g. a token step or a lookup
+/// built by its pure functions) to `connector`'s emulator and returns the answer as the value its
+/// parsers read: a minimal stand-in for the executor.
+pub async fn send(
+    sandbox: &Sandbox,
+    connector: Connector,
+    request: &prism::HttpRequest,
+) -> prism::HttpResponse {
+    let method = reqwest::Method::from_bytes(request.method.as_str().as_bytes()).expect("method");
+    let mut req = raw(sandbox, connector, method, &request.path);
+    for h in &request.headers {
+        req = req.header(h.name, &h.value);
+    }
+    if let Some(ct) = request.body.content_type() {
+        req = req.header("content-type", ct);
+    }
+    let resp = req
+        .body(request.body.bytes().to_vec())
+        .send()
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "{connector}: {} {}: {e}",
+                request.method.as_str(),
+                request.path
+            )
+        });
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let body = resp.bytes().await.expect("body").to_vec();
+    prism::HttpResponse::new(status, headers, body)
+}
+
+/// A credential value of the same shape as `value` (same length, same prefix) that is not it:
+/// its last character changed.
+pub fn wrong_value(value: &str) -> String {
+    let mut chars: Vec<char> = value.chars().collect();
+    let last = chars.last_mut().expect("a non-empty credential");
+    *last = match *last {
+        '9' => '0',
+        'z' => 'a',
+        'Z' => 'A',
+        c if c.is_ascii_alphanumeric() => char::from(c as u8 + 1),
+        _ => 'x',
+    };
+    chars.into_iter().collect()
+}
