@@ -20,3 +20,8 @@ pub fn product_request(reference: &str) -> CustomerCreateRequest {
         .phone("+1-555-123-4567")
         .description("Premium plan subscriber")
 }
+
+/// The field paths an error names (`email`, `address.country`, …), in its order.
+pub fn field_paths(e: &prism_connector::types::Error) -> Vec<&str> {
+    e.field_errors().iter().map(|f| f.field.as_str()).collect()
+}

@@ -165,3 +165,27 @@ pub fn wrong_value(value: &str) -> String {
     };
     chars.into_iter().collect()
 }
+
+/// Sends a raw request and returns its status and JSON body (a leading byte-order mark
+/// skipped; `Null` when the body is not JSON).
+pub async fn reply(req: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    let resp = req.send().await.expect("send");
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await.expect("body");
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    (status, serde_json::from_slice(body).unwrap_or_default())
+}
+
+/// The ids `connector`'s emulator stored, oldest first.
+pub fn stored_ids(sandbox: &Sandbox, connector: Connector) -> Vec<String> {
+    sandbox
+        .customers(connector)
+        .into_iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+/// Sends a raw request; panics when it cannot be sent.
+pub async fn respond(req: reqwest::RequestBuilder) -> reqwest::Response {
+    req.send().await.expect("send")
+}

@@ -86,6 +86,9 @@ pub async fn fault_matrix(sb: Sandbox, s: Subject) {
                     Err(e) => {
                         assert_eq!(e.kind(), ErrorKind::ProcessorUnavailable, "{cell}: {e}");
                         assert!(e.outcome_unknown(), "{cell}: a 5xx may have been applied");
+                        // The emulator answers in the processor's shape: its words are read.
+                        let words = e.connector_code().or(e.connector_message());
+                        assert!(words.is_some(), "{cell}: no processor code or message: {e}");
                     }
                 },
                 Fault::RateLimit { .. } => match &result {
@@ -94,6 +97,14 @@ pub async fn fault_matrix(sb: Sandbox, s: Subject) {
                         assert!(!retried, "{cell}: a 429 is always safe to retry: {e}");
                         assert_eq!(e.kind(), ErrorKind::RateLimited, "{cell}: {e}");
                         assert!(!e.outcome_unknown(), "{cell}");
+                        let words = e.connector_code().or(e.connector_message());
+                        assert!(words.is_some(), "{cell}: no processor code or message: {e}");
+                        if let Fault::RateLimit {
+                            retry_after_secs: Some(s),
+                        } = fault
+                        {
+                            assert_eq!(e.retry_after(), Some(Duration::from_secs(s)), "{cell}");
+                        }
                     }
                 },
                 Fault::ResetBeforeStore | Fault::ResetAfterStore | Fault::TruncatedBody => {
