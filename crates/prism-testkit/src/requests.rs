@@ -25,3 +25,8 @@ pub fn product_request(reference: &str) -> CustomerCreateRequest {
 pub fn field_paths(e: &prism_connector::types::Error) -> Vec<&str> {
     e.field_errors().iter().map(|f| f.field.as_str()).collect()
 }
+
+/// The example address with a second street line (`Apt 4`).
+pub fn full_address() -> Address {
+    example_address().with_line2("Apt 4")
+}
