@@ -247,6 +247,7 @@ pub async fn authentication_failure(sb: Sandbox, s: Subject) {
     let c = s.connector;
     for (var, value) in Sandbox::credentials(c) {
         let wrong = wrong_value(value);
+        let before = sb.requests_seen(c);
         let client = builder_with(&sb, c, &[(var, &wrong)])
             .unsupported_fields(UnsupportedFields::Ignore)
             .build()
@@ -258,6 +259,11 @@ pub async fn authentication_failure(sb: Sandbox, s: Subject) {
         assert_eq!(e.kind(), ErrorKind::Authentication, "{c} wrong {var}: {e}");
         assert_eq!(e.status_code(), Some(401), "{c}");
         assert!(!e.is_retryable() && !e.outcome_unknown(), "{c} wrong {var}");
+        let sent = sb.requests_seen(c) - before;
+        assert!(
+            sent <= 2,
+            "{c} wrong {var}: {sent} requests (at most one token refresh)"
+        );
         assert_clean(
             &format!("{c} error (wrong {var})"),
             &format!("{e} {e:?}"),
