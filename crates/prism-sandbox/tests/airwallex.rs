@@ -6,7 +6,7 @@ use prism::CustomerCreateRequest as Request;
 use prism::{Address, Connector, ErrorKind};
 use prism_sandbox::Sandbox;
 use prism_testkit::json::{assert_subset, digit_shape};
-use prism_testkit::requests::{example_address, field_paths};
+use prism_testkit::requests::{field_paths, request_with_address};
 use prism_testkit::sandbox::*;
 use serde_json::{json, Value};
 
@@ -40,14 +40,8 @@ fn create(sb: &Sandbox, token: Option<&str>, body: &Value) -> reqwest::RequestBu
 #[tokio::test]
 async fn the_client_request_is_stored_in_airwallexs_shape() {
     let sb = Sandbox::start().await.unwrap();
-    let req = Request::new("cust_user_12345")
-        .email("john.doe@example.com")
-        .name("John Doe");
-    let req = req.phone("+1-555-123-4567").metadata("plan", "premium");
-    let resp = client(&sb, C)
-        .create(req.address(example_address()))
-        .await
-        .unwrap();
+    let req = request_with_address("cust_user_12345");
+    let resp = client(&sb, C).create(req).await.unwrap();
     let id = &resp.connector_customer_id;
     assert!(id.starts_with("cus_") && id.len() == 21, "{id}");
     assert_eq!(resp.status_code, 201);

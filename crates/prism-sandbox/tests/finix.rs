@@ -6,7 +6,7 @@ use prism::{Address, Connector, ErrorKind};
 use prism_sandbox::Sandbox;
 use prism_testkit::fixtures::body_json;
 use prism_testkit::json::{assert_same_keys, assert_subset, digit_shape, pluck};
-use prism_testkit::requests::{example_address, field_paths};
+use prism_testkit::requests::{field_paths, request_with_address};
 use prism_testkit::sandbox::*;
 use serde_json::{json, Value};
 
@@ -16,9 +16,8 @@ const USER: &str = "PRISM_FINIX_USERNAME";
 /// A raw create as `user` (or without credentials), `Finix-Version` pinned.
 fn create(sb: &Sandbox, user: Option<(&str, &str)>, body: &str) -> reqwest::RequestBuilder {
     let req = post(sb, C, "/identities").header("Finix-Version", "2022-02-01");
-    let req = req
-        .header("Content-Type", "application/json")
-        .body(body.to_owned());
+    let req = req.header("Content-Type", "application/json");
+    let req = req.body(body.to_owned());
     match user {
         Some((u, p)) => req.basic_auth(u, Some(p)),
         None => req,
@@ -31,22 +30,15 @@ fn me() -> Option<(&'static str, &'static str)> {
 
 /// The first error's code of a HAL error list.
 fn code(v: &Value) -> &str {
-    v["_embedded"]["errors"][0]["code"]
-        .as_str()
-        .unwrap_or_default()
+    let code = &v["_embedded"]["errors"][0]["code"];
+    code.as_str().unwrap_or_default()
 }
 
 #[tokio::test]
 async fn the_client_request_is_stored_as_an_identity() {
     let sb = Sandbox::start().await.unwrap();
-    let req = Request::new("cust_user_12345")
-        .email("john.doe@example.com")
-        .name("John Doe");
-    let req = req.phone("+1-555-123-4567").metadata("plan", "premium");
-    let resp = client(&sb, C)
-        .create(req.address(example_address()))
-        .await
-        .unwrap();
+    let req = request_with_address("cust_user_12345");
+    let resp = client(&sb, C).create(req).await.unwrap();
     let id = &resp.connector_customer_id;
     assert!(id.starts_with("ID") && id.len() == 24, "{id}");
     assert!(id[2..].chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
@@ -72,10 +64,8 @@ async fn the_reply_has_the_documented_shape() {
     let body: Value = resp.json().await.unwrap();
     let documented = body_json("finix", "created");
     for part in ["", "/entity", "/_links"] {
-        assert_same_keys(
-            body.pointer(part).unwrap(),
-            documented.pointer(part).unwrap(),
-        );
+        let (got, doc) = (body.pointer(part), documented.pointer(part));
+        assert_same_keys(got.unwrap(), doc.unwrap());
     }
     let want = json!({"entity": {"last_name": null, "personal_address": null,
         "ownership_type": "PRIVATE"}, "tags": {"key": "value"}});
@@ -90,20 +80,16 @@ async fn the_reply_has_the_documented_shape() {
 async fn auth_failures_are_finix_401_and_a_read_only_user_is_403() {
     let sb = Sandbox::start().await.unwrap();
     let password = credential(C, "PRISM_FINIX_PASSWORD");
-    for user in [
-        None,
-        Some((credential(C, USER), "nope")),
-        Some(("USother", password)),
-    ] {
+    let wrong_password = Some((credential(C, USER), "nope"));
+    for user in [None, wrong_password, Some(("USother", password))] {
         let (status, v) = reply(create(&sb, user, "{}")).await;
         assert_eq!((status, &v["total"]), (401, &json!(1)));
         let e = &v["_embedded"]["errors"][0];
         assert_subset(e, &json!({"code": "UNKNOWN", "message": "Unauthorized"}));
         assert!(e["logref"].is_string() && e["_links"]["self"]["href"].is_string());
     }
-    let read_only = builder_with(&sb, C, &[(USER, "USprismSandboxReadOnly")])
-        .build()
-        .unwrap();
+    let read_only = builder_with(&sb, C, &[(USER, "USprismSandboxReadOnly")]);
+    let read_only = read_only.build().unwrap();
     let err = read_only.create(Request::new("r1")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::PermissionDenied);
     assert_eq!(err.connector_code(), Some("FORBIDDEN"));
@@ -137,33 +123,22 @@ async fn field_errors_are_422_invalid_field_per_field() {
     let mut fields: Vec<String> = serde_json::from_value(pluck(errors, "field")).unwrap();
     fields.sort();
     let long_tag = format!("tags.{}", "k".repeat(41));
-    let want = [
-        "entity.email",
-        "entity.last_name",
-        "entity.personal_address.country",
-        &long_tag,
-    ];
-    assert_eq!(fields, want);
-    assert!(errors
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|e| e["code"] == "INVALID_FIELD"));
+    let (email, address) = ("entity.email", "entity.personal_address.country");
+    assert_eq!(fields, [email, "entity.last_name", address, &long_tag]);
+    assert_eq!(pluck(errors, "code"), json!(vec!["INVALID_FIELD"; 4]));
 }
 
 #[tokio::test]
 async fn prism_refuses_what_finix_cannot_take_before_sending() {
     let sb = Sandbox::start().await.unwrap();
     let country_only = Address::new().with_country("US");
+    let (long_name, reserved) = ("Bartholomew-Maximilian Jones", "merchant_customer_id");
     let cases = [
-        (
-            Request::new("r").name("Bartholomew-Maximilian Jones"),
-            "name",
-        ),
+        (Request::new("r").name(long_name), "name"),
         (Request::new("r").phone("+44 20 7946 0958"), "phone"),
         (Request::new("r").address(country_only), "address.line1"),
         (
-            Request::new("r").metadata("merchant_customer_id", "x"),
+            Request::new("r").metadata(reserved, "x"),
             "metadata.merchant_customer_id",
         ),
     ];
@@ -185,11 +160,8 @@ async fn idempotency_hints_are_ignored_and_the_list_finds_by_tag() {
     }
     assert_eq!(sb.count_by_reference(C, "raw"), 2);
     let (u, p) = me().unwrap();
-    let list = get(
-        &sb,
-        C,
-        "/identities?tags.key=merchant_customer_id&tags.value=raw",
-    );
+    let by_tag = "/identities?tags.key=merchant_customer_id&tags.value=raw";
+    let list = get(&sb, C, by_tag);
     let (_, list) = reply(list.basic_auth(u, Some(p))).await;
     let ids = stored_ids(&sb, C);
     let found = pluck(&list["_embedded"]["identities"], "id");

@@ -21,6 +21,17 @@ pub fn product_request(reference: &str) -> CustomerCreateRequest {
         .description("Premium plan subscriber")
 }
 
+/// A request for `reference` with email, name, phone, metadata (`plan`) and the example address
+/// — no description (which several processors cannot store).
+pub fn request_with_address(reference: &str) -> CustomerCreateRequest {
+    CustomerCreateRequest::new(reference)
+        .email("john.doe@example.com")
+        .name("John Doe")
+        .phone("+1-555-123-4567")
+        .metadata("plan", "premium")
+        .address(example_address())
+}
+
 /// The field paths an error names (`email`, `address.country`, …), in its order.
 pub fn field_paths(e: &prism_connector::types::Error) -> Vec<&str> {
     e.field_errors().iter().map(|f| f.field.as_str()).collect()
