@@ -16,11 +16,9 @@ const CREATE: &str = "/api/v1/pa/customers/create";
 
 /// A login with the sandbox's client id and `api_key` (`None`: the header left out).
 fn login(sb: &Sandbox, api_key: Option<&str>) -> reqwest::RequestBuilder {
-    let req = post(sb, C, LOGIN).header("x-client-id", credential(C, "PRISM_AIRWALLEX_CLIENT_ID"));
-    match api_key {
-        Some(k) => req.header("x-api-key", k),
-        None => req,
-    }
+    let client_id = credential(C, "PRISM_AIRWALLEX_CLIENT_ID");
+    let req = post(sb, C, LOGIN).header("x-client-id", client_id);
+    header_if(req, "x-api-key", api_key)
 }
 
 async fn token(sb: &Sandbox) -> String {
@@ -30,11 +28,9 @@ async fn token(sb: &Sandbox) -> String {
 }
 
 fn create(sb: &Sandbox, token: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
+    let bearer = token.map(|t| format!("Bearer {t}"));
     let req = post(sb, C, CREATE).json(body);
-    match token {
-        Some(t) => req.bearer_auth(t),
-        None => req,
-    }
+    header_if(req, "Authorization", bearer.as_deref())
 }
 
 #[tokio::test]

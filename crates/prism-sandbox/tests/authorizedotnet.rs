@@ -11,6 +11,7 @@ use prism_testkit::sandbox::*;
 use serde_json::{json, Value};
 
 const C: Connector = Connector::AuthorizeDotNet;
+const KEY: &str = "PRISM_AUTHORIZEDOTNET_TRANSACTION_KEY";
 
 /// A createCustomerProfileRequest as text (key order matters to Authorize.net), with the sandbox's
 /// credentials unless others are given; `profile` spliced in as given.
@@ -22,11 +23,7 @@ fn body_as(login: &str, key: &str, profile: &str) -> String {
 
 fn body(profile: &str) -> String {
     let login = credential(C, "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID");
-    body_as(
-        login,
-        credential(C, "PRISM_AUTHORIZEDOTNET_TRANSACTION_KEY"),
-        profile,
-    )
+    body_as(login, credential(C, KEY), profile)
 }
 
 /// Posts `text` and returns the answer's JSON; every answer is HTTP 200, JSON with a BOM.
@@ -34,25 +31,19 @@ async fn call(sb: &Sandbox, text: String) -> Value {
     let req = post(sb, C, "/xml/v1/request.api").header("Content-Type", "application/json");
     let resp = respond(req.body(text)).await;
     assert_eq!(resp.status().as_u16(), 200, "errors come with HTTP 200");
-    assert_eq!(
-        resp.headers()["content-type"],
-        "application/json; charset=utf-8"
-    );
+    let json_utf8 = "application/json; charset=utf-8";
+    assert_eq!(resp.headers()["content-type"], json_utf8);
     let bytes = resp.bytes().await.unwrap();
-    assert!(
-        bytes.starts_with(b"\xEF\xBB\xBF"),
-        "every answer starts with a BOM"
-    );
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    assert!(bom, "every answer starts with a BOM");
     serde_json::from_slice(&bytes[3..]).unwrap()
 }
 
 /// The first message's code and text.
 fn first_message(v: &Value) -> (&str, &str) {
     let m = &v["messages"]["message"][0];
-    (
-        m["code"].as_str().unwrap_or(""),
-        m["text"].as_str().unwrap_or(""),
-    )
+    let text = |k: &str| m[k].as_str().unwrap_or("");
+    (text("code"), text("text"))
 }
 
 #[tokio::test]
@@ -144,10 +135,8 @@ async fn schema_errors_are_e00003() {
     ] {
         let v = call(&sb, body(&profile)).await;
         let (code, text) = first_message(&v);
-        assert!(
-            code == "E00003" && text.contains("MaxLength"),
-            "{profile}: {v}"
-        );
+        let too_long = code == "E00003" && text.contains("MaxLength");
+        assert!(too_long, "{profile}: {v}");
     }
     // Keys out of the XSD order, and unknown keys.
     let profile = r#"{"email":"a@example.com","merchantCustomerId":"r1"}"#;
@@ -156,9 +145,8 @@ async fn schema_errors_are_e00003() {
     assert!(code == "E00003" && text.contains("has invalid child element 'merchantCustomerId'"));
     let profile = r#"{"merchantCustomerId":"r1","metadata":{"a":"b"}}"#;
     let v = call(&sb, body(profile)).await;
-    assert!(first_message(&v)
-        .1
-        .contains("invalid child element 'metadata'"));
+    let (_, text) = first_message(&v);
+    assert!(text.contains("invalid child element 'metadata'"));
     assert!(sb.customers(C).is_empty());
 }
 
@@ -170,10 +158,8 @@ async fn empty_profile_unknown_method_garbage_and_a_bom() {
     assert_eq!(first_message(&v), ("E00041", text));
     let v = call(&sb, r#"{"createCustomerRequest": {}}"#.to_owned()).await;
     assert_eq!(first_message(&v).0, "E00004");
-    assert_eq!(
-        first_message(&call(&sb, "not json".to_owned()).await).0,
-        "E00003"
-    );
+    let garbage = call(&sb, "not json".to_owned()).await;
+    assert_eq!(first_message(&garbage).0, "E00003");
     // A request body with a BOM of its own is read too.
     let bom = format!("\u{feff}{}", body(r#"{"merchantCustomerId":"bom"}"#));
     let v = call(&sb, bom).await;

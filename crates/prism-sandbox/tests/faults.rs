@@ -30,35 +30,26 @@ fn once() -> CallOptions {
 
 #[tokio::test]
 async fn start_on_a_port_list_the_emulators_and_shut_down() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
     let sb = Sandbox::start_on(port).await.unwrap();
     let url = sb.root_url();
     assert_eq!(url, format!("http://127.0.0.1:{port}"));
     assert_eq!(sb.base_url(C), format!("{url}/stripe"));
-    assert!(
-        Sandbox::credentials(Connector::Adyen).is_empty(),
-        "no emulator, no credentials"
-    );
+    let adyen = Sandbox::credentials(Connector::Adyen);
+    assert!(adyen.is_empty(), "no emulator, no credentials");
     let index = reply(reqwest::Client::new().get(&url)).await;
-    assert_eq!(
-        (index.0, index.1.as_array().unwrap().len()),
-        (200, Sandbox::connectors().len())
-    );
+    let listed = index.1.as_array().map(Vec::len);
+    assert_eq!((index.0, listed), (200, Some(Sandbox::connectors().len())));
     sb.shutdown().await;
-    let fresh = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
+    let fresh = reqwest::Client::builder().pool_max_idle_per_host(0);
+    let fresh = fresh
         .build()
-        .unwrap();
-    assert!(fresh
+        .unwrap()
         .get(&url)
-        .timeout(Duration::from_secs(2))
-        .send()
-        .await
-        .is_err());
+        .timeout(Duration::from_secs(2));
+    assert!(fresh.send().await.is_err(), "stopped");
 }
 
 #[tokio::test]
@@ -85,18 +76,14 @@ async fn injected_errors_in_the_processors_shape() {
     assert_eq!(resp.headers()["stripe-should-retry"], "false");
     let want = json!({"error": {"message": "An unknown error occurred", "type": "api_error"}});
     assert_eq!(resp.json::<serde_json::Value>().await.unwrap(), want);
-    sb.faults().push(
-        STRIPE,
-        Fault::RateLimit {
-            retry_after_secs: None,
-        },
-    );
+    let throttle = Fault::RateLimit {
+        retry_after_secs: None,
+    };
+    sb.faults().push(STRIPE, throttle);
     let resp = respond(create(&sb)).await;
     assert!(resp.status().as_u16() == 429 && !resp.headers().contains_key("retry-after"));
-    assert_eq!(
-        resp.json::<serde_json::Value>().await.unwrap()["error"]["code"],
-        "rate_limit"
-    );
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limit");
 }
 
 #[tokio::test]
@@ -106,14 +93,10 @@ async fn broken_2xx_bodies_on_the_wire() {
     let resp = respond(create(&sb)).await;
     assert_eq!(resp.status().as_u16(), 200);
     assert!(resp.content_length().unwrap() > 100);
-    assert!(
-        resp.bytes().await.is_err(),
-        "the body ends before Content-Length"
-    );
-    for (fault, want) in [
-        (Fault::MalformedJson, "{\"id\": \"cus_"),
-        (Fault::EmptyBody, ""),
-    ] {
+    let cut_short = resp.bytes().await.is_err();
+    assert!(cut_short, "the body ends before Content-Length");
+    let malformed = (Fault::MalformedJson, "{\"id\": \"cus_");
+    for (fault, want) in [malformed, (Fault::EmptyBody, "")] {
         sb.faults().push(STRIPE, fault);
         let resp = respond(create(&sb)).await;
         assert_eq!(resp.status().as_u16(), 200);

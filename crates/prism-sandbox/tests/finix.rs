@@ -133,14 +133,12 @@ async fn prism_refuses_what_finix_cannot_take_before_sending() {
     let sb = Sandbox::start().await.unwrap();
     let country_only = Address::new().with_country("US");
     let (long_name, reserved) = ("Bartholomew-Maximilian Jones", "merchant_customer_id");
+    let reserved_tag = "metadata.merchant_customer_id";
     let cases = [
         (Request::new("r").name(long_name), "name"),
         (Request::new("r").phone("+44 20 7946 0958"), "phone"),
         (Request::new("r").address(country_only), "address.line1"),
-        (
-            Request::new("r").metadata(reserved, "x"),
-            "metadata.merchant_customer_id",
-        ),
+        (Request::new("r").metadata(reserved, "x"), reserved_tag),
     ];
     for (req, field) in cases {
         let err = client(&sb, C).create(req).await.unwrap_err();

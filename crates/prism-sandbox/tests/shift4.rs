@@ -18,13 +18,8 @@ fn key() -> &'static str {
 
 /// A JSON create with the secret key as Basic user and, if given, an idempotency key.
 fn create(sb: &Sandbox, idem: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
-    let req = post(sb, C, "/customers")
-        .basic_auth(key(), Some(""))
-        .json(body);
-    match idem {
-        Some(k) => req.header("Idempotency-Key", k),
-        None => req,
-    }
+    let req = post(sb, C, "/customers").basic_auth(key(), Some(""));
+    header_if(req.json(body), "Idempotency-Key", idem)
 }
 
 /// Status and `error` object of an answer, which must carry Shift4's content type.
@@ -36,11 +31,8 @@ async fn error_of(req: reqwest::RequestBuilder) -> (u16, Value) {
 }
 
 fn names(r: &reqwest::Response) -> Vec<&str> {
-    r.headers()
-        .keys()
-        .map(|k| k.as_str())
-        .filter(|n| *n != "date")
-        .collect()
+    let names = r.headers().keys().map(|k| k.as_str());
+    names.filter(|n| *n != "date").collect()
 }
 
 fn invalid(message: &str) -> Value {
@@ -51,9 +43,8 @@ fn invalid(message: &str) -> Value {
 async fn the_client_request_is_stored_in_shift4s_shape() {
     let sb = Sandbox::start().await.unwrap();
     let req = Request::new("cust_user_12345").email("john.doe@example.com");
-    let req = req
-        .description("Premium plan subscriber")
-        .metadata("plan", "premium");
+    let req = req.description("Premium plan subscriber");
+    let req = req.metadata("plan", "premium");
     let resp = client(&sb, C).create(req).await.unwrap();
     let id = &resp.connector_customer_id;
     assert!(id.starts_with("cust_") && id.len() == 29, "{id}");
@@ -115,11 +106,9 @@ async fn wrong_missing_or_bearer_keys_and_unknown_urls_in_shift4s_shape() {
     let body = json!({"email": "a@example.com"});
     let url = || post(&sb, C, "/customers");
     let want = (401, invalid("Provided API key is invalid"));
-    for req in [
-        url().basic_auth("other", Some("")),
-        url(),
-        url().bearer_auth(key()),
-    ] {
+    let other = url().basic_auth("other", Some(""));
+    let bearer = url().bearer_auth(key());
+    for req in [other, url(), bearer] {
         assert_eq!(error_of(req.json(&body)).await, want);
     }
     assert!(sb.customers(C).is_empty());
@@ -131,14 +120,9 @@ async fn wrong_missing_or_bearer_keys_and_unknown_urls_in_shift4s_shape() {
 async fn email_rules_and_undocumented_fields_in_shift4s_shape() {
     let sb = Sandbox::start().await.unwrap();
     let (empty, malformed) = ("Must not be empty.", "Must be a well-formed email address.");
-    let cases = [
-        (json!({"description": "x"}), empty),
-        (json!({"email": ""}), empty),
-    ];
-    for (body, message) in cases
-        .into_iter()
-        .chain([(json!({"email": "x"}), malformed)])
-    {
+    let no_email = json!({"description": "x"});
+    let (blank, bad) = (json!({"email": ""}), json!({"email": "x"}));
+    for (body, message) in [(no_email, empty), (blank, empty), (bad, malformed)] {
         let message = format!("email: {message}");
         let got = error_of(create(&sb, Some("k-email"), &body)).await;
         assert_eq!(got, (400, invalid(&message)), "{body}");
@@ -156,14 +140,14 @@ async fn email_rules_and_undocumented_fields_in_shift4s_shape() {
 #[tokio::test]
 async fn idempotency_replay_and_mismatch_on_the_wire() {
     let sb = Sandbox::start().await.unwrap();
-    let sent =
-        json!({"email": "a@example.com", "metadata": {"x": "1", "merchant_customer_id": "r"}});
+    let meta = json!({"x": "1", "merchant_customer_id": "r"});
+    let sent = json!({"email": "a@example.com", "metadata": meta});
     let first = respond(create(&sb, Some("k-same"), &sent)).await;
     let first_names: Vec<String> = names(&first).into_iter().map(str::to_owned).collect();
     let first_body = first.bytes().await.unwrap();
     // The same parameters (another key order): the same stored answer, with no replay marker.
-    let reordered =
-        json!({"metadata": {"merchant_customer_id": "r", "x": "1"}, "email": "a@example.com"});
+    let meta = json!({"merchant_customer_id": "r", "x": "1"});
+    let reordered = json!({"metadata": meta, "email": "a@example.com"});
     let again = respond(create(&sb, Some("k-same"), &reordered)).await;
     assert_eq!(names(&again), first_names, "no replay header");
     assert_eq!(again.bytes().await.unwrap(), first_body);

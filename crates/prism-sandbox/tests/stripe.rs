@@ -20,10 +20,7 @@ fn create(sb: &Sandbox, idem: Option<&str>, body: &str) -> reqwest::RequestBuild
     let req = post(sb, C, "/v1/customers").bearer_auth(key());
     let req = req.header("Content-Type", "application/x-www-form-urlencoded");
     let req = req.body(body.to_owned());
-    match idem {
-        Some(k) => req.header("Idempotency-Key", k),
-        None => req,
-    }
+    header_if(req, "Idempotency-Key", idem)
 }
 
 #[tokio::test]

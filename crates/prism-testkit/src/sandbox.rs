@@ -189,3 +189,15 @@ pub fn stored_ids(sandbox: &Sandbox, connector: Connector) -> Vec<String> {
 pub async fn respond(req: reqwest::RequestBuilder) -> reqwest::Response {
     req.send().await.expect("send")
 }
+
+/// `req` with the header `name: value` when there is a value.
+pub fn header_if(
+    req: reqwest::RequestBuilder,
+    name: &str,
+    value: Option<&str>,
+) -> reqwest::RequestBuilder {
+    match value {
+        Some(v) => req.header(name, v),
+        None => req,
+    }
+}
