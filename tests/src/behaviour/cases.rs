@@ -344,6 +344,12 @@ pub async fn duplicates(sb: Sandbox, s: Subject) {
         };
         assert_eq!(e.kind(), ErrorKind::AlreadyExists, "{c} {what}: {e}");
         assert_eq!(e.status_code(), Some(409), "{c}");
+        let text = format!("{e} {e:?}");
+        assert_clean(
+            &format!("{c} duplicate error"),
+            &text,
+            all_sandbox_secrets(),
+        );
         assert!(!e.outcome_unknown() && !e.is_retryable(), "{c} {what}");
         let returning = client
             .create_with(
