@@ -58,8 +58,8 @@ async fn the_reply_has_the_documented_shape() {
     let sent = r#"{"entity":{"first_name":"Collen"},"tags":{"key":"value"}}"#;
     let resp = respond(create(&sb, me(), sent).header("Accept", "application/hal+json")).await;
     assert_eq!(resp.status().as_u16(), 201);
-    assert_eq!(resp.headers()["content-type"], "application/hal+json");
-    assert_eq!(resp.headers()["finix-version"], "2022-02-01");
+    let hal = ("content-type", "application/hal+json");
+    assert_headers(&resp, &[hal, ("finix-version", "2022-02-01")]);
     assert!(resp.headers().contains_key("x-request-id"));
     let body: Value = resp.json().await.unwrap();
     let documented = body_json("finix", "created");

@@ -5,7 +5,7 @@ use prism::{Connector, CustomerCreateRequest, ErrorKind};
 use prism_sandbox::Sandbox;
 use prism_testkit::fixtures::body_json;
 use prism_testkit::json::{assert_same_keys, assert_subset};
-use prism_testkit::requests::{example_address, product_request};
+use prism_testkit::requests::request_with_address;
 use prism_testkit::sandbox::*;
 use serde_json::{json, Value};
 
@@ -26,8 +26,7 @@ fn create(sb: &Sandbox, idem: Option<&str>, body: &str) -> reqwest::RequestBuild
 #[tokio::test]
 async fn the_client_request_is_stored_in_stripes_shape() {
     let sb = Sandbox::start().await.unwrap();
-    let req = product_request("cust_user_12345").metadata("plan", "premium");
-    let req = req.address(example_address());
+    let req = request_with_address("cust_user_12345");
     let resp = client(&sb, C).create(req).await.unwrap();
     let id = &resp.connector_customer_id;
     assert!(id.starts_with("cus_") && id.len() == 18, "{id}");
@@ -45,10 +44,10 @@ async fn the_reply_has_the_documented_shape() {
     let req = create(&sb, Some("k1"), body);
     let resp = respond(req.header("Stripe-Version", "2025-09-30.clover")).await;
     assert_eq!(resp.status().as_u16(), 200);
-    let headers = resp.headers().clone();
-    assert_eq!(headers["idempotency-key"], "k1");
-    assert_eq!(headers["stripe-version"], "2025-09-30.clover");
-    assert!(headers["request-id"].to_str().unwrap().starts_with("req_"));
+    let version = ("stripe-version", "2025-09-30.clover");
+    assert_headers(&resp, &[("idempotency-key", "k1"), version]);
+    let request_id = resp.headers()["request-id"].to_str().unwrap();
+    assert!(request_id.starts_with("req_"));
     let body: Value = resp.json().await.unwrap();
     assert_same_keys(&body, &body_json("stripe", "created"));
     let want = json!({"address": null, "metadata": {}, "name": "Jenny Rosen"});

@@ -201,3 +201,11 @@ pub fn header_if(
         None => req,
     }
 }
+
+/// Panics unless `resp` carries each `(name, value)` header with exactly that value.
+pub fn assert_headers(resp: &reqwest::Response, want: &[(&str, &str)]) {
+    for (name, value) in want {
+        let got = resp.headers().get(*name).and_then(|v| v.to_str().ok());
+        assert_eq!(got, Some(*value), "header {name}");
+    }
+}
