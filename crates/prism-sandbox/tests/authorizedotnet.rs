@@ -1,5 +1,4 @@
-//! The Authorize.net emulator's own wire (what every connector shares: prism-conformance's
-//! behaviour suite).
+//! The Authorize.net emulator's own wire (the rest: prism-conformance's behaviour suite).
 #![allow(clippy::unwrap_used)]
 
 use prism::Connector;
@@ -12,6 +11,7 @@ use serde_json::{json, Value};
 
 const C: Connector = Connector::AuthorizeDotNet;
 const KEY: &str = "PRISM_AUTHORIZEDOTNET_TRANSACTION_KEY";
+const JSON_UTF8: (&str, &str) = ("content-type", "application/json; charset=utf-8");
 
 /// A createCustomerProfileRequest as text (key order matters to Authorize.net), with the sandbox's
 /// credentials unless others are given; `profile` spliced in as given.
@@ -31,12 +31,16 @@ async fn call(sb: &Sandbox, text: String) -> Value {
     let req = post(sb, C, "/xml/v1/request.api").header("Content-Type", "application/json");
     let resp = respond(req.body(text)).await;
     assert_eq!(resp.status().as_u16(), 200, "errors come with HTTP 200");
-    let json_utf8 = "application/json; charset=utf-8";
-    assert_eq!(resp.headers()["content-type"], json_utf8);
+    assert_headers(&resp, &[JSON_UTF8]);
     let bytes = resp.bytes().await.unwrap();
-    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
-    assert!(bom, "every answer starts with a BOM");
-    serde_json::from_slice(&bytes[3..]).unwrap()
+    let json = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    let json = json.expect("every answer starts with a BOM");
+    serde_json::from_slice(json).unwrap()
+}
+
+/// A non-empty run of ASCII digits (Authorize.net's ids).
+fn digits(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The first message's code and text.
@@ -51,16 +55,14 @@ async fn the_client_request_is_stored_as_a_profile_with_a_ship_to_entry() {
     let sb = Sandbox::start().await.unwrap();
     let req = product_request("cust_user_12345").address(full_address());
     let resp = client(&sb, C).create(req).await.unwrap();
-    let id = &resp.connector_customer_id;
-    assert!(id.bytes().all(|b| b.is_ascii_digit()), "{id}");
+    assert!(digits(&resp.connector_customer_id));
     let stored = &sb.customers(C)[0].body;
     assert_eq!(stored["description"], "Premium plan subscriber");
     let want = json!({"firstName": "John", "lastName": "Doe", "address": "1 Main St, Apt 4",
         "zip": "62701", "country": "US", "phoneNumber": "+1-555-123-4567"});
     let ship = &stored["shipToList"][0];
     assert_subset(ship, &want);
-    let address_id = ship["customerAddressId"].as_str().unwrap();
-    assert!(address_id.bytes().all(|b| b.is_ascii_digit()));
+    assert!(digits(ship["customerAddressId"].as_str().unwrap()));
 }
 
 #[tokio::test]
@@ -68,8 +70,7 @@ async fn the_reply_has_the_documented_shape() {
     let sb = Sandbox::start().await.unwrap();
     let ship = r#"{"merchantCustomerId":"r1","shipToList":[{"firstName":"A"},{"lastName":"B"}]}"#;
     let v = call(&sb, body(ship)).await;
-    let id = v["customerProfileId"].as_str().unwrap();
-    assert!(!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()));
+    assert!(digits(v["customerProfileId"].as_str().unwrap()));
     let shipping = v["customerShippingAddressIdList"].as_array().unwrap();
     assert_eq!(shipping.len(), 2);
     let ok = json!({"resultCode": "Ok", "message": [{"code": "I00001", "text": "Successful."}]});
@@ -104,16 +105,12 @@ async fn a_duplicate_is_e00039_naming_the_profile_and_only_with_the_same_descrip
     let profile = r#"{"merchantCustomerId":"cust_dup","description":"Gold"}"#;
     let first = call(&sb, body(profile)).await;
     let id = first["customerProfileId"].as_str().unwrap();
-    let profile = r#"{"merchantCustomerId":"cust_dup","description":"Gold"}"#;
     let v = call(&sb, body(profile)).await;
     let text = format!("A duplicate record with ID {id} already exists.");
     let error = json!({"resultCode": "Error", "message": [{"code": "E00039", "text": text}]});
     let want = json!({"customerPaymentProfileIdList": [], "customerShippingAddressIdList": [],
         "validationDirectResponseList": [], "messages": error});
-    assert_eq!(
-        v, want,
-        "the documented body: empty lists, no customerProfileId"
-    );
+    assert_eq!(v, want, "the documented body: no customerProfileId");
     // The same reference with another description: Authorize.net creates a second profile.
     let profile = r#"{"merchantCustomerId":"cust_dup","description":"Silver"}"#;
     call(&sb, body(profile)).await;
