@@ -1,7 +1,19 @@
-//! One arm per connector: its test credentials, where its create goes, and which documented
-//! reply stands for which situation.
+//! One arm per compiled connector, derived from what the connector itself declares — nothing
+//! here is per connector:
+//!
+//! - credentials: `tests/fixtures/<name>/arm.json` (values that pass the connector's own shape
+//!   checks; the names must be exactly `ConnectorConfig::env_vars`);
+//! - where the create and the token step go: the connector's own `build_request` and
+//!   `token_request`;
+//! - fields it cannot store: `prism::capabilities`;
+//! - which documented reply stands for which situation, and the created id: the `expect`
+//!   object of each fixture (`tests/fixtures/README.md`).
 
-use prism::Connector;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use prism::{Connector, ConnectorConfig, Environment, FlowContext};
+use prism_testkit::fixtures::{arm_data, expectation, fixture_names, fixtures_expecting};
 
 /// The fixture names (files in `tests/fixtures/<connector>/`) for each situation.
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +30,7 @@ pub struct Replies {
     pub rate_limited: Option<&'static str>,
     /// A processor failure.
     pub server_error: &'static str,
-    /// A native duplicate answer and the existing id it carries (if the processor has one).
+    /// A duplicate answer and the existing id it carries (if the processor has one).
     pub duplicate: Option<(&'static str, Option<&'static str>)>,
 }
 
@@ -49,133 +61,23 @@ impl Arm {
     pub fn secrets(&self) -> impl Iterator<Item = &'static str> {
         self.credentials.iter().map(|(_, v)| *v)
     }
+
+    /// The connector's config from the arm's credentials.
+    pub fn config(&self) -> ConnectorConfig {
+        test_config(self.connector)
+    }
 }
 
-/// Every arm.
+/// Every arm: one per compiled connector.
 pub fn arms() -> Vec<Arm> {
-    vec![
-        Arm {
-            connector: Connector::Stripe,
-            credentials: &[("PRISM_STRIPE_API_KEY", "sk_test_conformanceSECRET0001")],
-            create_path: "/v1/customers",
-            token: None,
-            unsupported: &[],
-            replies: Replies {
-                created: "created",
-                invalid_data: "invalid_email",
-                auth_failed: "auth_failed",
-                permission_denied: Some("permission_denied"),
-                rate_limited: Some("rate_limited"),
-                server_error: "server_error",
-                duplicate: None,
-            },
-            created_id: "cus_NffrFeUfNV2Hib",
-        },
-        Arm {
-            connector: Connector::Airwallex,
-            credentials: &[
-                (
-                    "PRISM_AIRWALLEX_CLIENT_ID",
-                    "awx_client_conformanceSECRET0001",
-                ),
-                ("PRISM_AIRWALLEX_API_KEY", "awx_key_conformanceSECRET0002"),
-            ],
-            create_path: "/api/v1/pa/customers/create",
-            token: Some(("/api/v1/authentication/login", "login")),
-            unsupported: &["description", "address.line2"],
-            replies: Replies {
-                created: "created",
-                invalid_data: "invalid_email",
-                auth_failed: "auth_failed",
-                permission_denied: Some("permission_denied"),
-                rate_limited: Some("rate_limited"),
-                server_error: "server_error",
-                duplicate: Some(("duplicate", None)),
-            },
-            created_id: "cus_hkpdh1d0d298uf1",
-        },
-        Arm {
-            connector: Connector::Stax,
-            credentials: &[("PRISM_STAX_API_KEY", "stax_conformanceSECRET0001")],
-            create_path: "/customer",
-            token: None,
-            unsupported: &["metadata"],
-            replies: Replies {
-                created: "created",
-                invalid_data: "invalid_email",
-                auth_failed: "auth_failed",
-                permission_denied: None,
-                rate_limited: Some("rate_limited"),
-                server_error: "server_error",
-                duplicate: None,
-            },
-            created_id: "59327746-fbca-4fb6-adf0-e88c99245548",
-        },
-        Arm {
-            connector: Connector::AuthorizeDotNet,
-            credentials: &[
-                (
-                    "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID",
-                    "adn_login_conformSECRET1",
-                ),
-                ("PRISM_AUTHORIZEDOTNET_TRANSACTION_KEY", "adnKeyConfSECRT1"),
-            ],
-            create_path: "/xml/v1/request.api",
-            token: None,
-            unsupported: &["metadata"],
-            replies: Replies {
-                created: "created",
-                invalid_data: "invalid_email",
-                auth_failed: "auth_failed",
-                permission_denied: Some("permission_denied"),
-                rate_limited: None,
-                server_error: "server_error",
-                duplicate: Some(("duplicate", Some("1220992516"))),
-            },
-            created_id: "527262",
-        },
-        Arm {
-            connector: Connector::Shift4,
-            credentials: &[("PRISM_SHIFT4_SECRET_KEY", "sk_test_conformanceSECRET0001")],
-            create_path: "/customers",
-            token: None,
-            unsupported: &["name", "phone", "address"],
-            replies: Replies {
-                created: "created",
-                invalid_data: "invalid_email",
-                auth_failed: "auth_failed",
-                permission_denied: None,
-                rate_limited: Some("rate_limited"),
-                server_error: "server_error",
-                // Not native: Shift4's key-mismatch answer to Prism's reference-derived
-                // Idempotency-Key, which the connector reports as AlreadyExists (no id known).
-                duplicate: Some(("idempotency_mismatch", None)),
-            },
-            created_id: "cust_OWTybrAX3JP4Bbv1xnkpnHEj",
-        },
-        Arm {
-            connector: Connector::Finix,
-            credentials: &[
-                ("PRISM_FINIX_USERNAME", "USfinixConformanceSECRET01"),
-                ("PRISM_FINIX_PASSWORD", "finix-conformance-SECRET-0002"),
-            ],
-            create_path: "/identities",
-            token: None,
-            unsupported: &["description"],
-            replies: Replies {
-                created: "created",
-                invalid_data: "invalid_email",
-                auth_failed: "auth_failed",
-                permission_denied: Some("permission_denied"),
-                rate_limited: Some("rate_limited"),
-                server_error: "server_error",
-                // No uniqueness and no idempotency at Finix: no duplicate answer exists.
-                duplicate: None,
-            },
-            created_id: "IDgWxBhfGYLLdkhxx2ddYf9K",
-        },
-        // @prism:conformance-arm (one Arm per connector, above this marker)
-    ]
+    static ARMS: OnceLock<Vec<Arm>> = OnceLock::new();
+    ARMS.get_or_init(|| {
+        prism::compiled_connectors()
+            .into_iter()
+            .map(derive)
+            .collect()
+    })
+    .clone()
 }
 
 /// The arm of `name`.
@@ -184,4 +86,127 @@ pub fn arm(name: &str) -> Arm {
         .into_iter()
         .find(|a| a.name() == name)
         .unwrap_or_else(|| panic!("no conformance arm for {name}"))
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The test credentials of `connector` (`tests/fixtures/<name>/arm.json`), checked against the
+/// variables the connector reads.
+pub fn credentials(connector: Connector) -> &'static [(&'static str, &'static str)] {
+    let name = connector.as_str();
+    let data = arm_data(name).unwrap_or_else(|| {
+        panic!("{name}: no tests/fixtures/{name}/arm.json with test credentials")
+    });
+    let creds: BTreeMap<String, String> = serde_json::from_value(data["credentials"].clone())
+        .unwrap_or_else(|e| panic!("{name}: arm.json `credentials`: {e}"));
+    let mut vars: Vec<String> = ConnectorConfig::env_vars(connector);
+    vars.sort_unstable();
+    assert_eq!(
+        creds.keys().cloned().collect::<Vec<_>>(),
+        vars,
+        "{name}: arm.json credentials must name exactly the connector's variables"
+    );
+    Box::leak(
+        creds
+            .into_iter()
+            .map(|(k, v)| (leak(k), leak(v)))
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    )
+}
+
+/// The connector's config from its test credentials ([`credentials`]).
+pub fn test_config(connector: Connector) -> ConnectorConfig {
+    let creds = credentials(connector);
+    ConnectorConfig::from_env_with(connector, &prism_testkit::sandbox::lookup_in(creds))
+        .unwrap_or_else(|e| panic!("{connector}: test credentials refused: {e}"))
+}
+
+/// The arm of `connector`, from its declarations, its fixtures and its `arm.json`.
+fn derive(connector: Connector) -> Arm {
+    let name = connector.as_str();
+    let credentials = credentials(connector);
+    let caps = prism::capabilities(connector).expect("compiled");
+    let mut arm = Arm {
+        connector,
+        credentials,
+        create_path: "",
+        token: None,
+        unsupported: caps.unsupported_fields,
+        replies: Replies {
+            created: "",
+            invalid_data: "",
+            auth_failed: "",
+            permission_denied: None,
+            rate_limited: None,
+            server_error: "",
+            duplicate: None,
+        },
+        created_id: "",
+    };
+    let conn = arm.config().into_connector();
+    // The token step first (its documented reply gives the token the create needs).
+    let mut token = None;
+    if let Some(request) = conn.token_request() {
+        let path = request
+            .unwrap_or_else(|e| panic!("{name}: token_request: {e}"))
+            .path;
+        let fixture = one_of(name, "outcome", "token", "token")
+            .unwrap_or_else(|| panic!("{name}: a token step but no fixture expecting a token"));
+        arm.token = Some((leak(path), fixture));
+        token = Some(
+            conn.parse_token(&prism_testkit::fixture(name, fixture))
+                .unwrap_or_else(|e| panic!("{name}: parse_token({fixture}): {e}")),
+        );
+    }
+    let mut ctx = FlowContext::first(Environment::Sandbox)
+        .with_idempotency_key("prism_0123456789abcdef0123456789abcdef", true);
+    if let Some(t) = &token {
+        ctx = ctx.with_access_token(&t.token);
+    }
+    arm.create_path = leak(
+        conn.build_request(&crate::cases::minimal_request(), &ctx)
+            .unwrap_or_else(|e| panic!("{name}: build_request: {e}"))
+            .path,
+    );
+    let required = |key: &str, value: &str, usual: &str| {
+        one_of(name, key, value, usual)
+            .unwrap_or_else(|| panic!("{name}: no fixture expects {key} `{value}`"))
+    };
+    arm.replies = Replies {
+        created: required("outcome", "created", "created"),
+        invalid_data: required("kind", "invalid_request", "invalid_email"),
+        auth_failed: required("kind", "authentication", "auth_failed"),
+        permission_denied: one_of(name, "kind", "permission_denied", "permission_denied"),
+        rate_limited: one_of(name, "kind", "rate_limited", "rate_limited"),
+        server_error: required("kind", "processor_unavailable", "server_error"),
+        duplicate: one_of(name, "kind", "already_exists", "duplicate").map(|f| {
+            let existing = expectation(name, f)
+                .and_then(|e| e["existing_customer_id"].as_str().map(str::to_owned))
+                .map(leak);
+            (f, existing)
+        }),
+    };
+    let created = expectation(name, arm.replies.created).expect("created expects");
+    arm.created_id = leak(
+        created["connector_customer_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: the created fixture names no connector_customer_id"))
+            .to_owned(),
+    );
+    arm
+}
+
+/// The fixture standing for a situation: among those whose expectation has `key` = `value`,
+/// the one with the usual name if there is one, else the first by name.
+fn one_of(connector: &str, key: &str, value: &str, usual: &str) -> Option<&'static str> {
+    let candidates = fixtures_expecting(connector, key, value);
+    let pick = candidates
+        .iter()
+        .find(|n| *n == usual)
+        .or_else(|| candidates.first())?;
+    debug_assert!(fixture_names(connector).contains(pick));
+    Some(leak(pick.clone()))
 }

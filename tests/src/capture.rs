@@ -64,16 +64,3 @@ pub fn global() -> Captured {
         })
         .clone()
 }
-
-/// Fails when any credential the sandbox accepts, or the suites' personal test data, appears in
-/// `text`.
-pub fn assert_no_secret_or_personal_data(what: &str, text: &str) {
-    for c in prism_sandbox::Sandbox::connectors() {
-        for (_, secret) in prism_sandbox::Sandbox::credentials(c) {
-            assert!(!text.contains(secret), "{c} credential in {what}");
-        }
-    }
-    for (value, _) in crate::redact::PERSONAL.iter().filter(|(v, _)| v.len() >= 8) {
-        assert!(!text.contains(value), "personal data {value:?} in {what}");
-    }
-}

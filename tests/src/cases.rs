@@ -165,7 +165,8 @@ impl Harness {
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|r| r.url.path() == self.arm.create_path)
+            // A lookup may share the create's path (Finix `GET /identities?…`): creates are POSTs.
+            .filter(|r| r.url.path() == self.arm.create_path && r.method.as_str() == "POST")
             .collect()
     }
 

@@ -10,10 +10,10 @@ pub struct Fixture {
     pub body: Vec<u8>,
 }
 
-/// Reads a fixture (the one loader of the workspace, `prism_connector::testing`); panics with the
+/// Reads a fixture (the one loader of the workspace, `prism_testkit::fixtures`); panics with the
 /// path when it is missing or malformed (a test bug).
 pub fn load(connector: &str, name: &str) -> Fixture {
-    let resp = prism_connector::testing::fixture(connector, name);
+    let resp = prism_testkit::fixtures::fixture(connector, name);
     Fixture {
         status: resp.status,
         headers: resp

@@ -6,22 +6,8 @@ use wiremock::Request;
 
 use crate::Arm;
 
-/// Test values → placeholders, longest first so a value containing another is replaced whole.
-pub const PERSONAL: &[(&str, &str)] = &[
-    ("john.doe@example.com", "{{email}}"),
-    ("Premium plan subscriber", "{{description}}"),
-    ("+1-555-123-4567", "{{phone}}"),
-    ("+15551234567", "{{phone_e164}}"),
-    ("15551234567", "{{phone_digits}}"),
-    ("5551234567", "{{phone_national}}"),
-    ("John Doe", "{{name}}"),
-    ("John", "{{first_name}}"),
-    ("Doe", "{{last_name}}"),
-    ("1 Main St", "{{address.line1}}"),
-    ("Apt 4", "{{address.line2}}"),
-    ("Springfield", "{{address.city}}"),
-    ("62701", "{{address.postal_code}}"),
-];
+/// Test values → placeholders (the test kit's list).
+pub use prism_testkit::leaks::PERSONAL;
 
 const MASKED_HEADERS: &[&str] = &[
     "authorization",

@@ -16,8 +16,6 @@ pub mod encoding;
 mod http;
 pub mod normalize;
 pub mod parse;
-#[doc(hidden)]
-pub mod testing;
 pub mod time;
 
 use std::borrow::Cow;

@@ -41,11 +41,11 @@ struct Subject {
 }
 
 fn fixture(connector: Connector, name: &str) -> Option<HttpResponse> {
-    let path = prism_connector::testing::fixtures_dir()
+    let path = prism_testkit::fixtures::fixtures_dir()
         .join(connector.as_str())
         .join(name);
     let text = std::fs::read_to_string(&path).ok()?;
-    Some(prism_connector::testing::parse_fixture(&text).expect("fixture"))
+    Some(prism_testkit::fixtures::parse_fixture(&text).expect("fixture"))
 }
 
 fn subject(connector: Connector) -> Option<Subject> {

@@ -102,7 +102,7 @@ pub(crate) mod tests {
     use prism_connector::types::Environment;
 
     pub(crate) fn fixture(name: &str) -> HttpResponse {
-        prism_connector::testing::fixture("airwallex", name)
+        prism_testkit::fixtures::fixture("airwallex", name)
     }
 
     fn first() -> FlowContext<'static> {
@@ -111,10 +111,6 @@ pub(crate) mod tests {
 
     fn derived_key() -> FlowContext<'static> {
         first().with_idempotency_key("prism_0123456789abcdef0123456789abcdef", true)
-    }
-
-    fn caller_key() -> FlowContext<'static> {
-        first().with_idempotency_key("my-own-key", false)
     }
 
     fn after_lost_answer() -> FlowContext<'static> {
@@ -130,116 +126,6 @@ pub(crate) mod tests {
             vec![("Content-Type".into(), "application/json".into())],
             body.as_bytes().to_vec(),
         )
-    }
-
-    #[test]
-    fn every_fixture_maps_as_documented() {
-        // (fixture, context, kind, retryable, code)
-        let cases = [
-            (
-                "auth_failed",
-                derived_key(),
-                ErrorKind::Authentication,
-                false,
-                "unauthorized",
-            ),
-            (
-                "login_failed",
-                first(),
-                ErrorKind::Authentication,
-                false,
-                "credentials_invalid",
-            ),
-            (
-                "permission_denied",
-                derived_key(),
-                ErrorKind::PermissionDenied,
-                false,
-                "account_not_authorised_for_operation",
-            ),
-            (
-                "invalid_email",
-                derived_key(),
-                ErrorKind::InvalidRequest,
-                false,
-                "validation_error",
-            ),
-            (
-                "duplicate",
-                derived_key(),
-                ErrorKind::AlreadyExists,
-                false,
-                "resource_already_exists",
-            ),
-            (
-                "duplicate",
-                caller_key(),
-                ErrorKind::AlreadyExists,
-                false,
-                "resource_already_exists",
-            ),
-            (
-                "duplicate",
-                after_lost_answer(),
-                ErrorKind::AlreadyExists,
-                false,
-                "resource_already_exists",
-            ),
-            (
-                "duplicate_request",
-                derived_key(),
-                ErrorKind::AlreadyExists,
-                false,
-                "duplicate_request",
-            ),
-            (
-                "duplicate_request",
-                after_lost_answer(),
-                ErrorKind::AlreadyExists,
-                false,
-                "duplicate_request",
-            ),
-            (
-                "duplicate_request",
-                caller_key(),
-                ErrorKind::ProcessorError,
-                false,
-                "duplicate_request",
-            ),
-            (
-                "rate_limited",
-                derived_key(),
-                ErrorKind::RateLimited,
-                true,
-                "too_many_requests",
-            ),
-            (
-                "server_error",
-                derived_key(),
-                ErrorKind::ProcessorUnavailable,
-                true,
-                "internal_error",
-            ),
-            (
-                "service_unavailable_400",
-                derived_key(),
-                ErrorKind::ProcessorUnavailable,
-                true,
-                "service_unavailable",
-            ),
-        ];
-        for (name, ctx, kind, retryable, code) in cases {
-            let r = fixture(name);
-            let e = parse_error(&r, &ctx);
-            assert_eq!((e.kind(), e.is_retryable()), (kind, retryable), "{name}");
-            assert_eq!(e.connector_code(), Some(code), "{name}");
-            assert_eq!(e.http_status(), Some(r.status), "{name}");
-            assert_eq!(e.connector(), Some(Connector::Airwallex), "{name}");
-            if kind == ErrorKind::AlreadyExists {
-                assert_eq!(e.existing_customer_id(), None, "{name}");
-                assert!(!e.outcome_unknown(), "{name}");
-            }
-        }
     }
 
     #[test]

@@ -185,7 +185,7 @@ mod tests {
 
     /// Loads `tests/fixtures/stax/<name>.json` as a response.
     fn fixture(name: &str) -> HttpResponse {
-        prism_connector::testing::fixture("stax", name)
+        prism_testkit::fixtures::fixture("stax", name)
     }
 
     #[test]
