@@ -110,7 +110,16 @@ pub fn new_connector(root: &Path, args: &[String]) -> Result<String, String> {
     for (file, marker, text) in registrations(&n) {
         insert_above(&root.join(file), marker, &text)?;
     }
-    add_to_all_connectors(&root.join("crates/prism/Cargo.toml"), &n.name)?;
+    add_to_list(
+        &root.join("crates/prism/Cargo.toml"),
+        "all-connectors",
+        &n.name,
+    )?;
+    add_to_list(
+        &root.join("crates/prism-sandbox/Cargo.toml"),
+        "all-emulators",
+        &n.name,
+    )?;
     // The capability matrix gets its row (xtask is rebuilt with the new connector).
     let status = std::process::Command::new(env!("CARGO"))
         .args(["run", "--quiet", "-p", "xtask", "--", "codegen"])
@@ -133,7 +142,7 @@ pub fn new_connector(root: &Path, args: &[String]) -> Result<String, String> {
         format!("\nkept what was there: {}", rel(&kept))
     };
     Ok(format!(
-        "new connector `{}` ({}): wrote {shown}{kept}\nregistered in Cargo.toml, crates/prism, crates/prism-sandbox{}; README matrix regenerated.\nNext: the processor-specific parts at every TODO(scaffold) (`grep -rn 'TODO(scaffold)'`), then `cargo xtask tidy`.",
+        "new connector `{}` ({}): wrote {shown}{kept}\nregistered in Cargo.toml, crates/prism, crates/prism-sandbox, tests/tests/conformance.rs{}; README matrix regenerated.\nNext: the processor-specific parts at every TODO(scaffold) (`grep -rn 'TODO(scaffold)'`), then `cargo xtask tidy`.",
         n.name,
         n.display,
         if n.known { "" } else { ", prism-types (new Connector variant)" }
@@ -212,17 +221,22 @@ fn registrations(n: &Names) -> Vec<(&'static str, &'static str, String)> {
         (
             "crates/prism-sandbox/src/emulators/mod.rs",
             "// @prism:emulator-mods",
-            format!("#[cfg(feature = \"{name}\")]\nmod {name};"),
+            format!("mod {name};"),
         ),
         (
             "crates/prism-sandbox/src/emulators/mod.rs",
             "// @prism:emulators",
-            format!("        #[cfg(feature = \"{name}\")]\n        Box::new({name}::{v}Emulator),"),
+            format!("    register!(all, \"{name}\", {name}::{v}Emulator);"),
         ),
         (
             "crates/prism-sandbox/Cargo.toml",
-            "# @prism:emulator-features",
-            format!("{name} = []"),
+            "# @prism:features",
+            format!("## {} (`POST /customers`).\n{name} = []", n.display),
+        ),
+        (
+            "tests/tests/conformance.rs",
+            "// @prism:conformance-list",
+            format!("    {name},"),
         ),
     ];
     if !n.known {
@@ -253,10 +267,11 @@ fn insert_above(file: &Path, marker: &str, text: &str) -> Result<(), String> {
     fs::write(file, out).map_err(|e| format!("{}: {e}", file.display()))
 }
 
-/// Adds `name` to the `all-connectors = [...]` feature list (and the sandbox's `all-emulators`).
-fn add_to_all_connectors(file: &Path, name: &str) -> Result<(), String> {
+/// Adds `name` to the feature list `feature = [...]` (`all-connectors`, `all-emulators`).
+fn add_to_list(file: &Path, feature: &str, name: &str) -> Result<(), String> {
     let s = read(file)?;
-    let key = "all-connectors = [";
+    let key = format!("{feature} = [");
+    let key = key.as_str();
     let at = s
         .find(key)
         .ok_or_else(|| format!("{}: no `{key}`", file.display()))?;
@@ -349,7 +364,7 @@ mod tests {
         )
         .expect("write");
         insert_above(&f, "# @prism:m", "y = 2").expect("insert");
-        add_to_all_connectors(&f, "b").expect("add");
+        add_to_list(&f, "all-connectors", "b").expect("add");
         assert_eq!(
             read(&f).expect("read"),
             "[features]\nall-connectors = [\"a\", \"b\"]\nx = 1\ny = 2\n  # @prism:m (note)\n"
