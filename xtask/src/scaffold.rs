@@ -252,13 +252,21 @@ fn registrations(n: &Names) -> Vec<(&'static str, &'static str, String)> {
     out
 }
 
-/// Inserts `text` as whole lines above the line carrying `marker`.
+/// Inserts `text` as whole lines above the line that starts with `marker` (a mention of the
+/// marker inside other text, e.g. a doc comment explaining it, is not the marker).
 fn insert_above(file: &Path, marker: &str, text: &str) -> Result<(), String> {
     let s = read(file)?;
-    let at = s
-        .find(marker)
-        .ok_or_else(|| format!("{}: no `{marker}` marker", file.display()))?;
-    let line_start = s[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut line_start = None;
+    let mut offset = 0;
+    for line in s.split_inclusive('\n') {
+        if line.trim_start().starts_with(marker) {
+            line_start = Some(offset);
+            break;
+        }
+        offset += line.len();
+    }
+    let line_start = line_start
+        .ok_or_else(|| format!("{}: no line starting with `{marker}`", file.display()))?;
     let mut out = String::with_capacity(s.len() + text.len() + 1);
     out.push_str(&s[..line_start]);
     out.push_str(text);
@@ -346,7 +354,10 @@ mod tests {
         let n = names(&root, "acme", None).expect("names");
         for (file, marker, _) in registrations(&n) {
             let text = read(&root.join(file)).expect("file");
-            assert!(text.contains(marker), "{file} lacks `{marker}`");
+            assert!(
+                text.lines().any(|l| l.trim_start().starts_with(marker)),
+                "{file} lacks a line starting with `{marker}`"
+            );
         }
         for (template, _) in plan(&root, &n) {
             assert!(template.exists(), "{}", template.display());
@@ -367,7 +378,7 @@ mod tests {
         add_to_list(&f, "all-connectors", "b").expect("add");
         assert_eq!(
             read(&f).expect("read"),
-            "[features]\nall-connectors = [\"a\", \"b\"]\nx = 1\ny = 2\n  # @prism:m (note)\n"
+            "[features]\n# see `# @prism:m` below\nall-connectors = [\"a\", \"b\"]\nx = 1\ny = 2\n  # @prism:m (note)\n"
         );
         assert!(insert_above(&f, "# @prism:none", "z").is_err());
         let _ = fs::remove_dir_all(&dir);
