@@ -371,7 +371,7 @@ mod tests {
         let f = dir.join("Cargo.toml");
         fs::write(
             &f,
-            "[features]\nall-connectors = [\"a\"]\nx = 1\n  # @prism:m (note)\n",
+            "[features]\n# see `# @prism:m` below\nall-connectors = [\"a\"]\nx = 1\n  # @prism:m (note)\n",
         )
         .expect("write");
         insert_above(&f, "# @prism:m", "y = 2").expect("insert");
