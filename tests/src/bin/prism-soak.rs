@@ -69,6 +69,10 @@ fn peak_rss_kib() -> Option<u64> {
 struct Tally {
     ok: usize,
     replayed: usize,
+    /// Successes whose unknown outcome the processor's lookup settled (SPEC §8).
+    reconciled: usize,
+    /// Definite failures whose unknown outcome a strongly consistent lookup settled.
+    reconciled_failures: usize,
     failed_definite: usize,
     already_exists: usize,
     failed_unknown: usize,
@@ -159,6 +163,7 @@ async fn main() -> std::process::ExitCode {
                     tally.ok += 1;
                     tally.attempts += u64::from(resp.diagnostics.attempts);
                     tally.replayed += usize::from(resp.diagnostics.replayed);
+                    tally.reconciled += usize::from(resp.diagnostics.reconciled);
                     if stored != 1 {
                         tally.inconsistent += 1;
                     }
@@ -176,6 +181,8 @@ async fn main() -> std::process::ExitCode {
                         tally.failed_unknown += 1;
                     } else {
                         tally.failed_definite += 1;
+                        tally.reconciled_failures +=
+                            usize::from(e.diagnostics().is_some_and(|d| d.reconciled));
                         if stored != 0 {
                             tally.inconsistent += 1;
                         }
@@ -186,13 +193,16 @@ async fn main() -> std::process::ExitCode {
         let good = tally.duplicates == 0 && tally.inconsistent == 0;
         all_good &= good;
         println!(
-            "{:<16} {:>6} ok ({} replayed), {} already_exists, {} failed definite, {} failed outcome_unknown | duplicates {} | outcome disagreeing with store {} | {:.2} attempts/call | {:.1} s, {:.0} creates/s | {}",
+            "{:<16} {:>6} ok ({} replayed, {} reconciled), {} already_exists, {} failed definite ({} reconciled), {} failed outcome_unknown ({:.2} %) | duplicates {} | outcome disagreeing with store {} | {:.2} attempts/call | {:.1} s, {:.0} creates/s | {}",
             c.as_str(),
             tally.ok,
             tally.replayed,
+            tally.reconciled,
             tally.already_exists,
             tally.failed_definite,
+            tally.reconciled_failures,
             tally.failed_unknown,
+            100.0 * tally.failed_unknown as f64 / args.count as f64,
             tally.duplicates,
             tally.inconsistent,
             tally.attempts as f64 / args.count as f64,
