@@ -335,16 +335,17 @@ mod tests {
         );
         let n = names(&root, "gocardless", None).expect("known");
         assert_eq!(n.variant, "GoCardless");
-        let n = names(&root, "acme", Some("Acme Pay")).expect("new");
+        // A name no processor has (the scaffold's demonstration uses `acme`).
+        let n = names(&root, "zzexample", Some("Example Pay")).expect("new");
         assert_eq!(
             (n.variant.as_str(), n.display.as_str(), n.known),
-            ("Acme", "Acme Pay", false)
+            ("Zzexample", "Example Pay", false)
         );
         assert!(names(&root, "Acme", None).is_err());
         assert!(names(&root, "9x", None).is_err());
         assert_eq!(
             n.render("{{NAME}} {{Variant}}Config {{name}}"),
-            "ACME AcmeConfig acme"
+            "ZZEXAMPLE ZzexampleConfig zzexample"
         );
     }
 
