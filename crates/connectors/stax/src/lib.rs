@@ -109,28 +109,3 @@ impl ConnectorApi for Stax {
         Some(self)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn never_resends_a_create_that_may_have_been_applied() {
-        assert!(!CAPABILITIES.resend_is_safe());
-        assert!(matches!(
-            CAPABILITIES.reference_storage,
-            ReferenceStorage::Native("reference")
-        ));
-        assert_eq!(CAPABILITIES.unsupported_fields, &["metadata"]);
-        assert!(CAPABILITIES.limits.metadata.is_none());
-    }
-
-    #[test]
-    fn same_host_for_both_environments() {
-        let s = Stax::new(StaxConfig::new("k"));
-        assert_eq!(s.base_url(Environment::Sandbox), BASE_URL);
-        assert_eq!(s.base_url(Environment::Production), BASE_URL);
-        assert_eq!(s.id(), prism_connector::types::Connector::Stax);
-        assert_eq!(s.secrets().len(), 1);
-    }
-}
