@@ -15,9 +15,10 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, RateLimit,
+    FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup, RateLimit,
     ReferenceStorage,
 };
+use secrecy::ExposeSecret;
 
 /// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
 /// ("When using a live or sandbox API key, you will use the same production URL", see docs.md).
@@ -69,6 +70,13 @@ impl Stax {
     /// A connector with `config`.
     pub fn new(config: StaxConfig) -> Self {
         Self { config }
+    }
+
+    /// `req` with the key (`Authorization: Bearer …`, sensitive) and JSON accepted: every call.
+    fn authorized(&self, req: HttpRequest) -> HttpRequest {
+        let bearer = format!("Bearer {}", self.config.api_key.expose_secret());
+        req.sensitive_header("Authorization", bearer)
+            .header("Accept", "application/json")
     }
 }
 

@@ -7,7 +7,6 @@ use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::{Customer, CustomerBody};
 use crate::Stax;
@@ -27,12 +26,7 @@ impl Flow<CreateCustomer> for Stax {
         let body = Body::json(&body).map_err(|e| {
             Error::configuration(format!("stax: could not encode the request: {e}"))
         })?;
-        Ok(HttpRequest::post("/customer", body)
-            .sensitive_header(
-                "Authorization",
-                format!("Bearer {}", self.config.api_key.expose_secret()),
-            )
-            .header("Accept", "application/json"))
+        Ok(self.authorized(HttpRequest::post("/customer", body)))
     }
 
     fn parse_response(

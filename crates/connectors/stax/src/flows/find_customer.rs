@@ -11,7 +11,6 @@ use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::CustomerPage;
 use crate::Stax;
@@ -22,15 +21,8 @@ impl Flow<FindCustomer> for Stax {
         req: &FindCustomerRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        Ok(HttpRequest::get(format!(
-            "/customer?reference={}",
-            query_encode(&req.merchant_customer_id)
-        ))
-        .sensitive_header(
-            "Authorization",
-            format!("Bearer {}", self.config.api_key.expose_secret()),
-        )
-        .header("Accept", "application/json"))
+        let reference = query_encode(&req.merchant_customer_id);
+        Ok(self.authorized(HttpRequest::get(format!("/customer?reference={reference}"))))
     }
 
     fn parse_response(
