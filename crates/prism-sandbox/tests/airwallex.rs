@@ -39,7 +39,9 @@ async fn the_client_request_is_stored_in_airwallexs_shape() {
     let req = request_with_address("cust_user_12345");
     let resp = client(&sb, C).create(req).await.unwrap();
     let id = &resp.connector_customer_id;
+    let lower_alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     assert!(id.starts_with("cus_") && id.len() == 21, "{id}");
+    assert!(id[4..].bytes().all(lower_alnum), "{id}");
     assert_eq!(resp.status_code, 201);
     let address = json!({"street": "1 Main St", "city": "Springfield", "state": "IL",
         "postcode": "62701", "country_code": "US"});
@@ -84,27 +86,58 @@ async fn a_create_needs_a_token_this_sandbox_issued() {
 async fn validation_errors_name_the_field() {
     let sb = Sandbox::start().await.unwrap();
     let token = token(&sb).await;
+    let long = "m".repeat(65);
+    // Each case changes a valid body; a null member is left out.
     let cases = [
-        (json!({"merchant_customer_id": "m1"}), "request_id"),
-        (json!({"request_id": "r1"}), "merchant_customer_id"),
+        (json!({"request_id": null}), "request_id"),
+        (json!({"request_id": long}), "request_id"),
         (
-            json!({"request_id": "r1", "merchant_customer_id": "m".repeat(65)}),
+            json!({"merchant_customer_id": null}),
             "merchant_customer_id",
         ),
+        (json!({"merchant_customer_id": ""}), "merchant_customer_id"),
         (
-            json!({"request_id": "r1", "merchant_customer_id": "m1", "address": {"city": "x"}}),
+            json!({"merchant_customer_id": long}),
+            "merchant_customer_id",
+        ),
+        (json!({"email": 7}), "email"),
+        (json!({"description": "x"}), "description"),
+        (json!({"metadata": {"a": 1}}), "metadata.a"),
+        (json!({"address": {"city": "x"}}), "address.country_code"),
+        (
+            json!({"address": {"country_code": "usa"}}),
             "address.country_code",
         ),
         (
-            json!({"request_id": "r1", "merchant_customer_id": "m1", "description": "x"}),
-            "description",
+            json!({"address": {"country_code": "US", "line2": "x"}}),
+            "address.line2",
+        ),
+        (
+            json!({"address": {"country_code": "US", "postcode": "12345678901"}}),
+            "address.postcode",
         ),
     ];
-    for (body, source) in cases {
+    for (changes, source) in cases {
+        let mut body = json!({"request_id": "r1", "merchant_customer_id": "m1"});
+        for (k, v) in changes.as_object().unwrap() {
+            match v {
+                Value::Null => body.as_object_mut().unwrap().remove(k),
+                v => body.as_object_mut().unwrap().insert(k.clone(), v.clone()),
+            };
+        }
         let (status, v) = reply(create(&sb, Some(&token), &body)).await;
         assert_eq!(status, 400, "{source}");
         assert_subset(&v, &json!({"code": "validation_error", "source": source}));
         assert!(v["trace_id"].is_string());
+    }
+    for odd in ["", "null", "[]", "{", "<html>"] {
+        let req = post(&sb, C, CREATE).bearer_auth(&token).body(odd);
+        let (status, v) = reply(req).await;
+        assert_eq!(
+            (status, &v["code"]),
+            (400, &json!("validation_error")),
+            "{odd}"
+        );
     }
     assert!(sb.customers(C).is_empty());
     // Prism refuses an address without a country itself (its request builder, after the token
@@ -134,6 +167,7 @@ async fn request_id_and_reference_reuse_on_the_wire() {
     assert_eq!(status, 201, "{v}");
     assert!(v["id"].as_str().unwrap().starts_with("cus_"));
     assert!(v["created_at"].as_str().unwrap().ends_with("+00:00"));
+    assert!(v.get("email").is_none(), "a field not sent is left out");
     // The same request_id, even with another reference: duplicate_request.
     let (status, v) = send("r1", "m2").await;
     assert_eq!((status, &v["code"]), (400, &json!("duplicate_request")));
