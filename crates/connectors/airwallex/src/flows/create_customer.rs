@@ -38,27 +38,19 @@ impl Flow<CreateCustomer> for Airwallex {
             })?;
 
         let mut errs = Vec::new();
-        let (first_name, last_name) = match req
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
-            Some(n) => {
-                let (first, last) = split_name(n);
-                if first.chars().count() > FIRST_LAST_NAME_MAX
-                    || last.is_some_and(|l| l.chars().count() > FIRST_LAST_NAME_MAX)
-                {
-                    errs.push(FieldError::new(
-                        "name",
-                        "length",
-                        format!("Airwallex stores first_name and last_name of at most {FIRST_LAST_NAME_MAX} characters each"),
-                    ));
-                }
-                (Some(first), last)
-            }
-            None => (None, None),
-        };
+        let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let (first_name, last_name) = name.map_or((None, None), |n| {
+            let (first, last) = split_name(n);
+            (Some(first), last)
+        });
+        let too_long = |part: &str| part.chars().count() > FIRST_LAST_NAME_MAX;
+        if first_name.is_some_and(too_long) || last_name.is_some_and(too_long) {
+            errs.push(FieldError::new(
+                "name",
+                "length",
+                format!("Airwallex stores first_name and last_name of at most {FIRST_LAST_NAME_MAX} characters each"),
+            ));
+        }
 
         let address = match &req.address {
             None => None,
