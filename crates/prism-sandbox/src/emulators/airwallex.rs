@@ -391,21 +391,17 @@ fn check_string(
     max: usize,
     required: bool,
 ) -> Result<(), Reply> {
-    match fields.get(name) {
-        None | Some(Value::Null) if required => {
-            Err(invalid(path, format!("{path} must be provided")))
+    let problem = match fields.get(name) {
+        None | Some(Value::Null) if !required => return Ok(()),
+        None | Some(Value::Null) => "must be provided".to_owned(),
+        Some(Value::String(s)) if required && s.trim().is_empty() => "must be provided".to_owned(),
+        Some(Value::String(s)) if limits::too_long(s, max) => {
+            format!("must be at most {max} characters")
         }
-        None | Some(Value::Null) => Ok(()),
-        Some(Value::String(s)) if required && s.trim().is_empty() => {
-            Err(invalid(path, format!("{path} must be provided")))
-        }
-        Some(Value::String(s)) if limits::too_long(s, max) => Err(invalid(
-            path,
-            format!("{path} must be at most {max} characters"),
-        )),
-        Some(Value::String(_)) => Ok(()),
-        Some(_) => Err(invalid(path, format!("{path} must be a string"))),
-    }
+        Some(Value::String(_)) => return Ok(()),
+        Some(_) => "must be a string".to_owned(),
+    };
+    Err(invalid(path, format!("{path} {problem}")))
 }
 
 /// The customer as Airwallex answers a create (`tests/fixtures/airwallex/created.json`): the
