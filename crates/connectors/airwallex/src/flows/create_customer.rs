@@ -129,8 +129,7 @@ impl Flow<CreateCustomer> for Airwallex {
 mod tests {
     //! Airwallex's own rules before sending and the documented key order. Each body's content is
     //! the conformance snapshots' (`create_customer_{minimal,full}@airwallex`), the created answer
-    //! `created.json`'s `expect`, odd answers the conformance case `malformed_success`, an
-    //! address without a country the wire test `validation_errors_name_the_field`.
+    //! `created.json`'s `expect`, odd answers the conformance case `malformed_success`.
     use prism_connector::types::{Address, Environment};
     use prism_testkit::leaks::assert_request_hides;
     use prism_testkit::requests::{field_paths, request_with_address};
@@ -166,16 +165,18 @@ mod tests {
     }
 
     #[test]
-    fn per_part_limits() {
+    fn per_part_limits_and_a_country_for_any_address() {
         let long_name = CustomerCreateRequest::new("r").name(format!("{} Doe", "a".repeat(129)));
         let address = Address::new()
             .with_postal_code("12345678901")
             .with_city("c".repeat(101))
             .with_country("GB");
         let long_parts = CustomerCreateRequest::new("r").address(address);
+        let city_only = CustomerCreateRequest::new("r").address(Address::new().with_city("Paris"));
         for (req, refused) in [
             (long_name, vec!["name"]),
             (long_parts, vec!["address.city", "address.postal_code"]),
+            (city_only, vec!["address.country"]),
         ] {
             let e = build(&req, Some(KEY)).expect_err("too long");
             assert_eq!(e.connector(), Some(Connector::Airwallex));
