@@ -41,6 +41,22 @@ pub fn assert_clean<'a>(what: &str, text: &str, secrets: impl IntoIterator<Item 
     }
 }
 
+/// Panics when any of `secrets` shows in `req`'s `Debug` or its redacted form: a connector marks
+/// the headers carrying credentials (or tokens) sensitive. The body is not checked (it holds the
+/// request's data).
+pub fn assert_request_hides<'a>(
+    req: &prism_connector::HttpRequest,
+    secrets: impl IntoIterator<Item = &'a str>,
+) {
+    let shown = format!("{req:?} {:?}", req.redacted());
+    for secret in secrets {
+        assert!(
+            !shown.contains(secret),
+            "credential shown by the request: {shown}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -51,5 +67,11 @@ mod tests {
             std::panic::catch_unwind(|| super::assert_clean("t", "john.doe@example.com", []));
         assert!(personal.is_err());
         super::assert_clean("t", "nothing here", ["sk_1"]);
+        let req = prism_connector::HttpRequest::get("/x").header("Authorization", "Bearer sk_1");
+        let shown = std::panic::catch_unwind(|| super::assert_request_hides(&req, ["sk_1"]));
+        assert!(shown.is_err());
+        let hidden =
+            prism_connector::HttpRequest::get("/x").sensitive_header("Authorization", "sk_1");
+        super::assert_request_hides(&hidden, ["sk_1"]);
     }
 }

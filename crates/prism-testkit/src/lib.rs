@@ -6,7 +6,8 @@
 //! - [`fixtures`]: the one loader of `tests/fixtures/<connector>/<reply>.json` (the processors'
 //!   documented replies, each with the outcome it stands for in its `expect` object).
 //! - [`leaks`]: the suites' personal test values and the check that no credential or personal
-//!   value shows in a text (an error, a `Debug`, a snapshot, captured tracing).
+//!   value shows in a text (an error, a `Debug`, a snapshot, captured tracing), and that a
+//!   request a connector built hides its credentials.
 //! - [`requests`]: the product page's example request and address.
 //! - [`json`]: comparing JSON shapes (key sets, subsets).
 //! - `sandbox` (feature `sandbox`): clients of the embedded sandbox built from the credentials it

@@ -98,6 +98,9 @@ fn prism_path(source: &str) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    //! The documented replies are read by `tests/tests/fixtures.rs` against their `expect` (each
+    //! context: first attempt, after a lost answer, with the caller's key); these are the codes,
+    //! statuses and messages no fixture shows.
     use super::*;
     use prism_connector::types::Environment;
 
@@ -105,79 +108,48 @@ pub(crate) mod tests {
         prism_testkit::fixtures::fixture("airwallex", name)
     }
 
-    fn first() -> FlowContext<'static> {
-        FlowContext::first(Environment::Sandbox)
-    }
-
     fn derived_key() -> FlowContext<'static> {
-        first().with_idempotency_key("prism_0123456789abcdef0123456789abcdef", true)
+        FlowContext::first(Environment::Sandbox)
+            .with_idempotency_key("prism_0123456789abcdef0123456789abcdef", true)
     }
 
-    fn after_lost_answer() -> FlowContext<'static> {
-        let mut c = derived_key();
-        c.attempt = 2;
-        c.earlier_attempt_may_have_applied = true;
-        c
-    }
-
-    fn resp(status: u16, body: &str) -> HttpResponse {
-        HttpResponse::new(
-            status,
-            vec![("Content-Type".into(), "application/json".into())],
-            body.as_bytes().to_vec(),
+    fn parse(status: u16, body: &str) -> Error {
+        parse_error(
+            &HttpResponse::new(status, vec![], body.as_bytes().to_vec()),
+            &derived_key(),
         )
     }
 
     #[test]
     fn status_table() {
-        let cases = [
-            (400, "whatever_else", ErrorKind::ProcessorError, false),
-            (401, "unauthorized", ErrorKind::Authentication, false),
-            (401, "credentials_expired", ErrorKind::Authentication, false),
-            (403, "", ErrorKind::PermissionDenied, false),
-            (404, "not_found", ErrorKind::ProcessorError, false),
-            (409, "conflict", ErrorKind::ProcessorError, true),
-            (422, "x", ErrorKind::InvalidRequest, false),
-            (429, "", ErrorKind::RateLimited, true),
-            (500, "internal_error", ErrorKind::ProcessorUnavailable, true),
-            (502, "", ErrorKind::ProcessorUnavailable, true),
-            (
-                503,
-                "service_unavailable",
-                ErrorKind::ProcessorUnavailable,
-                true,
-            ),
-        ];
-        for (status, code, kind, retryable) in cases {
-            let e = parse_error(
-                &resp(status, &format!(r#"{{"code":"{code}","message":"m"}}"#)),
-                &derived_key(),
-            );
-            assert_eq!(
-                (e.kind(), e.is_retryable()),
-                (kind, retryable),
-                "{status} {code}"
-            );
+        for (status, code, kind, retryable) in [
+            (400, "whatever_else", "processor_error", false),
+            (401, "credentials_expired", "authentication", false),
+            (404, "not_found", "processor_error", false),
+            (409, "conflict", "processor_error", true),
+            (422, "x", "invalid_request", false),
+            (502, "", "processor_unavailable", true),
+            (503, "service_unavailable", "processor_unavailable", true),
+        ] {
+            let e = parse(status, &format!(r#"{{"code":"{code}","message":"m"}}"#));
+            let got = (e.kind().as_str(), e.is_retryable());
+            assert_eq!(got, (kind, retryable), "{status} {code}");
         }
     }
 
     #[test]
     fn validation_source_becomes_a_prism_path_and_trace_id_the_request_id() {
-        let body = r#"{"code":"validation_error","source":"address.country_code","message":"address.country_code must be provided","trace_id":"e9afc11e3032ebaa4d4c9080ae77b232"}"#;
-        let e = parse_error(&resp(400, body), &derived_key());
+        let body = r#"{"code":"validation_error","source":"address.country_code","message":"m","trace_id":"e9afc11e"}"#;
+        let e = parse(400, body);
         assert_eq!(e.field_errors()[0].field, "address.country");
-        assert_eq!(e.request_id(), Some("e9afc11e3032ebaa4d4c9080ae77b232"));
-        assert_eq!(
-            e.connector_message(),
-            Some("address.country_code must be provided")
-        );
+        assert_eq!(e.request_id(), Some("e9afc11e"));
         for (src, path) in [
             ("first_name", "name"),
             ("last_name", "name"),
             ("phone_number", "phone"),
+            ("request_id", "idempotency_key"),
             ("address.street", "address.line1"),
             ("address.postcode", "address.postal_code"),
-            ("email", "email"),
             ("metadata.plan", "metadata.plan"),
         ] {
             assert_eq!(prism_path(src), path);
@@ -185,53 +157,40 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn already_exists_says_whose_creation_it_may_be() {
-        let e = parse_error(&fixture("duplicate_request"), &after_lost_answer());
-        assert!(
-            e.message().contains("earlier attempt of this same call"),
-            "{}",
-            e.message()
-        );
-        let e = parse_error(&fixture("duplicate"), &derived_key());
-        assert!(e.message().contains("already exists"), "{}", e.message());
-        assert!(
-            e.message().contains("GET /api/v1/pa/customers"),
-            "{}",
-            e.message()
-        );
-    }
-
-    #[test]
-    fn login_failure_names_the_variables_not_the_values() {
-        let e = parse_error(&fixture("login_failed"), &first());
-        assert!(e.message().contains("PRISM_AIRWALLEX_API_KEY"));
+    fn messages_say_whose_creation_it_may_be_and_what_to_check() {
+        let (key, mut lost) = (derived_key(), derived_key());
+        (lost.attempt, lost.earlier_attempt_may_have_applied) = (2, true);
+        let first = FlowContext::first(Environment::Sandbox);
+        for (name, ctx, says) in [
+            ("duplicate_request", &lost, "an earlier attempt"),
+            ("duplicate_request", &key, "was sent to this Airwallex"),
+            ("duplicate", &key, "GET /api/v1/pa/customers"),
+            ("login_failed", &first, "PRISM_AIRWALLEX_API_KEY"),
+        ] {
+            let e = parse_error(&fixture(name), ctx);
+            assert!(e.message().contains(says), "{name}: {}", e.message());
+        }
     }
 
     #[test]
     fn odd_bodies_never_panic() {
-        let huge = format!("{{\"code\":\"{}\"}}", "x".repeat(1_000_000));
-        let bodies = [
+        let huge = format!(r#"{{"code":"{}"}}"#, "x".repeat(1_000_000));
+        for body in [
             "",
-            "<html><body>502 Bad Gateway</body></html>",
+            "<html>502</html>",
             "\u{feff}{",
-            "\u{feff}{\"code\":\"validation_error\",\"source\":\"email\"}",
             "null",
             "[]",
-            "{\"code\":7,\"message\":{}}",
-            "{\"code\":\"validation_error\",\"source\":null}",
-            "{\"code\":",
+            r#"{"code":7,"message":{}}"#,
+            r#"{"code":"validation_error","source":null}"#,
+            r#"{"code":"#,
             &huge,
-        ];
-        for body in bodies {
+        ] {
             for status in [400, 401, 403, 404, 409, 429, 500, 502] {
-                let e = parse_error(&resp(status, body), &derived_key());
-                assert_eq!(e.http_status(), Some(status));
+                assert_eq!(parse(status, body).http_status(), Some(status));
             }
         }
-        let e = parse_error(&resp(400, bodies[3]), &derived_key());
-        assert_eq!(e.kind(), ErrorKind::InvalidRequest);
-        assert_eq!(e.field_errors()[0].field, "email");
-        let e = parse_error(&resp(500, "<html>"), &derived_key());
-        assert_eq!(e.kind(), ErrorKind::ProcessorUnavailable);
+        let bom = "\u{feff}{\"code\":\"validation_error\",\"source\":\"email\"}";
+        assert_eq!(parse(400, bom).field_errors()[0].field, "email");
     }
 }

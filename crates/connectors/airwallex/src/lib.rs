@@ -21,6 +21,7 @@ use prism_connector::{
     FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
     MetadataLimits, RateLimit, ReferenceStorage,
 };
+use secrecy::{ExposeSecret, SecretString};
 
 /// The pinned API version: the `info.version` of the official OpenAPI document the request
 /// mapping was taken from (see docs.md, "Endpoint and authentication").
@@ -78,6 +79,23 @@ impl Airwallex {
     pub fn new(config: AirwallexConfig) -> Self {
         Self { config }
     }
+}
+
+/// The login step's token, which the executor fetches before any other call.
+fn login_token<'a>(ctx: &FlowContext<'a>) -> Result<&'a SecretString, Error> {
+    ctx.access_token.ok_or_else(|| {
+        Error::configuration(
+            "airwallex: no access token from the login step (the executor runs it first)",
+        )
+    })
+}
+
+/// `req` with `token` (`Authorization: Bearer …`, sensitive), the pinned API version and JSON
+/// accepted: every call after the login.
+fn with_token(req: HttpRequest, token: &SecretString) -> HttpRequest {
+    req.sensitive_header("Authorization", format!("Bearer {}", token.expose_secret()))
+        .header("x-api-version", API_VERSION)
+        .header("Accept", "application/json")
 }
 
 impl Configurator for AirwallexConfig {

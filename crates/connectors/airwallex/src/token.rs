@@ -54,51 +54,37 @@ pub(crate) fn parse_login(resp: &HttpResponse) -> Result<AccessToken, Error> {
 
 #[cfg(test)]
 mod tests {
+    //! The login itself (headers, one token for many creates, a renewal after a 401) is the
+    //! behaviour suite's `token_step`; `login.json` is read by the fixture test.
     use std::time::{Duration, UNIX_EPOCH};
 
     use super::*;
     use crate::error::tests::fixture;
     use prism_connector::types::ErrorKind;
+    use prism_testkit::leaks::assert_request_hides;
+
+    const JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpYXQiOjE2MjQwMDAwMDAsImV4cCI6MTYyNDAwMTgwMH0.x";
+
+    fn login(body: &str) -> Result<AccessToken, Error> {
+        parse_login(&HttpResponse::new(201, vec![], body.to_owned()))
+    }
 
     #[test]
-    fn login_request_masks_both_credentials() {
-        let c = AirwallexConfig::new("client_abc", "key_xyz");
-        let r = login_request(&c);
-        assert_eq!(r.path, "/api/v1/authentication/login");
-        assert_eq!(r.body.bytes(), b"");
-        assert_eq!(r.header_value("x-client-id"), Some("client_abc"));
+    fn the_login_request_hides_both_credentials() {
+        let r = login_request(&AirwallexConfig::new("client_abc", "key_xyz"));
         assert_eq!(r.header_value("x-api-key"), Some("key_xyz"));
-        let shown = format!("{r:?} {:?}", r.redacted());
-        assert!(
-            !shown.contains("client_abc") && !shown.contains("key_xyz"),
-            "{shown}"
-        );
+        assert_request_hides(&r, ["client_abc", "key_xyz"]);
     }
 
     #[test]
-    fn documented_login_answer() {
-        let t = parse_login(&fixture("login")).expect("token");
-        assert_eq!(
-            t.token.expose_secret(),
-            "eyJhbGciOiJSUzI1NiJ9.eyJpYXQiOjE2MjQwMDAwMDAsImV4cCI6MTYyNDAwMTgwMH0.example"
-        );
-        assert_eq!(
-            t.expires_at,
-            Some(UNIX_EPOCH + Duration::from_secs(1_624_033_800))
-        );
-    }
-
-    #[test]
-    fn unreadable_expiry_falls_back_to_the_jwt_exp() {
-        let body = r#"{"token":"eyJhbGciOiJSUzI1NiJ9.eyJpYXQiOjE2MjQwMDAwMDAsImV4cCI6MTYyNDAwMTgwMH0.x","expires_at":"soon"}"#;
-        let t = parse_login(&HttpResponse::new(201, vec![], body)).expect("token");
-        assert_eq!(
-            t.expires_at,
-            Some(UNIX_EPOCH + Duration::from_secs(1_624_001_800))
-        );
-        let body = r#"{"token":"opaque","expires_at":12}"#;
-        let t = parse_login(&HttpResponse::new(201, vec![], body)).expect("token");
-        assert_eq!(t.expires_at, None);
+    fn expiry_from_expires_at_else_the_jwt_exp() {
+        let at = |secs| Some(UNIX_EPOCH + Duration::from_secs(secs));
+        let documented = parse_login(&fixture("login")).expect("token");
+        assert_eq!(documented.expires_at, at(1_624_033_800));
+        let soon = login(&format!(r#"{{"token":"{JWT}","expires_at":"soon"}}"#));
+        assert_eq!(soon.expect("token").expires_at, at(1_624_001_800));
+        let opaque = login(r#"{"token":"opaque","expires_at":12}"#);
+        assert_eq!(opaque.expect("token").expires_at, None);
     }
 
     #[test]
@@ -110,20 +96,13 @@ mod tests {
             "{}",
             r#"{"token":""}"#,
             r#"{"token":7}"#,
-            "{\"token\":",
             r#"{"token":"a b"}"#,
+            r#"{"token":"secret-tok"#,
         ] {
-            let e = parse_login(&HttpResponse::new(201, vec![], body)).expect_err(body);
+            let e = login(body).expect_err(body);
             assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "{body}");
+            assert!(!format!("{e} {e:?}").contains("secret-tok"));
         }
-        let ok = HttpResponse::new(
-            201,
-            vec![],
-            "\u{feff}{\"token\":\"t\",\"expires_at\":\"2021-06-18T16:30:00+0000\"}",
-        );
-        assert!(parse_login(&ok).is_ok());
-        let e = parse_login(&HttpResponse::new(201, vec![], r#"{"token":"secret-tok"#))
-            .expect_err("truncated");
-        assert!(!format!("{e} {e:?}").contains("secret-tok"));
+        assert!(login("\u{feff}{\"token\":\"t\"}").is_ok());
     }
 }

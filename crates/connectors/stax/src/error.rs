@@ -168,223 +168,101 @@ fn merge_by_prism_path(fields: &[(String, String)]) -> Vec<FieldError> {
 
 #[cfg(test)]
 mod tests {
+    //! The documented replies (401, 422, 429, 500) are read by `tests/tests/fixtures.rs` against
+    //! their `expect`; these are the statuses and body shapes no fixture shows.
     use super::*;
-    use serde_json::json;
-    use std::time::Duration;
 
-    fn resp(status: u16, body: &str, headers: &[(&str, &str)]) -> HttpResponse {
-        HttpResponse::new(
-            status,
-            headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            body.as_bytes().to_vec(),
-        )
-    }
-
-    /// Loads `tests/fixtures/stax/<name>.json` as a response.
-    fn fixture(name: &str) -> HttpResponse {
-        prism_testkit::fixtures::fixture("stax", name)
+    fn parse(status: u16, body: &str) -> Error {
+        parse_error(&HttpResponse::new(status, vec![], body.as_bytes().to_vec()))
     }
 
     #[test]
     fn mapping_table() {
-        let cases = [
-            (
-                400,
-                "{\"message\":\"bad\"}",
-                ErrorKind::InvalidRequest,
-                false,
-            ),
-            (
-                401,
-                "{\"error\":\"Unauthorized\"}",
-                ErrorKind::Authentication,
-                false,
-            ),
-            (
-                401,
-                "[\"not team admin\"]",
-                ErrorKind::Authentication,
-                false,
-            ),
-            (403, "{}", ErrorKind::PermissionDenied, false),
-            (
-                404,
-                "{\"id\":\"customer not found\"}",
-                ErrorKind::ProcessorError,
-                false,
-            ),
-            (405, "", ErrorKind::ProcessorError, false),
-            (
-                409,
-                "{\"message\":\"conflict\"}",
-                ErrorKind::ProcessorError,
-                false,
-            ),
-            (
-                422,
-                "{\"email\":[\"The email must be a valid email address.\"]}",
-                ErrorKind::InvalidRequest,
-                false,
-            ),
-            (
-                429,
-                "{\"message\":\"Too Many Attempts.\"}",
-                ErrorKind::RateLimited,
-                true,
-            ),
-            (
-                500,
-                "{\"message\":\"Server Error\"}",
-                ErrorKind::ProcessorUnavailable,
-                true,
-            ),
-            (
-                502,
-                "<html>bad gateway</html>",
-                ErrorKind::ProcessorUnavailable,
-                true,
-            ),
-            (503, "", ErrorKind::ProcessorUnavailable, true),
-        ];
-        for (status, body, kind, retry) in cases {
-            let e = parse_error(&resp(status, body, &[]));
-            assert_eq!(
-                (e.kind(), e.is_retryable()),
-                (kind, retry),
-                "{status} {body}"
-            );
-            assert_eq!(e.http_status(), Some(status));
+        for (status, body, kind, retryable) in [
+            (400, r#"{"message":"bad"}"#, "invalid_request", false),
+            (401, r#"["not team admin"]"#, "authentication", false),
+            (403, "{}", "permission_denied", false),
+            (404, r#"{"id":"not found"}"#, "processor_error", false),
+            (405, "", "processor_error", false),
+            (409, r#"{"message":"conflict"}"#, "processor_error", false),
+            (502, "<html>502</html>", "processor_unavailable", true),
+            (503, "", "processor_unavailable", true),
+        ] {
+            let e = parse(status, body);
+            let got = (e.kind().as_str(), e.is_retryable(), e.http_status());
+            assert_eq!(got, (kind, retryable, Some(status)), "{status} {body}");
             assert_eq!(e.connector(), Some(Connector::Stax));
-            assert_ne!(e.kind(), ErrorKind::AlreadyExists);
         }
     }
 
     #[test]
-    fn every_fixture_maps() {
-        let e = parse_error(&fixture("auth_failed"));
-        assert_eq!(e.kind(), ErrorKind::Authentication);
-        assert_eq!(e.connector_message(), Some("Unauthorized"));
-
-        let e = parse_error(&fixture("invalid_email"));
-        assert_eq!(e.kind(), ErrorKind::InvalidRequest);
-        assert_eq!(e.field_errors().len(), 1);
-        assert_eq!(e.field_errors()[0].field, "email");
-        assert_eq!(
-            e.field_errors()[0].message,
-            "The email must be a valid email address."
-        );
-
-        let e = parse_error(&fixture("missing_identity"));
-        assert_eq!(e.kind(), ErrorKind::InvalidRequest);
-        let mut fields: Vec<_> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
-        fields.sort_unstable();
-        assert_eq!(fields, ["company", "email", "name"]);
-        let name = e
-            .field_errors()
-            .iter()
-            .find(|f| f.field == "name")
-            .expect("name");
-        assert!(name.message.contains("firstname") && name.message.contains("lastname"));
-
-        let e = parse_error(&fixture("rate_limited"));
-        assert_eq!(e.kind(), ErrorKind::RateLimited);
-        assert!(e.is_retryable());
-        assert_eq!(e.retry_after(), Some(Duration::from_secs(60)));
-        assert_eq!(e.connector_message(), Some("Too Many Attempts."));
-
-        let e = parse_error(&fixture("server_error"));
-        assert_eq!(e.kind(), ErrorKind::ProcessorUnavailable);
-        assert!(e.is_retryable());
-        assert_eq!(e.connector_message(), Some("Server Error"));
-    }
-
-    #[test]
-    fn retry_after_is_honoured() {
-        let e = parse_error(&resp(429, "", &[("Retry-After", "3600")]));
-        assert_eq!(e.retry_after(), Some(Duration::from_secs(3600)));
-        let e = parse_error(&resp(429, "", &[("Retry-After", "soon")]));
-        assert_eq!(e.retry_after(), None);
-    }
-
-    #[test]
     fn stax_fields_map_back_to_prism_paths() {
-        let body = json!({
-            "firstname": ["a"], "phone": ["The phone format is invalid."], "address_1": ["b"],
-            "address_2": ["c"], "address_city": ["d"], "address_state": ["The address_state must not be greater than 2 characters."],
-            "address_zip": ["e"], "address_country": ["f"], "notes": ["g"], "reference": ["h"], "options": ["i"]
-        });
-        let e = parse_error(&resp(422, &body.to_string(), &[]));
+        let body = r#"{"firstname":["a"],"lastname":["b"],"phone":["c"],"address_1":["d"],
+            "address_2":["e"],"address_city":["f"],"address_state":["g"],"address_zip":["h"],
+            "address_country":["i"],"notes":["j"],"reference":["k"],"options":["l"]}"#;
+        let e = parse(422, body);
         let mut fields: Vec<_> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
         fields.sort_unstable();
-        assert_eq!(
-            fields,
-            [
-                "address.city",
-                "address.country",
-                "address.line1",
-                "address.line2",
-                "address.postal_code",
-                "address.state",
-                "description",
-                "merchant_customer_id",
-                "name",
-                "options",
-                "phone"
-            ]
-        );
+        let want = [
+            "address.city",
+            "address.country",
+            "address.line1",
+            "address.line2",
+            "address.postal_code",
+            "address.state",
+            "description",
+            "merchant_customer_id",
+            "name",
+            "options",
+            "phone",
+        ];
+        assert_eq!(fields, want);
+        // firstname and lastname are one Prism field, with both messages.
+        let name = e.field_errors().iter().find(|f| f.field == "name");
+        assert_eq!(name.map(|f| f.message.as_str()), Some("a b"));
         // Newer Laravel nests them under `errors`.
-        let body = r#"{"message":"The given data was invalid.","errors":{"email":["The email must be a valid email address."]}}"#;
-        let e = parse_error(&resp(422, body, &[]));
+        let body = r#"{"message":"The given data was invalid.","errors":{"email":["x"]}}"#;
+        let e = parse(422, body);
         assert_eq!(e.field_errors()[0].field, "email");
-        assert!(e
-            .connector_message()
-            .is_some_and(|m| m.starts_with("The given data was invalid.")));
+        let message = e.connector_message().unwrap_or_default();
+        assert!(
+            message.starts_with("The given data was invalid."),
+            "{message}"
+        );
     }
 
     #[test]
     fn odd_bodies_never_panic() {
         let huge = "x".repeat(1 << 20);
-        let huge_json = format!("{{\"email\":[\"{huge}\"]}}");
-        let bodies = [
+        let huge_json = format!(r#"{{"email":["{huge}"]}}"#);
+        for body in [
             "",
             "null",
-            "true",
             "7",
-            "\"just a string\"",
-            "<html>oops</html>",
+            r#""just a string""#,
             "\u{feff}{",
-            "\u{feff}{\"error\":\"Unauthorized\"}",
-            "{\"email\":",
-            "{\"email\":[1,2]}",
-            "{\"email\":[]}",
-            "{\"error\":{\"message\":\"nested\"}}",
-            "{\"error\":7}",
-            "[1,{\"a\":2}]",
-            "plain text failure",
-            huge.as_str(),
-            huge_json.as_str(),
-        ];
-        for body in bodies {
-            for status in [400, 401, 403, 404, 409, 422, 429, 500, 502, 504] {
-                let e = parse_error(&resp(status, body, &[]));
+            r#"{"email":[1,2]}"#,
+            r#"{"email":[]}"#,
+            r#"{"error":7}"#,
+            r#"[1,{"a":2}]"#,
+            &huge,
+            &huge_json,
+        ] {
+            for status in [400, 401, 409, 422, 429, 500] {
+                let e = parse(status, body);
                 assert_eq!(e.http_status(), Some(status));
-                assert!(e
-                    .connector_message()
-                    .is_none_or(|m| m.chars().count() <= MESSAGE_MAX + 1));
-                assert!(e
-                    .field_errors()
-                    .iter()
-                    .all(|f| f.message.chars().count() <= MESSAGE_MAX + 1));
+                let short = |m: &str| m.chars().count() <= MESSAGE_MAX + 1;
+                assert!(e.connector_message().is_none_or(short));
+                assert!(e.field_errors().iter().all(|f| short(&f.message)));
             }
         }
-        let e = parse_error(&resp(401, "\u{feff}{\"error\":\"Unauthorized\"}", &[]));
-        assert_eq!(e.connector_message(), Some("Unauthorized"));
-        let e = parse_error(&resp(500, "plain text failure", &[]));
-        assert_eq!(e.connector_message(), Some("plain text failure"));
-        let e = parse_error(&resp(500, "<html>oops</html>", &[]));
-        assert_eq!(e.connector_message(), None);
+        for (body, message) in [
+            ("\u{feff}{\"error\":\"Unauthorized\"}", Some("Unauthorized")),
+            (r#"{"error":{"message":"nested"}}"#, Some("nested")),
+            ("plain text failure", Some("plain text failure")),
+            ("<html>oops</html>", None),
+        ] {
+            assert_eq!(parse(500, body).connector_message(), message, "{body}");
+        }
     }
 }

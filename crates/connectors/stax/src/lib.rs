@@ -15,9 +15,10 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, RateLimit,
+    FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup, RateLimit,
     ReferenceStorage,
 };
+use secrecy::ExposeSecret;
 
 /// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
 /// ("When using a live or sandbox API key, you will use the same production URL", see docs.md).
@@ -70,6 +71,13 @@ impl Stax {
     pub fn new(config: StaxConfig) -> Self {
         Self { config }
     }
+
+    /// `req` with the key (`Authorization: Bearer …`, sensitive) and JSON accepted: every call.
+    fn authorized(&self, req: HttpRequest) -> HttpRequest {
+        let bearer = format!("Bearer {}", self.config.api_key.expose_secret());
+        req.sensitive_header("Authorization", bearer)
+            .header("Accept", "application/json")
+    }
 }
 
 impl Configurator for StaxConfig {
@@ -107,30 +115,5 @@ impl ConnectorApi for Stax {
 
     fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
         Some(self)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn never_resends_a_create_that_may_have_been_applied() {
-        assert!(!CAPABILITIES.resend_is_safe());
-        assert!(matches!(
-            CAPABILITIES.reference_storage,
-            ReferenceStorage::Native("reference")
-        ));
-        assert_eq!(CAPABILITIES.unsupported_fields, &["metadata"]);
-        assert!(CAPABILITIES.limits.metadata.is_none());
-    }
-
-    #[test]
-    fn same_host_for_both_environments() {
-        let s = Stax::new(StaxConfig::new("k"));
-        assert_eq!(s.base_url(Environment::Sandbox), BASE_URL);
-        assert_eq!(s.base_url(Environment::Production), BASE_URL);
-        assert_eq!(s.id(), prism_connector::types::Connector::Stax);
-        assert_eq!(s.secrets().len(), 1);
     }
 }

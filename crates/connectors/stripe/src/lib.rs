@@ -15,8 +15,8 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit,
-    ReferenceStorage,
+    FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
+    MetadataLimits, RateLimit, ReferenceStorage,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -75,6 +75,14 @@ impl Stripe {
             config,
             authorization,
         }
+    }
+
+    /// `req` with the key (`Authorization`, sensitive), the pinned version and JSON accepted:
+    /// every call.
+    fn authorized(&self, req: HttpRequest) -> HttpRequest {
+        req.sensitive_header("Authorization", self.authorization.expose_secret())
+            .header("Stripe-Version", API_VERSION)
+            .header("Accept", "application/json")
     }
 }
 

@@ -286,14 +286,8 @@ fn validate(input: &BTreeMap<String, Value>) -> Vec<(String, Vec<String>)> {
 
 /// Whether `s` contains at least `n` consecutive ASCII digits (`/[0-9]{n,…}/`, unanchored).
 fn has_digit_run(s: &str, n: usize) -> bool {
-    let mut run = 0;
-    for c in s.chars() {
-        run = if c.is_ascii_digit() { run + 1 } else { 0 };
-        if run >= n {
-            return true;
-        }
-    }
-    false
+    s.split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= n)
 }
 
 /// `POST /customer`: Bearer auth → Laravel input (never refused) → validation → store. No
@@ -422,6 +416,10 @@ async fn list_customers(State(state): State<SharedState>, headers: HeaderMap, ur
     let total = data.len();
     let per_page = 25;
     let shown: Vec<Value> = data.into_iter().take(per_page).collect();
+    let (from, to) = match total {
+        0 => (Value::Null, Value::Null),
+        _ => (json!(1), json!(shown.len())),
+    };
     ordered_reply(
         200,
         &[
@@ -431,15 +429,8 @@ async fn list_customers(State(state): State<SharedState>, headers: HeaderMap, ur
             ("last_page", json!(total.div_ceil(per_page).max(1))),
             ("next_page_url", Value::Null),
             ("prev_page_url", Value::Null),
-            ("from", if total == 0 { Value::Null } else { json!(1) }),
-            (
-                "to",
-                if total == 0 {
-                    Value::Null
-                } else {
-                    json!(shown.len())
-                },
-            ),
+            ("from", from),
+            ("to", to),
             ("data", Value::Array(shown)),
         ],
     )
@@ -447,110 +438,63 @@ async fn list_customers(State(state): State<SharedState>, headers: HeaderMap, ur
 
 #[cfg(test)]
 mod tests {
+    //! The rules and shapes the wire tests (`tests/stax.rs`) do not show.
     use super::*;
 
-    fn map(v: Value) -> BTreeMap<String, Value> {
-        match v {
-            Value::Object(m) => m.into_iter().map(|(k, v)| (k, normalize(v))).collect(),
-            _ => BTreeMap::new(),
-        }
-    }
-
-    #[test]
-    fn gravatar_of_the_trimmed_lowercase_email() {
-        let c = customer_object(&map(json!({"email": " MyEmailAddress@example.com "})));
-        let gravatar = c
-            .iter()
-            .find(|(k, _)| *k == "gravatar")
-            .map(|(_, v)| v.clone());
-        assert_eq!(
-            gravatar,
-            Some(json!(
-                "//www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346"
-            ))
-        );
-    }
-
-    #[test]
-    fn required_without_all_is_the_documented_body() {
-        let fixture: Value = serde_json::from_str(include_str!(
-            "../../../../tests/fixtures/stax/missing_identity.json"
-        ))
-        .expect("fixture");
-        let errors = validate(&map(
-            json!({"reference": "r1", "phone": "5551234567", "firstname": "  "}),
-        ));
-        let body: Value = serde_json::from_slice(&validation_reply(&errors).body).expect("json");
-        assert_eq!(body, fixture["body"]);
-        assert_eq!(missing_identity().body, validation_reply(&errors).body);
-        // The documented key order is kept on the wire.
-        let text = String::from_utf8(missing_identity().body).expect("utf8");
-        let pos = |k: &str| text.find(&format!("\"{k}\"")).expect(k);
-        assert!(
-            pos("firstname") < pos("lastname")
-                && pos("lastname") < pos("email")
-                && pos("email") < pos("company")
-        );
+    fn fields(input: Value) -> Vec<String> {
+        let input: BTreeMap<String, Value> = serde_json::from_value(input).expect("an object");
+        let input = input.into_iter().map(|(k, v)| (k, normalize(v))).collect();
+        validate(&input).into_iter().map(|(f, _)| f).collect()
     }
 
     #[test]
     fn other_rules() {
-        let e = validate(&map(json!({"email": "john.doe@"})));
-        assert_eq!(
-            e,
-            vec![(
-                "email".to_owned(),
-                vec!["The email must be a valid email address.".to_owned()]
-            )]
-        );
-        let e = validate(&map(
-            json!({"lastname": "X", "phone": "555-123-4567", "address_state": "Illinois", "address_zip": "1".repeat(17)}),
-        ));
-        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, ["phone", "address_state", "address_zip"]);
-        assert_eq!(e[0].1, ["The phone format is invalid."]);
-        assert_eq!(
-            e[1].1,
-            ["The address state must not be greater than 2 characters."]
-        );
-        // Unanchored regex: a run of 10 digits anywhere passes; 15+ digits pass too.
-        assert!(validate(&map(json!({"email": "a@b", "phone": "tel 5551234567"}))).is_empty());
-        assert!(validate(&map(json!({"company": "ACME", "phone": 15551234567_u64}))).is_empty());
-        let e = validate(&map(
-            json!({"firstname": ["x"], "cc_emails": "a@b.co", "allow_invoice_credit_card_payments": "yes"}),
-        ));
-        let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(
-            fields,
-            [
-                "firstname",
-                "cc_emails",
-                "allow_invoice_credit_card_payments"
-            ]
-        );
-        assert_eq!(e[0].1, ["The firstname must be a string."]);
-        // Unknown keys and idempotency fields are ignored.
-        assert!(validate(&map(
-            json!({"email": "a@b.co", "idempotency_id": "x", "whatever": 1})
-        ))
-        .is_empty());
+        // Unanchored: a run of 10 digits anywhere passes, and so do numbers; unknown keys pass.
+        for ok in [
+            json!({"email": "a@b", "phone": "tel 5551234567"}),
+            json!({"company": "ACME", "phone": 15551234567_u64}),
+            json!({"email": "a@b.co", "whatever": 1}),
+        ] {
+            assert!(fields(ok.clone()).is_empty(), "{ok}");
+        }
+        let odd = json!({"firstname": ["x"], "cc_emails": "a@b.co",
+            "allow_invoice_credit_card_payments": "yes"});
+        let refused = [
+            "firstname",
+            "cc_emails",
+            "allow_invoice_credit_card_payments",
+        ];
+        assert_eq!(fields(odd), refused);
+        let not_a_string = validate(&BTreeMap::from([("firstname".into(), json!(["x"]))]));
+        assert_eq!(not_a_string[0].1, ["The firstname must be a string."]);
     }
 
     #[test]
-    fn error_bodies_have_stax_shapes() {
+    fn required_without_all_keeps_the_documented_order() {
+        let text = String::from_utf8(missing_identity().body).expect("utf8");
+        let at: Vec<Option<usize>> = IDENTITY
+            .iter()
+            .map(|k| text.find(&format!("\"{k}\"")))
+            .collect();
+        assert!(at.iter().all(Option::is_some) && at.is_sorted(), "{text}");
+        let errors = validate(&BTreeMap::from([("reference".into(), json!("r1"))]));
+        assert_eq!(validation_reply(&errors).body, text.into_bytes());
+    }
+
+    #[test]
+    fn injected_faults_answer_like_stax() {
         let e = StaxEmulator;
-        for status in [400, 401, 403, 404, 409, 422, 429, 500, 502, 503] {
+        for (status, body) in [
+            (401, json!({"error": "Unauthorized"})),
+            (429, json!({"message": "Too Many Attempts."})),
+            (500, json!({"message": "Server Error"})),
+            (503, json!({"message": "Server Error"})),
+        ] {
             let r = e.error_body(status);
-            assert_eq!(r.status, status);
-            let v: Value = serde_json::from_slice(&r.body).expect("json");
-            assert!(v.is_object(), "{status}: {v}");
             assert_eq!(r.header("Content-Type"), Some("application/json"));
+            assert_eq!(serde_json::from_slice::<Value>(&r.body).ok(), Some(body));
         }
-        let v: Value = serde_json::from_slice(&e.error_body(401).body).expect("json");
-        assert_eq!(v, json!({"error": "Unauthorized"}));
-        let v: Value = serde_json::from_slice(&e.error_body(500).body).expect("json");
-        assert_eq!(v, json!({"message": "Server Error"}));
-        assert!(e.is_create(&Method::POST, "/customer"));
+        assert!(e.is_create(&Method::POST, "/customer/"));
         assert!(!e.is_create(&Method::GET, "/customer"));
         assert!(!e.is_create(&Method::POST, "/customer/find-or-create"));
     }

@@ -11,7 +11,6 @@ use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::CustomerPage;
 use crate::Stax;
@@ -22,15 +21,8 @@ impl Flow<FindCustomer> for Stax {
         req: &FindCustomerRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        Ok(HttpRequest::get(format!(
-            "/customer?reference={}",
-            query_encode(&req.merchant_customer_id)
-        ))
-        .sensitive_header(
-            "Authorization",
-            format!("Bearer {}", self.config.api_key.expose_secret()),
-        )
-        .header("Accept", "application/json"))
+        let reference = query_encode(&req.merchant_customer_id);
+        Ok(self.authorized(HttpRequest::get(format!("/customer?reference={reference}"))))
     }
 
     fn parse_response(
@@ -54,29 +46,21 @@ impl Flow<FindCustomer> for Stax {
 
 #[cfg(test)]
 mod tests {
+    //! The request and a plain find are the behaviour suite's `lookup_by_reference`.
     use super::*;
     use crate::StaxConfig;
     use prism_connector::types::Environment;
 
     #[test]
-    fn builds_the_filter_and_reads_the_page() {
-        let s = Stax::new(StaxConfig::new("k"));
-        let ctx = FlowContext::first(Environment::Sandbox);
-        let req = FindCustomerRequest {
-            merchant_customer_id: "cust_1".into(),
-        };
-        let r = Flow::<FindCustomer>::build_request(&s, &req, &ctx).expect("request");
-        assert_eq!(r.path, "/customer?reference=cust_1");
+    fn only_live_exact_matches_count() {
         let body = r#"{"total":3,"per_page":25,"current_page":1,"data":[
             {"id":"c-prefix","reference":"cust_10","deleted_at":null},
             {"id":"c-deleted","reference":"cust_1","deleted_at":"2024-01-01 00:00:00"},
             {"id":"c-mine","reference":"cust_1","deleted_at":null}]}"#;
-        let found = Flow::<FindCustomer>::parse_response(
-            &s,
-            &HttpResponse::new(200, vec![], body.as_bytes().to_vec()),
-            &ctx,
-        )
-        .expect("parsed");
+        let resp = HttpResponse::new(200, vec![], body.as_bytes().to_vec());
+        let ctx = FlowContext::first(Environment::Sandbox);
+        let stax = Stax::new(StaxConfig::new("k"));
+        let found = Flow::<FindCustomer>::parse_response(&stax, &resp, &ctx).expect("parsed");
         assert_eq!(
             FoundCustomer::pick(found, "cust_1").as_deref(),
             Some("c-mine")

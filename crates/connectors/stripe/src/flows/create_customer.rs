@@ -7,10 +7,9 @@ use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::Customer;
-use crate::{Stripe, API_VERSION, REFERENCE_KEY};
+use crate::{Stripe, REFERENCE_KEY};
 
 impl Flow<CreateCustomer> for Stripe {
     fn build_request(
@@ -41,10 +40,10 @@ impl Flow<CreateCustomer> for Stripe {
         for (k, v) in &req.metadata {
             form.push_nested("metadata", k, v);
         }
-        let mut http = HttpRequest::post("/v1/customers", Body::Form(form.finish().into()))
-            .sensitive_header("Authorization", self.authorization.expose_secret())
-            .header("Stripe-Version", API_VERSION)
-            .header("Accept", "application/json");
+        let mut http = self.authorized(HttpRequest::post(
+            "/v1/customers",
+            Body::Form(form.finish().into()),
+        ));
         if let Some(key) = ctx.idempotency_key {
             http = http.header("Idempotency-Key", key);
         }

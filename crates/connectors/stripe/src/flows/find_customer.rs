@@ -9,10 +9,9 @@ use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::SearchResult;
-use crate::{Stripe, API_VERSION, REFERENCE_KEY};
+use crate::{Stripe, REFERENCE_KEY};
 
 /// The search query for a reference: values are single-quoted; `'` and `\` are escaped with a
 /// backslash (Stripe search query language).
@@ -31,10 +30,7 @@ impl Flow<FindCustomer> for Stripe {
             "/v1/customers/search?query={}&limit=2",
             query_encode(&search_query(&req.merchant_customer_id))
         );
-        Ok(HttpRequest::get(path)
-            .sensitive_header("Authorization", self.authorization.expose_secret())
-            .header("Stripe-Version", API_VERSION)
-            .header("Accept", "application/json"))
+        Ok(self.authorized(HttpRequest::get(path)))
     }
 
     fn parse_response(
@@ -58,67 +54,33 @@ impl Flow<FindCustomer> for Stripe {
 
 #[cfg(test)]
 mod tests {
+    //! The search request and its answer, found and not found, are the behaviour suite's
+    //! `lookup_by_reference` (sent to the emulator, which parses the query back). Both flows add
+    //! the key with `Stripe::authorized`.
     use super::*;
-    use crate::StripeConfig;
     use prism_connector::types::Environment;
-    use prism_connector::Method;
+
+    #[test]
+    fn the_key_is_hidden() {
+        let s = Stripe::new(crate::StripeConfig::new("sk_test_x"));
+        let req = FindCustomerRequest {
+            merchant_customer_id: "cust_1".into(),
+        };
+        let ctx = FlowContext::first(Environment::Sandbox);
+        let r = Flow::<FindCustomer>::build_request(&s, &req, &ctx).expect("request");
+        prism_testkit::leaks::assert_request_hides(&r, ["sk_test_x"]);
+    }
 
     #[test]
     fn query_escapes_quotes() {
-        assert_eq!(
-            search_query("cust_1"),
-            "metadata['merchant_customer_id']:'cust_1'"
-        );
-        assert_eq!(
-            search_query("o'brien\\x"),
-            "metadata['merchant_customer_id']:'o\\'brien\\\\x'"
-        );
-    }
-
-    #[test]
-    fn builds_a_search_get() {
-        let s = Stripe::new(StripeConfig::new("sk_test_x"));
-        let ctx = FlowContext::first(Environment::Sandbox);
-        let r = Flow::<FindCustomer>::build_request(
-            &s,
-            &FindCustomerRequest {
-                merchant_customer_id: "cust_1".into(),
-            },
-            &ctx,
-        )
-        .expect("request");
-        assert_eq!(r.method, Method::Get);
-        assert_eq!(
-            r.path,
-            "/v1/customers/search?query=metadata%5B%27merchant_customer_id%27%5D%3A%27cust_1%27&limit=2"
-        );
-        assert!(r
-            .headers
-            .iter()
-            .any(|h| h.name == "Authorization" && h.sensitive));
-    }
-
-    #[test]
-    fn reads_the_documented_search_result() {
-        let s = Stripe::new(StripeConfig::new("sk_test_x"));
-        let ctx = FlowContext::first(Environment::Sandbox);
-        let body = r#"{"object":"search_result","url":"/v1/customers/search","has_more":false,"next_page":null,
-            "data":[{"id":"cus_new","object":"customer"},{"id":"cus_NffrFeUfNV2Hib","object":"customer"}]}"#;
-        let found = Flow::<FindCustomer>::parse_response(
-            &s,
-            &HttpResponse::new(200, vec![], body.as_bytes().to_vec()),
-            &ctx,
-        );
-        assert_eq!(
-            FoundCustomer::pick(found.expect("parsed"), "cust_1").as_deref(),
-            Some("cus_new")
-        );
-        let empty = r#"{"object":"search_result","data":[],"has_more":false}"#;
-        let none = Flow::<FindCustomer>::parse_response(
-            &s,
-            &HttpResponse::new(200, vec![], empty.as_bytes().to_vec()),
-            &ctx,
-        );
-        assert_eq!(none.expect("parsed"), vec![]);
+        for (reference, query) in [
+            ("cust_1", "metadata['merchant_customer_id']:'cust_1'"),
+            (
+                r"o'brien\x",
+                r"metadata['merchant_customer_id']:'o\'brien\\x'",
+            ),
+        ] {
+            assert_eq!(search_query(reference), query);
+        }
     }
 }
