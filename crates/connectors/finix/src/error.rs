@@ -4,7 +4,7 @@ use prism_connector::parse::{kind_for_status, processor_error};
 use prism_connector::types::{Connector, Error, ErrorKind, FieldError};
 use prism_connector::HttpResponse;
 
-use crate::models::{ApiError, ErrorList};
+use crate::models::{ApiError, Errors, Hal};
 use crate::REQUEST_ID_HEADER;
 
 /// How many error messages of the list go into the error text.
@@ -14,7 +14,7 @@ const MAX_MESSAGE_CHARS: usize = 500;
 
 /// Maps a non-2xx Finix answer (HAL error list, or any other body: then by status alone).
 pub(crate) fn parse_error(resp: &HttpResponse) -> Error {
-    let errors: Vec<ApiError> = serde_json::from_slice::<ErrorList>(resp.body_without_bom())
+    let errors: Vec<ApiError> = serde_json::from_slice::<Hal<Errors>>(resp.body_without_bom())
         .ok()
         .and_then(|l| l.embedded)
         .map(|e| e.errors)
@@ -148,35 +148,37 @@ mod tests {
         assert_eq!(read(400, &bom).kind(), InvalidRequest);
     }
 
+    /// A field error per item with a field, in Prism's paths (unknown paths kept); the first
+    /// five messages.
     #[test]
     fn one_field_error_per_item() {
-        let body = r#"{"total":3,"_embedded":{"errors":[
-            {"code":"INVALID_FIELD","field":"entity.email","logref":"x","message":"bad email"},
-            {"code":"INVALID_FIELD","field":"entity.personal_address.region","message":"bad region"},
-            {"code":"INVALID_FIELD","field":"tags.plan","message":"too long"},
-            {"code":"INVALID_FIELD","message":"no field"}]}}"#;
-        let e = read(422, body);
-        let f: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(f, ["email", "address.state", "metadata.plan"]);
-        assert_eq!(e.field_errors()[0].rule, "invalid_field");
-        let all = "bad email; bad region; too long; no field";
-        assert_eq!(e.connector_message(), Some(all));
-    }
-
-    #[test]
-    fn field_paths() {
-        for (finix, prism) in [
+        let paths = [
+            ("entity.email", "email"),
             ("entity.first_name", "name"),
-            ("entity.last_name", "name"),
-            ("entity.phone", "phone"),
             ("entity.personal_address", "address"),
+            ("entity.personal_address.region", "address.state"),
             ("entity.personal_address.postal_code", "address.postal_code"),
             ("tags", "metadata"),
             ("tags.merchant_customer_id", "merchant_customer_id"),
+            ("tags.plan", "metadata.plan"),
             ("entity.dob", "entity.dob"),
-        ] {
-            assert_eq!(prism_field(finix), prism, "{finix}");
-        }
+        ];
+        let item = |(f, _): &(&str, &str)| {
+            format!(r#"{{"code":"INVALID_FIELD","field":"{f}","message":"{f}?"}}"#)
+        };
+        let items: Vec<String> = paths.iter().map(item).collect();
+        let no_field = r#"{"code":"INVALID_FIELD","message":"no field"}"#;
+        let body = format!(
+            r#"{{"_embedded":{{"errors":[{no_field},{}]}}}}"#,
+            items.join(",")
+        );
+        let e = read(422, &body);
+        let fields: Vec<&str> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, paths.map(|(_, prism)| prism));
+        assert_eq!(e.field_errors()[0].rule, "invalid_field");
+        let first_five = "no field; entity.email?; entity.first_name?; entity.personal_address?; \
+            entity.personal_address.region?";
+        assert_eq!(e.connector_message(), Some(first_five));
     }
 
     /// Bodies that are no error list: the kind by status, a bounded message (never-panicking on
@@ -189,9 +191,7 @@ mod tests {
         );
         for body in [
             "<html>503 Service Unavailable</html>",
-            "{\"_embedded\":{\"errors\":[null]}}",
             "{\"_embedded\":{\"errors\":[{\"code\":7,\"field\":[],\"message\":{}}]}}",
-            "{\"error\":\"x\"}",
             huge.as_str(),
         ] {
             for status in [400, 401, 403, 404, 422, 429, 500, 502] {

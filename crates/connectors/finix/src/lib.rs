@@ -15,10 +15,10 @@ use std::borrow::Cow;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit,
-    ReferenceStorage,
+    FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
+    MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 /// The pinned API version header value (`Finix-Version`; the spec's `info.version`, see docs.md).
 pub const API_VERSION: &str = "2022-02-01";
@@ -89,6 +89,14 @@ impl Finix {
     pub fn new(config: FinixConfig) -> Self {
         let basic_auth = config.basic_auth();
         Self { config, basic_auth }
+    }
+
+    /// `req` with the headers of every Finix call: Basic auth (sensitive), the pinned
+    /// `Finix-Version`, HAL answers.
+    fn with_headers(&self, req: HttpRequest) -> HttpRequest {
+        req.sensitive_header("Authorization", self.basic_auth.expose_secret())
+            .header("Finix-Version", API_VERSION)
+            .header("Accept", "application/hal+json")
     }
 }
 

@@ -40,6 +40,11 @@ const FIRST_ADDRESS_ID: u64 = 29_366_174;
 const AUTH_FAILED: &str = "User authentication failed due to invalid authentication values.";
 /// E00003's text for a body that is no request at all.
 const BAD_XML: &str = "An error occurred while parsing the XML request.";
+/// E00004's text.
+const BAD_METHOD: &str = "The name of the requested API method is invalid.";
+/// E00011's and E00001's texts (injected 403 and 5xx).
+const ACCESS_DENIED: &str = "Access denied. You do not have the appropriate permissions.";
+const TRY_AGAIN: &str = "An error occurred during processing. Please try again.";
 
 /// The Authorize.net emulator.
 #[derive(Clone, Copy)]
@@ -64,16 +69,10 @@ impl Emulator for AuthorizeDotNetEmulator {
     fn error_body(&self, status: u16) -> Reply {
         let (code, text) = match status {
             401 => ("E00007", AUTH_FAILED),
-            403 => (
-                "E00011",
-                "Access denied. You do not have the appropriate permissions.",
-            ),
-            404 => ("E00004", "The name of the requested API method is invalid."),
+            403 => ("E00011", ACCESS_DENIED),
+            404 => ("E00004", BAD_METHOD),
             400..=499 => ("E00003", BAD_XML),
-            _ => (
-                "E00001",
-                "An error occurred during processing. Please try again.",
-            ),
+            _ => ("E00001", TRY_AGAIN),
         };
         let mut r = error_reply(code, text, false, None);
         r.status = status;
@@ -123,24 +122,11 @@ struct Lists<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Messages<'a> {
-    #[serde(rename = "resultCode")]
     result_code: &'a str,
-    message: [MessageEntry<'a>; 1],
-}
-
-#[derive(Serialize)]
-struct MessageEntry<'a> {
-    code: &'a str,
-    text: &'a str,
-}
-
-impl Answer<'_> {
-    fn reply(&self) -> Reply {
-        let mut bytes = b"\xEF\xBB\xBF".to_vec();
-        bytes.extend(serde_json::to_vec(self).unwrap_or_default());
-        Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
-    }
+    /// `{"code", "text"}`.
+    message: [Value; 1],
 }
 
 /// An error answer; `with_lists` adds the method's (empty) id lists, as E00039 does.
@@ -165,18 +151,20 @@ fn answer(
         customer_shipping_address_id_list: ids,
         validation_direct_response_list: [],
     });
-    let message = [MessageEntry { code, text }];
+    let message = [json!({ "code": code, "text": text })];
     let messages = Messages {
         result_code,
         message,
     };
-    Answer {
+    let answer = Answer {
         ref_id,
         customer_profile_id,
         lists,
         messages,
-    }
-    .reply()
+    };
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(serde_json::to_vec(&answer).unwrap_or_default());
+    Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
 }
 
 /// The text of a simple element (strings, and numbers/booleans as their JSON text).
@@ -440,8 +428,7 @@ impl CreateProtocol for Create {
             return Err(bad_xml());
         };
         if method != METHOD {
-            let text = "The name of the requested API method is invalid.";
-            return Err(error_reply("E00004", text, false, None));
+            return Err(error_reply("E00004", BAD_METHOD, false, None));
         }
         let members = serde_json::from_str::<Members<'_>>(request.get()).map(|m| m.0);
         let ref_id = members.ok().and_then(|m| {

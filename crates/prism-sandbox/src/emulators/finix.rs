@@ -31,50 +31,29 @@ const APPLICATION: &str = "APgPDQrLD52TYvqazjHJJchM";
 /// The real sandbox host, for `_links` when the request names no `Host`.
 const FINIX_SANDBOX: &str = "https://finix.sandbox-payments-api.com";
 const HAL: &str = "application/hal+json";
-const BAD_JSON: &str =
-    "You provided a request that can not be successfully parsed. Verify you are providing valid JSON.";
 const REFERENCE_TAG: &str = "merchant_customer_id";
 /// The `Accept` media types answered (anything else: 406).
 const ACCEPTED: [&str; 4] = [HAL, "application/json", "application/*", "*/*"];
-const FORBIDDEN: &str = "Your credentials do not have the right permissions to submit the request.";
-
-/// Finix's error code and message by status (docs' error-codes page), for injected statuses;
-/// 401 has its own shape ([`unauthorized`]); others: `BAD_REQUEST` below 500, else
-/// `SERVER_ERROR`.
-const ERRORS: &[(u16, &str, &str)] = &[
-    (400, "BAD_REQUEST", BAD_JSON),
-    (
-        402,
-        "UPSTREAM_PROCESSOR_ERROR",
-        "An error occurred with an upstream processor.",
-    ),
-    (403, "FORBIDDEN", FORBIDDEN),
-    (404, "NOT_FOUND", "The resource could not be found."),
-    (
-        405,
-        "METHOD_NOT_ALLOWED",
-        "The method is not allowed for this resource.",
-    ),
-    (
-        406,
-        "NOT_ACCEPTABLE",
-        "The requested media type is not acceptable.",
-    ),
-    (
-        409,
-        "CONFLICT",
-        "The request conflicts with the current state of the server.",
-    ),
-    (
-        422,
-        "INVALID_FIELD",
-        "A provided field has an invalid value.",
-    ),
-    (
-        429,
-        "TOO_MANY_REQUESTS",
-        "Too many requests. Please wait and try again.",
-    ),
+/// Merchant-underwriting fields of `entity`: documented, but not emulated (buyers only).
+const MERCHANT_ENTITY_FIELDS: &str = "title business_name business_type doing_business_as \
+    business_phone business_address mcc dob max_transaction_amount amex_mid discover_mid url \
+    annual_card_volume has_accepted_credit_cards_previously incorporation_date \
+    principal_percentage_ownership short_business_name ownership_type tax_authority tax_id \
+    business_tax_id default_statement_descriptor";
+/// Finix's code and message by status (docs' error-codes page), `status CODE message` per row,
+/// then by class for other statuses; 401 has its own shape ([`unauthorized`]).
+const ERRORS: &[&str] = &[
+    "400 BAD_REQUEST You provided a request that can not be successfully parsed. Verify you are providing valid JSON.",
+    "402 UPSTREAM_PROCESSOR_ERROR An error occurred with an upstream processor.",
+    "403 FORBIDDEN Your credentials do not have the right permissions to submit the request.",
+    "404 NOT_FOUND The resource could not be found.",
+    "405 METHOD_NOT_ALLOWED The method is not allowed for this resource.",
+    "406 NOT_ACCEPTABLE The requested media type is not acceptable.",
+    "409 CONFLICT The request conflicts with the current state of the server.",
+    "422 INVALID_FIELD A provided field has an invalid value.",
+    "429 TOO_MANY_REQUESTS Too many requests. Please wait and try again.",
+    "4xx BAD_REQUEST The request was rejected.",
+    "5xx SERVER_ERROR We had a problem with our server. Try again later.",
 ];
 
 /// Buyer fields of `entity` and their documented maximum lengths.
@@ -97,12 +76,6 @@ const ADDRESS_FIELDS: Limits = &[
 const TAGS: MapLimits = MapLimits::new(50, 40, 500);
 /// A minimal syntax check (whether Finix checks email syntax is unverified).
 const EMAIL: EmailSyntax = EmailSyntax::new(false, LocalPart::Any, 0, DomainChars::Any);
-/// Merchant-underwriting fields of `entity`: documented, but not emulated (buyers only).
-const MERCHANT_ENTITY_FIELDS: &str = "title business_name business_type doing_business_as \
-    business_phone business_address mcc dob max_transaction_amount amex_mid discover_mid url \
-    annual_card_volume has_accepted_credit_cards_previously incorporation_date \
-    principal_percentage_ownership short_business_name ownership_type tax_authority tax_id \
-    business_tax_id default_statement_descriptor";
 
 /// ISO 3166-1 alpha-3 codes accepted as `personal_address.country` (the spec's enum includes XKX).
 const ALPHA3: &str = "\
@@ -146,14 +119,7 @@ impl Emulator for FinixEmulator {
         if status == 401 {
             return unauthorized(&source);
         }
-        let (code, message) = match ERRORS.iter().find(|(s, _, _)| *s == status) {
-            Some((_, code, message)) => (*code, *message),
-            None if status < 500 => ("BAD_REQUEST", "The request was rejected."),
-            None => (
-                "SERVER_ERROR",
-                "We had a problem with our server. Try again later.",
-            ),
-        };
+        let (code, message) = error_for(status);
         error_one(status, code, message, &source)
     }
 
@@ -175,6 +141,18 @@ impl Emulator for FinixEmulator {
         let message = format!("Method {} is not allowed on /identities.", head.method);
         error_one(405, "METHOD_NOT_ALLOWED", message, &url)
     }
+}
+
+/// The code and message of `status` in [`ERRORS`] (the `4xx` row for any status below 500).
+fn error_for(status: u16) -> (&'static str, &'static str) {
+    let row = |key: &str| {
+        let fields = |row: &&'static str| row.strip_prefix(key)?.strip_prefix(' ')?.split_once(' ');
+        ERRORS.iter().find_map(fields)
+    };
+    let class = if status < 500 { "4xx" } else { "5xx" };
+    row(&status.to_string())
+        .or_else(|| row(class))
+        .unwrap_or_default()
 }
 
 /// One error of a HAL list: code, field (left out when `None`), message.
@@ -235,7 +213,8 @@ fn gate(headers: &HeaderMap, url: &str) -> Result<(), Reply> {
     match (user.as_str(), password.as_deref()) {
         (USERNAME, Some(PASSWORD)) => {}
         (FORBIDDEN_USERNAME, Some(PASSWORD)) => {
-            return Err(error_one(403, "FORBIDDEN", FORBIDDEN, url));
+            let (code, message) = error_for(403);
+            return Err(error_one(403, code, message, url));
         }
         _ => return Err(unauthorized(url)),
     }
@@ -288,7 +267,8 @@ impl CreateProtocol for Create {
     }
 
     fn parse(&self, ctx: &Ctx, req: &Incoming) -> Result<Self::Parsed, Reply> {
-        body::object(&req.body).ok_or_else(|| error_one(400, "BAD_REQUEST", BAD_JSON, &ctx.url))
+        let (code, message) = error_for(400);
+        body::object(&req.body).ok_or_else(|| error_one(400, code, message, &ctx.url))
     }
 
     fn validate(&self, ctx: &Ctx, request: Self::Parsed) -> Result<EntityAndTags, Reply> {
@@ -466,12 +446,10 @@ fn identity_object(
     let field = |k: &str| entity.get(k).cloned().unwrap_or(Value::Null);
     let personal_address = match entity.get("personal_address") {
         Some(Value::Object(a)) => {
-            let parts: Map<String, Value> =
-                ["line1", "line2", "city", "region", "postal_code", "country"]
-                    .iter()
-                    .map(|k| ((*k).to_owned(), a.get(*k).cloned().unwrap_or(Value::Null)))
-                    .collect();
-            Value::Object(parts)
+            // Every address field, null when not sent, in the order of [`ADDRESS_FIELDS`].
+            let part =
+                |&(k, _): &(&str, usize)| (k.to_owned(), a.get(k).cloned().unwrap_or(Value::Null));
+            Value::Object(ADDRESS_FIELDS.iter().map(part).collect())
         }
         _ => Value::Null,
     };
@@ -539,12 +517,11 @@ async fn list_identities(
         .into_iter()
         .filter(|c| {
             let tags = &c.body["tags"];
+            let has_value = |v| tags.as_object().is_some_and(|t| t.values().any(|x| x == v));
             match (key, value) {
                 (Some(k), Some(v)) => tags[k].as_str() == Some(v),
                 (Some(k), None) => tags.get(k).is_some(),
-                (None, Some(v)) => tags
-                    .as_object()
-                    .is_some_and(|t| t.values().any(|x| x.as_str() == Some(v))),
+                (None, Some(v)) => has_value(v),
                 (None, None) => true,
             }
         })

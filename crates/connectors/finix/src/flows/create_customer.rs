@@ -1,15 +1,14 @@
 //! `POST /identities` for a buyer. The mapping is in docs.md ("Request mapping").
 
 use prism_connector::normalize::{country_alpha3, phone_e164ish, split_name};
-use prism_connector::parse::parse_json;
+use prism_connector::parse::{created, parse_json};
 use prism_connector::types::{Address, Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::{CreateIdentityRequest, Entity, Identity, PersonalAddress, Tags};
-use crate::{Finix, API_VERSION, CITY_MAX, NAME_PART_MAX, POSTAL_CODE_MAX, REFERENCE_KEY};
+use crate::{Finix, CITY_MAX, NAME_PART_MAX, POSTAL_CODE_MAX, REFERENCE_KEY};
 
 impl Flow<CreateCustomer> for Finix {
     fn build_request(
@@ -76,10 +75,7 @@ impl Flow<CreateCustomer> for Finix {
         let body = Body::json(&body).map_err(|e| {
             Error::configuration(format!("finix: could not encode the request ({e})"))
         })?;
-        Ok(HttpRequest::post("/identities", body)
-            .sensitive_header("Authorization", self.basic_auth.expose_secret())
-            .header("Finix-Version", API_VERSION)
-            .header("Accept", "application/hal+json"))
+        Ok(self.with_headers(HttpRequest::post("/identities", body)))
     }
 
     fn parse_response(
@@ -96,10 +92,7 @@ impl Flow<CreateCustomer> for Finix {
             ));
         }
         // Finix has no idempotency: an answer is never a replay.
-        Ok(CreatedCustomer {
-            connector_customer_id: identity.id,
-            replayed: false,
-        })
+        created(resp, identity.id)
     }
 }
 
@@ -126,58 +119,39 @@ pub(crate) fn nanp_ten_digits(phone: &str) -> Option<String> {
 /// ill-fitting part: whether Finix takes a partial address is not documented (docs.md).
 fn personal_address<'a>(a: &'a Address, errs: &mut Vec<FieldError>) -> Option<PersonalAddress<'a>> {
     let before = errs.len();
-    let mut need = |path: &str, v: &'a Option<String>| -> &'a str {
-        match v.as_deref() {
-            Some(s) => s,
-            None => {
-                errs.push(FieldError::new(
-                    path,
-                    "required_by_connector",
-                    "is required by Finix when an address is given (line1, city, state, postal_code and country)",
-                ));
-                ""
-            }
-        }
+    let mut bad = |path: &str, rule: &str, message: String| {
+        errs.push(FieldError::new(path, rule, message));
     };
-    let line1 = need("address.line1", &a.line1);
-    let city = need("address.city", &a.city);
-    let region = need("address.state", &a.state);
-    let postal_code = need("address.postal_code", &a.postal_code);
-    let country = need("address.country", &a.country);
-
+    let parts = [
+        ("line1", &a.line1),
+        ("city", &a.city),
+        ("state", &a.state),
+        ("postal_code", &a.postal_code),
+        ("country", &a.country),
+    ];
+    let [line1, city, region, postal_code, country] = parts.map(|(part, value)| {
+        value.as_deref().unwrap_or_else(|| {
+            let why = "is required by Finix when an address is given (line1, city, state, postal_code and country)";
+            bad(&format!("address.{part}"), "required_by_connector", why.into());
+            ""
+        })
+    });
+    let limit = |max: usize| format!("must be 1 to {max} characters (limit of finix)");
     if city.chars().count() > CITY_MAX {
-        errs.push(FieldError::new(
-            "address.city",
-            "length",
-            format!("must be 1 to {CITY_MAX} characters (limit of finix)"),
-        ));
+        bad("address.city", "length", limit(CITY_MAX));
     }
     let two_letters = region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic());
     if !region.is_empty() && !two_letters {
-        errs.push(FieldError::new(
-            "address.state",
-            "state_code",
-            "Finix takes a 2-letter state or region code (e.g. IL)",
-        ));
+        let why = "Finix takes a 2-letter state or region code (e.g. IL)";
+        bad("address.state", "state_code", why.into());
     }
     if postal_code.chars().count() > POSTAL_CODE_MAX {
-        errs.push(FieldError::new(
-            "address.postal_code",
-            "length",
-            format!("must be 1 to {POSTAL_CODE_MAX} characters (limit of finix)"),
-        ));
+        bad("address.postal_code", "length", limit(POSTAL_CODE_MAX));
     }
-    let alpha3 = if country.is_empty() {
-        None
-    } else {
-        country_alpha3(country)
-    };
+    let alpha3 = country_alpha3(country);
     if !country.is_empty() && alpha3.is_none() {
-        errs.push(FieldError::new(
-            "address.country",
-            "iso3166_alpha2",
-            "must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)",
-        ));
+        let why = "must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)";
+        bad("address.country", "iso3166_alpha2", why.into());
     }
     if errs.len() != before {
         return None;

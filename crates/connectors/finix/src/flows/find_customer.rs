@@ -10,10 +10,9 @@ use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
-use crate::models::IdentitiesList;
-use crate::{Finix, API_VERSION, REFERENCE_KEY};
+use crate::models::{Hal, Identities};
+use crate::{Finix, REFERENCE_KEY};
 
 impl Flow<FindCustomer> for Finix {
     fn build_request(
@@ -25,10 +24,7 @@ impl Flow<FindCustomer> for Finix {
             "/identities?tags.key={REFERENCE_KEY}&tags.value={}",
             query_encode(&req.merchant_customer_id)
         );
-        Ok(HttpRequest::get(path)
-            .sensitive_header("Authorization", self.basic_auth.expose_secret())
-            .header("Finix-Version", API_VERSION)
-            .header("Accept", "application/hal+json"))
+        Ok(self.with_headers(HttpRequest::get(path)))
     }
 
     fn parse_response(
@@ -36,7 +32,7 @@ impl Flow<FindCustomer> for Finix {
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
     ) -> Result<Vec<FoundCustomer>, Error> {
-        let list: IdentitiesList = parse_json(resp)?;
+        let list: Hal<Identities> = parse_json(resp)?;
         Ok(list
             .embedded
             .map(|e| e.identities)
