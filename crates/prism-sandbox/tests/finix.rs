@@ -2,8 +2,7 @@
 //! suite; the request mapping: the conformance snapshots).
 #![allow(clippy::unwrap_used)]
 
-use prism::CustomerCreateRequest as Request;
-use prism::{Connector, ErrorKind};
+use prism::Connector;
 use prism_sandbox::Sandbox;
 use prism_testkit::fixtures::body_json;
 use prism_testkit::json::{assert_same_keys, assert_subset, digit_shape, pluck};
@@ -62,7 +61,7 @@ async fn the_reply_has_the_documented_shape() {
 }
 
 /// Finix's 401 shape (wrong credentials through the client: the behaviour suite) and the
-/// read-only user's 403.
+/// read-only user's 403 (how the connector reads it: tests/fixtures/finix/permission_denied.json).
 #[tokio::test]
 async fn auth_failures_are_finix_401_and_a_read_only_user_is_403() {
     let sb = Sandbox::start().await.unwrap();
@@ -71,11 +70,16 @@ async fn auth_failures_are_finix_401_and_a_read_only_user_is_403() {
     let e = &v["_embedded"]["errors"][0];
     assert_subset(e, &json!({"code": "UNKNOWN", "message": "Unauthorized"}));
     assert!(e["logref"].is_string() && e["_links"]["self"]["href"].is_string());
-    let read_only = builder_with(&sb, C, &[(USER, "USprismSandboxReadOnly")]);
-    let err = read_only.build().unwrap().create(Request::new("r1")).await;
-    let err = err.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
-    assert_eq!(err.connector_code(), Some("FORBIDDEN"));
+    let read_only = Some((
+        "USprismSandboxReadOnly",
+        credential(C, "PRISM_FINIX_PASSWORD"),
+    ));
+    let (status, v) = reply(create(&sb, read_only, "{}")).await;
+    assert_eq!(
+        (status, code(&v)),
+        (403, "FORBIDDEN"),
+        "read as permission_denied.json"
+    );
     assert!(sb.customers(C).is_empty());
 }
 

@@ -184,18 +184,11 @@ fn error_one(status: u16, code: &'static str, message: impl Into<String>, source
 
 /// Finix's 401 (schema `Error401Unauthorized`: code `UNKNOWN`, `_links.self` and `.source`).
 fn unauthorized(url: &str) -> Reply {
-    hal_reply(
-        401,
-        &json!({
-            "total": 1,
-            "_embedded": { "errors": [{
-                "code": "UNKNOWN",
-                "logref": ids::hex(16),
-                "message": "Unauthorized",
-                "_links": { "self": { "href": url }, "source": { "href": url } }
-            }]}
-        }),
-    )
+    let links = json!({ "self": { "href": url }, "source": { "href": url } });
+    let error = json!({"code": "UNKNOWN", "logref": ids::hex(16), "message": "Unauthorized",
+        "_links": links});
+    let body = json!({ "total": 1, "_embedded": { "errors": [error] } });
+    hal_reply(401, &body)
 }
 
 /// `http://<host>/finix` from the request (for `_links`), or Finix's own sandbox URL.
@@ -537,18 +530,4 @@ async fn list_identities(
             "_links": { "self": { "href": url } }
         }),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The table's integrity (the checks it drives: the sandbox wire tests).
-    #[test]
-    fn alpha3_is_sorted_and_complete() {
-        let codes: Vec<&str> = ALPHA3.split_whitespace().collect();
-        assert!(codes.windows(2).all(|w| w[0] < w[1]) && codes.iter().all(|c| c.len() == 3));
-        assert_eq!(codes.len(), 250);
-        assert!(is_alpha3("XKX") && !is_alpha3("US") && !is_alpha3("USA GBR"));
-    }
 }
