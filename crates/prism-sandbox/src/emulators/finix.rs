@@ -494,16 +494,9 @@ async fn list_identities(
     if let Err(reply) = gate(&headers, &url) {
         return reply;
     }
-    let params: Vec<(String, String)> = query
-        .as_deref()
-        .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
-        .unwrap_or_default();
-    let param = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let query = query.unwrap_or_default();
+    let params: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap_or_default();
+    let param = |name: &str| Some(params.iter().find(|(k, _)| k == name)?.1.as_str());
     let (key, value) = (param("tags.key"), param("tags.value"));
     let mut found: Vec<Value> = state
         .customers(Connector::Finix)
@@ -530,4 +523,18 @@ async fn list_identities(
             "_links": { "self": { "href": url } }
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table itself (the checks it drives: the sandbox wire tests).
+    #[test]
+    fn alpha3_is_sorted_and_complete() {
+        let codes: Vec<&str> = ALPHA3.split_whitespace().collect();
+        assert!(codes.windows(2).all(|w| w[0] < w[1]) && codes.iter().all(|c| c.len() == 3));
+        assert_eq!(codes.len(), 250);
+        assert!(is_alpha3("XKX") && !is_alpha3("US") && !is_alpha3("USA GBR"));
+    }
 }

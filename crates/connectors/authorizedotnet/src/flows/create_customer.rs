@@ -97,11 +97,8 @@ fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'
     };
     if let Some(name) = &req.name {
         let (first, last) = split_name(name);
-        if [Some(first), last]
-            .iter()
-            .flatten()
-            .any(|p| p.chars().count() > FIRST_LAST_NAME_MAX)
-        {
+        let long = |part: &&str| part.chars().count() > FIRST_LAST_NAME_MAX;
+        if long(&first) || last.as_ref().is_some_and(long) {
             too_long(
                 "name",
                 format!(
@@ -120,11 +117,10 @@ fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'
         if !lines.is_empty() {
             let joined = lines.join(LINE_SEPARATOR);
             if joined.chars().count() > ADDRESS_MAX {
-                let field = if a.line2.is_some() {
-                    "address.line2"
-                } else {
-                    "address.line1"
-                };
+                let field = a
+                    .line2
+                    .as_ref()
+                    .map_or("address.line1", |_| "address.line2");
                 too_long(
                     field,
                     format!(
@@ -237,6 +233,19 @@ mod tests {
         let masked =
             r#""merchantAuthentication":{"name":"[redacted]","transactionKey":"[redacted]"}"#;
         assert!(shown.contains(masked), "{shown}");
+    }
+
+    /// What is particular to Authorize.net's wire: every documented answer, errors included, is
+    /// HTTP 200 with a byte-order mark (what each is read as: tests/tests/fixtures.rs).
+    #[test]
+    fn documented_replies_are_http_200_with_a_bom() {
+        for name in prism_testkit::fixture_names("authorizedotnet") {
+            let resp = prism_testkit::fixture("authorizedotnet", &name);
+            assert!(
+                resp.status == 200 && resp.body.starts_with(b"\xEF\xBB\xBF"),
+                "{name}"
+            );
+        }
     }
 
     /// 200 answers that are no profile: an `Ok` without a numeric id, another result code (bodies
