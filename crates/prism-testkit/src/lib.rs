@@ -9,12 +9,14 @@
 //!   value shows in a text (an error, a `Debug`, a snapshot, captured tracing), and that a
 //!   request a connector built hides its credentials.
 //! - [`requests`]: the product page's example request and address.
+//! - [`docs`]: the JSON examples of a connector's `docs.md`, minified.
 //! - [`json`]: comparing JSON shapes (key sets, subsets).
 //! - `sandbox` (feature `sandbox`): clients of the embedded sandbox built from the credentials it
 //!   accepts with a fast retry policy, and raw requests to an emulator.
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+pub mod docs;
 pub mod fixtures;
 pub mod json;
 pub mod leaks;

@@ -49,8 +49,9 @@ pub(crate) struct CustomerProfile<'a> {
 
 /// `customerAddressType` (XSD l.1851) = `nameAndAddressType` (l.362: firstName?, lastName?,
 /// company?, address?, city?, state?, zip?, country?) + phoneNumber?, faxNumber?, email?.
-/// Prism sends no company, fax or address email.
-#[derive(Debug, Default, Serialize)]
+/// Prism sends no company, fax or address email. Equal to its `default()` when nothing would be
+/// sent.
+#[derive(Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CustomerAddress<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,20 +70,6 @@ pub(crate) struct CustomerAddress<'a> {
     pub(crate) country: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) phone_number: Option<&'a str>,
-}
-
-impl CustomerAddress<'_> {
-    /// True when nothing would be sent.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.first_name.is_none()
-            && self.last_name.is_none()
-            && self.address.is_none()
-            && self.city.is_none()
-            && self.state.is_none()
-            && self.zip.is_none()
-            && self.country.is_none()
-            && self.phone_number.is_none()
-    }
 }
 
 /// The JSON answer to `createCustomerProfileRequest` (XSD l.2943; JSON answers have no root key).

@@ -67,16 +67,16 @@ pub(crate) struct Identity {
     pub(crate) id: String,
 }
 
-/// The HAL error list `{"total": N, "_embedded": {"errors": [...]}}`.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct ErrorList {
+/// A HAL list: `{"_embedded": {…}, …}` (errors, identities).
+#[derive(Debug, Deserialize)]
+pub(crate) struct Hal<T> {
     #[serde(default, rename = "_embedded")]
-    pub(crate) embedded: Option<Embedded>,
+    pub(crate) embedded: Option<T>,
 }
 
-/// `_embedded`.
+/// The `_embedded` of an error list `{"total": N, "_embedded": {"errors": [...]}}`.
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct Embedded {
+pub(crate) struct Errors {
     #[serde(default)]
     pub(crate) errors: Vec<ApiError>,
 }
@@ -104,16 +104,9 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
     })
 }
 
-/// `IdentitiesList` (`GET /identities`), the part the lookup reads.
-#[derive(Debug, Deserialize)]
-pub(crate) struct IdentitiesList {
-    #[serde(default, rename = "_embedded")]
-    pub(crate) embedded: Option<ListedIdentities>,
-}
-
-/// `_embedded` of an `IdentitiesList`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct ListedIdentities {
+/// The `_embedded` of an `IdentitiesList` (`GET /identities`), the part the lookup reads.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Identities {
     #[serde(default)]
     pub(crate) identities: Vec<ListedIdentity>,
 }

@@ -2,8 +2,8 @@
 //! E00039 duplicate) from the answer, errors that arrive in HTTP 200.
 
 use prism_connector::normalize::split_name;
-use prism_connector::parse::parse_json;
-use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind, FieldError};
+use prism_connector::parse::{created, parse_json};
+use prism_connector::types::{Connector, CustomerCreateRequest, Error, ErrorKind, FieldError};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -63,40 +63,23 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
         ctx: &FlowContext<'_>,
     ) -> Result<CreatedCustomer, Error> {
         let answer: Response = parse_json(resp)?;
+        let unexpected = |why| Err(Error::unexpected_response(resp.status, &resp.body, why));
         let Some(messages) = answer.messages else {
-            return Err(Error::unexpected_response(
-                resp.status,
-                &resp.body,
-                "no messages.resultCode",
-            ));
+            return unexpected("no messages.resultCode");
         };
-        match messages.result_code.as_deref().map(str::trim) {
-            Some(c) if c.eq_ignore_ascii_case("Ok") => match answer.customer_profile_id {
-                Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
-                    Ok(CreatedCustomer {
-                        connector_customer_id: id,
-                        replayed: false,
-                    })
-                }
-                Some(_) => Err(Error::unexpected_response(
-                    resp.status,
-                    &resp.body,
-                    "customerProfileId is not numeric",
-                )),
-                None => Err(Error::unexpected_response(
-                    resp.status,
-                    &resp.body,
-                    "resultCode Ok without customerProfileId",
-                )),
-            },
-            Some(c) if c.eq_ignore_ascii_case("Error") => {
-                error::from_messages(resp, &messages, ctx)
+        let result = messages.result_code.as_deref().map(str::trim);
+        if result.is_some_and(|c| c.eq_ignore_ascii_case("Error")) {
+            return error::from_messages(resp, &messages, ctx);
+        }
+        if !result.is_some_and(|c| c.eq_ignore_ascii_case("Ok")) {
+            return unexpected("messages.resultCode is neither Ok nor Error");
+        }
+        match answer.customer_profile_id {
+            Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+                created(resp, id)
             }
-            _ => Err(Error::unexpected_response(
-                resp.status,
-                &resp.body,
-                "messages.resultCode is neither Ok nor Error",
-            )),
+            Some(_) => unexpected("customerProfileId is not numeric"),
+            None => unexpected("resultCode Ok without customerProfileId"),
         }
     }
 }
@@ -105,22 +88,23 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
 /// entry created in the same call (see docs.md). `None` when none of them is set.
 fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'_>>, Error> {
     let mut errs = Vec::new();
+    let mut too_long = |field: &str, message: String| {
+        errs.push(FieldError::new(field, "length", message));
+    };
     let mut entry = CustomerAddress {
         phone_number: req.phone.as_deref(),
         ..CustomerAddress::default()
     };
     if let Some(name) = &req.name {
         let (first, last) = split_name(name);
-        if first.chars().count() > FIRST_LAST_NAME_MAX
-            || last.is_some_and(|l| l.chars().count() > FIRST_LAST_NAME_MAX)
-        {
-            errs.push(FieldError::new(
+        let long = |part: &&str| part.chars().count() > FIRST_LAST_NAME_MAX;
+        if long(&first) || last.as_ref().is_some_and(long) {
+            too_long(
                 "name",
-                "length",
                 format!(
                     "first name (all but the last word) and last name (the last word) must each be at most {FIRST_LAST_NAME_MAX} characters (limit of Authorize.net)"
                 ),
-            ));
+            );
         }
         entry.first_name = Some(first);
         entry.last_name = last;
@@ -133,18 +117,16 @@ fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'
         if !lines.is_empty() {
             let joined = lines.join(LINE_SEPARATOR);
             if joined.chars().count() > ADDRESS_MAX {
-                let field = if a.line2.is_some() {
-                    "address.line2"
-                } else {
-                    "address.line1"
-                };
-                errs.push(FieldError::new(
+                let field = a
+                    .line2
+                    .as_ref()
+                    .map_or("address.line1", |_| "address.line2");
+                too_long(
                     field,
-                    "length",
                     format!(
                         "line1 and line2 share one field at Authorize.net: together (joined with \"{LINE_SEPARATOR}\") they must be at most {ADDRESS_MAX} characters"
                     ),
-                ));
+                );
             }
             entry.address = Some(joined);
         }
@@ -154,11 +136,8 @@ fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'
             ("address.postal_code", &a.postal_code, ZIP_MAX),
         ] {
             if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-                errs.push(FieldError::new(
-                    field,
-                    "length",
-                    format!("must be at most {max} characters (limit of Authorize.net)"),
-                ));
+                let limit = format!("must be at most {max} characters (limit of Authorize.net)");
+                too_long(field, limit);
             }
         }
         entry.city = a.city.as_deref();
@@ -167,10 +146,9 @@ fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'
         entry.country = a.country.as_deref();
     }
     if !errs.is_empty() {
-        return Err(Error::invalid_fields(errs)
-            .with_connector(prism_connector::types::Connector::AuthorizeDotNet));
+        return Err(Error::invalid_fields(errs).with_connector(Connector::AuthorizeDotNet));
     }
-    Ok((!entry.is_empty()).then_some(entry))
+    Ok((entry != CustomerAddress::default()).then_some(entry))
 }
 
 #[cfg(test)]
@@ -179,6 +157,7 @@ mod tests {
     use crate::AuthorizeDotNetConfig;
     use prism_connector::types::{Address, Environment};
     use prism_connector::Configurator;
+    use prism_testkit::requests::{example_address, product_request};
 
     fn api() -> AuthorizeDotNet {
         AuthorizeDotNetConfig::new("API_LOGIN_ID", "TRANSACTION_KEY").into_connector()
@@ -193,232 +172,108 @@ mod tests {
         String::from_utf8(http.body.bytes().to_vec()).expect("utf8")
     }
 
-    /// Removes the white space outside strings: keeps key order, unlike a `Value` round trip.
-    fn minify(json: &str) -> String {
-        let mut out = String::new();
-        let (mut in_str, mut escaped) = (false, false);
-        for c in json.chars() {
-            if in_str {
-                out.push(c);
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    in_str = false;
-                }
-            } else if c == '"' {
-                in_str = true;
-                out.push(c);
-            } else if !c.is_whitespace() {
-                out.push(c);
-            }
-        }
-        out
-    }
-
-    /// The JSON block after "**Example body**" in docs.md.
-    fn docs_example() -> String {
-        let docs = include_str!("../../docs.md");
-        let after = &docs[docs.find("**Example body**").expect("example heading")..];
-        let start = after.find("```json").expect("json block") + "```json".len();
-        let end = after[start..].find("```").expect("block end");
-        minify(&after[start..start + end])
-    }
-
-    fn full_request() -> CustomerCreateRequest {
-        CustomerCreateRequest::new("cust_user_12345")
-            .email("john.doe@example.com")
-            .name("John Doe")
-            .phone("+1-555-123-4567")
-            .description("Premium plan subscriber")
-            .address(
-                Address::new()
-                    .with_line1("1 Main St")
-                    .with_city("Springfield")
-                    .with_state("IL")
-                    .with_postal_code("62701")
-                    .with_country("US"),
-            )
-    }
-
+    /// Key order is checked by the emulator (behaviour suite), the values by the conformance
+    /// snapshots; this holds docs.md's example to the code.
     #[test]
     fn request_matches_the_documented_example_byte_for_byte() {
-        let http = api().build_request(&full_request(), &ctx()).expect("build");
-        assert_eq!(http.method.as_str(), "POST");
-        assert_eq!(http.path, "/xml/v1/request.api");
-        assert_eq!(http.body.content_type(), Some("application/json"));
-        assert!(
-            http.headers.is_empty(),
-            "credentials travel in the body only"
-        );
-        assert_eq!(body_of(&full_request()), docs_example());
+        let docs = include_str!("../../docs.md");
+        let example = prism_testkit::docs::json_example(docs, "**Example body**");
+        let req = product_request("cust_user_12345").address(example_address());
+        assert_eq!(body_of(&req), example);
     }
 
+    /// Name, phone and address parts go to one shipToList entry, only when one is given.
     #[test]
-    fn minimal_request() {
-        assert_eq!(
-            body_of(&CustomerCreateRequest::new("c1")),
-            r#"{"createCustomerProfileRequest":{"merchantAuthentication":{"name":"API_LOGIN_ID","transactionKey":"TRANSACTION_KEY"},"profile":{"merchantCustomerId":"c1"}}}"#
-        );
-        // Phone alone makes a ship-to entry with only phoneNumber.
-        assert!(body_of(&CustomerCreateRequest::new("c1").phone("5551234567"))
-            .ends_with(r#""profile":{"merchantCustomerId":"c1","shipToList":[{"phoneNumber":"5551234567"}]}}}"#));
-        // A one-word name is a first name only.
-        assert!(body_of(&CustomerCreateRequest::new("c1").name("Cher"))
-            .contains(r#""shipToList":[{"firstName":"Cher"}]"#));
-    }
-
-    #[test]
-    fn line2_is_joined_into_address() {
-        let req = CustomerCreateRequest::new("c1").address(
-            Address::new()
-                .with_line1("1 Main St")
-                .with_line2("Apt 4")
-                .with_country("GB"),
-        );
-        assert!(body_of(&req)
-            .contains(r#""shipToList":[{"address":"1 Main St, Apt 4","country":"GB"}]"#));
-        let req = CustomerCreateRequest::new("c1").address(Address::new().with_line2("Apt 4"));
-        assert!(body_of(&req).contains(r#"{"address":"Apt 4"}"#));
+    fn the_ship_to_entry() {
+        let r = || CustomerCreateRequest::new("c1");
+        let line2 = r().address(Address::new().with_line2("Apt 4"));
+        for (req, entry) in [
+            (r(), ""),
+            (r().phone("5551234567"), r#"{"phoneNumber":"5551234567"}"#),
+            (r().name("Cher"), r#"{"firstName":"Cher"}"#),
+            (line2, r#"{"address":"Apt 4"}"#),
+        ] {
+            let list = format!(r#","shipToList":[{entry}]"#);
+            let list = if entry.is_empty() { "" } else { &list };
+            let profile = format!(r#""profile":{{"merchantCustomerId":"c1"{list}}}}}}}"#);
+            assert!(body_of(&req).ends_with(&profile), "{}", body_of(&req));
+        }
     }
 
     #[test]
     fn wire_limits_beyond_field_limits_are_checked_before_sending() {
+        let (r, a) = (|| CustomerCreateRequest::new("c1"), Address::new);
         let long = |n| "a".repeat(n);
-        let cases: Vec<(CustomerCreateRequest, &str)> = vec![
-            (
-                CustomerCreateRequest::new("c1").name(format!("John {}", long(51))),
-                "name",
-            ),
-            (CustomerCreateRequest::new("c1").name(long(51)), "name"),
-            (
-                CustomerCreateRequest::new("c1")
-                    .address(Address::new().with_line1(long(50)).with_line2(long(9))),
-                "address.line2",
-            ),
-            (
-                CustomerCreateRequest::new("c1").address(Address::new().with_line1(long(61))),
-                "address.line1",
-            ),
-            (
-                CustomerCreateRequest::new("c1").address(Address::new().with_city(long(41))),
-                "address.city",
-            ),
-            (
-                CustomerCreateRequest::new("c1").address(Address::new().with_state(long(41))),
-                "address.state",
-            ),
-            (
-                CustomerCreateRequest::new("c1").address(Address::new().with_postal_code(long(21))),
-                "address.postal_code",
-            ),
+        let too_long = [
+            (a().with_line1(long(50)).with_line2(long(9)), "line2"),
+            (a().with_line1(long(61)), "line1"),
+            (a().with_city(long(41)), "city"),
+            (a().with_state(long(41)), "state"),
+            (a().with_postal_code(long(21)), "postal_code"),
         ];
-        for (req, field) in cases {
-            let e = api().build_request(&req, &ctx()).expect_err(field);
-            assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+        let names = [format!("John {}", long(51)), long(51)].map(|n| (r().name(n), "name".into()));
+        let addresses = too_long.map(|(a, part)| (r().address(a), format!("address.{part}")));
+        for (req, field) in names.into_iter().chain(addresses) {
+            let e = api().build_request(&req, &ctx()).expect_err(&field);
             assert_eq!(e.field_errors()[0].field, field);
             assert!(!e.to_string().contains("aaaaaaaa"), "no value in the error");
         }
         // At the limits it builds.
-        let req = CustomerCreateRequest::new("c1")
-            .name(format!("{} {}", long(50), long(50)))
-            .address(
-                Address::new()
-                    .with_line1(long(50))
-                    .with_line2(long(8))
-                    .with_city(long(40))
-                    .with_postal_code(long(20)),
-            );
+        let at = a().with_line1(long(50)).with_line2(long(8));
+        let at = at.with_city(long(40)).with_postal_code(long(20));
+        let req = r().name(format!("{} {}", long(50), long(50))).address(at);
         assert!(api().build_request(&req, &ctx()).is_ok());
     }
 
     #[test]
     fn credentials_are_declared_secret() {
         let api = AuthorizeDotNetConfig::new("loginXYZ123", "keyXYZ1234567890").into_connector();
-        let http = api.build_request(&full_request(), &ctx()).expect("build");
-        let shown = serde_json::to_string(&http.redacted()).expect("json");
-        assert!(
-            !shown.contains("keyXYZ1234567890") && !shown.contains("loginXYZ123"),
-            "{shown}"
-        );
-        assert!(shown.contains(
-            r#""merchantAuthentication":{"name":"[redacted]","transactionKey":"[redacted]"}"#
-        ));
-        assert!(!format!("{http:?}").contains("keyXYZ"));
+        let http = api.build_request(&CustomerCreateRequest::new("c1"), &ctx());
+        let shown = serde_json::to_string(&http.expect("build").redacted()).expect("json");
+        let masked =
+            r#""merchantAuthentication":{"name":"[redacted]","transactionKey":"[redacted]"}"#;
+        assert!(shown.contains(masked), "{shown}");
     }
 
-    fn fixture(name: &str) -> HttpResponse {
-        prism_testkit::fixtures::fixture("authorizedotnet", name)
-    }
-
-    /// What the documented replies are read as is checked from their `expect` objects
-    /// (tests/tests/fixtures.rs); what is particular to Authorize.net's wire: every answer, errors
-    /// included, comes with HTTP 200 and a byte-order mark.
+    /// What is particular to Authorize.net's wire: every documented answer, errors included, is
+    /// HTTP 200 with a byte-order mark (what each is read as: tests/tests/fixtures.rs).
     #[test]
     fn documented_replies_are_http_200_with_a_bom() {
         for name in prism_testkit::fixture_names("authorizedotnet") {
-            let resp = fixture(&name);
-            assert_eq!(resp.status, 200, "{name}");
-            assert!(resp.body.starts_with(b"\xEF\xBB\xBF"), "{name}");
+            let resp = prism_testkit::fixture("authorizedotnet", &name);
+            assert!(
+                resp.status == 200 && resp.body.starts_with(b"\xEF\xBB\xBF"),
+                "{name}"
+            );
         }
     }
 
+    /// 200 answers that are no profile: an `Ok` without a numeric id, another result code (bodies
+    /// that are no JSON at all: the conformance `malformed_success`).
     #[test]
-    fn odd_success_bodies_are_unexpected_responses() {
-        let bodies = [
-            "",
-            "\u{feff}",
-            "<html>maintenance</html>",
-            "\u{feff}{\"customerProfileId\":",
-            "null",
-            "[]",
-            "{}",
-            "{\"messages\":{\"resultCode\":\"Ok\",\"message\":[{\"code\":\"I00001\",\"text\":\"Successful.\"}]}}",
-            "{\"customerProfileId\":\"\",\"messages\":{\"resultCode\":\"Ok\"}}",
-            "{\"customerProfileId\":\"cus_1\",\"messages\":{\"resultCode\":\"Ok\"}}",
-            "{\"customerProfileId\":\"1\",\"messages\":{\"resultCode\":\"Maybe\"}}",
-            "{\"customerProfileId\":\"1\",\"messages\":{}}",
-            "{\"customerProfileId\":{\"a\":1},\"messages\":{\"resultCode\":\"Ok\"}}",
-        ];
-        for body in bodies {
+    fn odd_success_bodies() {
+        let read = |body: &str| {
             let resp = HttpResponse::new(200, vec![], body.as_bytes().to_vec());
-            let e = api().parse_response(&resp, &ctx()).expect_err(body);
+            api().parse_response(&resp, &ctx())
+        };
+        let ok = r#"{"resultCode":"Ok"}"#;
+        for (id, messages) in [
+            ("null", ok),
+            ("\"cus_1\"", ok),
+            ("\"1\"", r#"{"resultCode":"Maybe"}"#),
+            ("\"1\"", "{}"),
+        ] {
+            let body = format!(r#"{{"customerProfileId":{id},"messages":{messages}}}"#);
+            let e = read(&body).expect_err(&body);
             assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "{body}");
         }
-        let resp = HttpResponse::new(200, vec![], vec![0xEF, 0xBB, 0xBF, 0xC3, 0x28]);
+        // An error without any message is still an error; a numeric id is read too.
+        let no_code = read(r#"{"messages":{"resultCode":"Error","message":[]}}"#);
         assert_eq!(
-            api()
-                .parse_response(&resp, &ctx())
-                .expect_err("bytes")
-                .kind(),
-            ErrorKind::UnexpectedResponse
-        );
-        // resultCode Error without any message is still an error, not a success.
-        let resp = HttpResponse::new(
-            200,
-            vec![],
-            b"{\"messages\":{\"resultCode\":\"Error\",\"message\":[]}}".to_vec(),
-        );
-        assert_eq!(
-            api()
-                .parse_response(&resp, &ctx())
-                .expect_err("no code")
-                .kind(),
+            no_code.expect_err("no code").kind(),
             ErrorKind::ProcessorError
         );
-        // A numeric id (not the documented string) is read too.
-        let resp = HttpResponse::new(
-            200,
-            vec![],
-            b"{\"customerProfileId\":42,\"messages\":{\"resultCode\":\"Ok\"}}".to_vec(),
-        );
-        assert_eq!(
-            api()
-                .parse_response(&resp, &ctx())
-                .expect("num")
-                .connector_customer_id,
-            "42"
-        );
+        let num = read(r#"{"customerProfileId":42,"messages":{"resultCode":"Ok"}}"#);
+        assert_eq!(num.expect("num").connector_customer_id, "42");
     }
 }

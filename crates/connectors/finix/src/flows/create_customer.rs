@@ -1,15 +1,14 @@
 //! `POST /identities` for a buyer. The mapping is in docs.md ("Request mapping").
 
 use prism_connector::normalize::{country_alpha3, phone_e164ish, split_name};
-use prism_connector::parse::parse_json;
+use prism_connector::parse::{created, parse_json};
 use prism_connector::types::{Address, Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::{CreateIdentityRequest, Entity, Identity, PersonalAddress, Tags};
-use crate::{Finix, API_VERSION, CITY_MAX, NAME_PART_MAX, POSTAL_CODE_MAX, REFERENCE_KEY};
+use crate::{Finix, CITY_MAX, NAME_PART_MAX, POSTAL_CODE_MAX, REFERENCE_KEY};
 
 impl Flow<CreateCustomer> for Finix {
     fn build_request(
@@ -76,10 +75,7 @@ impl Flow<CreateCustomer> for Finix {
         let body = Body::json(&body).map_err(|e| {
             Error::configuration(format!("finix: could not encode the request ({e})"))
         })?;
-        Ok(HttpRequest::post("/identities", body)
-            .sensitive_header("Authorization", self.basic_auth.expose_secret())
-            .header("Finix-Version", API_VERSION)
-            .header("Accept", "application/hal+json"))
+        Ok(self.with_headers(HttpRequest::post("/identities", body)))
     }
 
     fn parse_response(
@@ -96,10 +92,7 @@ impl Flow<CreateCustomer> for Finix {
             ));
         }
         // Finix has no idempotency: an answer is never a replay.
-        Ok(CreatedCustomer {
-            connector_customer_id: identity.id,
-            replayed: false,
-        })
+        created(resp, identity.id)
     }
 }
 
@@ -126,58 +119,39 @@ pub(crate) fn nanp_ten_digits(phone: &str) -> Option<String> {
 /// ill-fitting part: whether Finix takes a partial address is not documented (docs.md).
 fn personal_address<'a>(a: &'a Address, errs: &mut Vec<FieldError>) -> Option<PersonalAddress<'a>> {
     let before = errs.len();
-    let mut need = |path: &str, v: &'a Option<String>| -> &'a str {
-        match v.as_deref() {
-            Some(s) => s,
-            None => {
-                errs.push(FieldError::new(
-                    path,
-                    "required_by_connector",
-                    "is required by Finix when an address is given (line1, city, state, postal_code and country)",
-                ));
-                ""
-            }
-        }
+    let mut bad = |path: &str, rule: &str, message: String| {
+        errs.push(FieldError::new(path, rule, message));
     };
-    let line1 = need("address.line1", &a.line1);
-    let city = need("address.city", &a.city);
-    let region = need("address.state", &a.state);
-    let postal_code = need("address.postal_code", &a.postal_code);
-    let country = need("address.country", &a.country);
-
+    let parts = [
+        ("line1", &a.line1),
+        ("city", &a.city),
+        ("state", &a.state),
+        ("postal_code", &a.postal_code),
+        ("country", &a.country),
+    ];
+    let [line1, city, region, postal_code, country] = parts.map(|(part, value)| {
+        value.as_deref().unwrap_or_else(|| {
+            let why = "is required by Finix when an address is given (line1, city, state, postal_code and country)";
+            bad(&format!("address.{part}"), "required_by_connector", why.into());
+            ""
+        })
+    });
+    let limit = |max: usize| format!("must be 1 to {max} characters (limit of finix)");
     if city.chars().count() > CITY_MAX {
-        errs.push(FieldError::new(
-            "address.city",
-            "length",
-            format!("must be 1 to {CITY_MAX} characters (limit of finix)"),
-        ));
+        bad("address.city", "length", limit(CITY_MAX));
     }
     let two_letters = region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic());
     if !region.is_empty() && !two_letters {
-        errs.push(FieldError::new(
-            "address.state",
-            "state_code",
-            "Finix takes a 2-letter state or region code (e.g. IL)",
-        ));
+        let why = "Finix takes a 2-letter state or region code (e.g. IL)";
+        bad("address.state", "state_code", why.into());
     }
     if postal_code.chars().count() > POSTAL_CODE_MAX {
-        errs.push(FieldError::new(
-            "address.postal_code",
-            "length",
-            format!("must be 1 to {POSTAL_CODE_MAX} characters (limit of finix)"),
-        ));
+        bad("address.postal_code", "length", limit(POSTAL_CODE_MAX));
     }
-    let alpha3 = if country.is_empty() {
-        None
-    } else {
-        country_alpha3(country)
-    };
+    let alpha3 = country_alpha3(country);
     if !country.is_empty() && alpha3.is_none() {
-        errs.push(FieldError::new(
-            "address.country",
-            "iso3166_alpha2",
-            "must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)",
-        ));
+        let why = "must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)";
+        bad("address.country", "iso3166_alpha2", why.into());
     }
     if errs.len() != before {
         return None;
@@ -197,245 +171,108 @@ mod tests {
     use super::*;
     use crate::FinixConfig;
     use prism_connector::types::{Environment, ErrorKind};
-    use serde_json::{json, Value};
+    use prism_testkit::requests::example_address;
 
     /// The connector as its create flow (it has a lookup flow too).
     fn finix() -> Box<dyn Flow<CreateCustomer>> {
-        Box::new(Finix::new(FinixConfig::new(
-            "USprismSandbox",
-            "prism-sandbox-password",
-        )))
+        Box::new(Finix::new(FinixConfig::new("USu", "pw")))
     }
 
     fn ctx() -> FlowContext<'static> {
         FlowContext::first(Environment::Sandbox)
     }
 
-    fn example() -> CustomerCreateRequest {
-        CustomerCreateRequest::new("cust_user_12345")
-            .email("john.doe@example.com")
-            .name("John Doe")
-            .phone("+1-555-123-4567")
-            .metadata("plan", "premium")
-            .address(
-                Address::new()
-                    .with_line1("1 Main St")
-                    .with_city("Springfield")
-                    .with_state("IL")
-                    .with_postal_code("62701")
-                    .with_country("US"),
-            )
-    }
-
-    fn body(r: &HttpRequest) -> Value {
-        serde_json::from_slice(r.body.bytes()).expect("json body")
-    }
-
+    /// docs.md's example request; the wire request itself: the conformance snapshots.
     #[test]
     fn docs_example_request_exactly() {
-        let r = finix().build_request(&example(), &ctx()).expect("built");
-        assert_eq!(r.method.as_str(), "POST");
-        assert_eq!(r.path, "/identities");
-        assert_eq!(r.body.content_type(), Some("application/json"));
-        assert_eq!(r.header_value("Finix-Version"), Some("2022-02-01"));
-        assert_eq!(r.header_value("Accept"), Some("application/hal+json"));
-        assert_eq!(
-            r.header_value("Authorization"),
-            Some("Basic VVNwcmlzbVNhbmRib3g6cHJpc20tc2FuZGJveC1wYXNzd29yZA==")
-        );
-        assert!(r
-            .headers
-            .iter()
-            .find(|h| h.name == "Authorization")
-            .is_some_and(|h| h.sensitive));
-        assert!(r.header_value("Idempotency-Key").is_none());
-        // Byte for byte the docs.md example (field order included).
-        let expected = r#"{"entity":{"first_name":"John","last_name":"Doe","email":"john.doe@example.com","phone":"5551234567","personal_address":{"line1":"1 Main St","city":"Springfield","region":"IL","postal_code":"62701","country":"USA"}},"tags":{"merchant_customer_id":"cust_user_12345","plan":"premium"}}"#;
-        assert_eq!(std::str::from_utf8(r.body.bytes()).expect("utf8"), expected);
-        let shown = format!("{:?}", r.redacted());
-        assert!(!shown.contains("VVNw"), "{shown}");
-    }
-
-    #[test]
-    fn spec_buyer_example() {
-        // spec requestBodies.CreateIdentityRequest.examples["Create an Identity for a Buyer"]
-        let req = CustomerCreateRequest::new("ref-1")
-            .email("therock@gmail.com")
-            .name("Collen Wade")
-            .phone("7145677613")
-            .metadata("key", "value")
-            .address(
-                Address::new()
-                    .with_line1("741 Douglass St")
-                    .with_line2("Apartment 7")
-                    .with_city("San Mateo")
-                    .with_state("CA")
-                    .with_postal_code("94114")
-                    .with_country("US"),
-            );
+        let docs = include_str!("../../docs.md");
+        let example = prism_testkit::docs::json_example(docs, "POST https://finix.sandbox");
+        let req = prism_testkit::requests::request_with_address("cust_user_12345");
         let r = finix().build_request(&req, &ctx()).expect("built");
-        assert_eq!(
-            body(&r),
-            json!({"tags":{"merchant_customer_id":"ref-1","key":"value"},"entity":{"phone":"7145677613","first_name":"Collen","last_name":"Wade","email":"therock@gmail.com","personal_address":{"city":"San Mateo","country":"USA","region":"CA","line2":"Apartment 7","line1":"741 Douglass St","postal_code":"94114"}}})
-        );
+        assert_eq!(std::str::from_utf8(r.body.bytes()), Ok(example.as_str()));
     }
 
-    #[test]
-    fn minimal_request_and_description_never_sent() {
-        let req = CustomerCreateRequest::new("r").description("Premium plan subscriber");
-        let r = finix().build_request(&req, &ctx()).expect("built");
-        assert_eq!(
-            body(&r),
-            json!({"entity":{},"tags":{"merchant_customer_id":"r"}})
-        );
-    }
-
-    #[test]
-    fn names_split_and_limits() {
-        let b = |n: &str| finix().build_request(&CustomerCreateRequest::new("r").name(n), &ctx());
-        let v = body(&b("Mary Ann Smith").expect("ok"));
-        assert_eq!(v["entity"]["first_name"], "Mary Ann");
-        assert_eq!(v["entity"]["last_name"], "Smith");
-        let v = body(&b("Cher").expect("ok"));
-        assert_eq!(v["entity"], json!({"first_name":"Cher"}));
-        assert!(b(&format!("{} {}", "a".repeat(20), "b".repeat(20))).is_ok());
-        for bad in [
-            "Bartholomew-Maximilian Jones".to_owned(),
-            format!("John {}", "x".repeat(21)),
-            "y".repeat(21),
-        ] {
-            let e = b(&bad).expect_err("too long");
-            assert_eq!(e.kind(), ErrorKind::InvalidRequest);
-            assert_eq!(e.field_errors()[0].field, "name");
-            assert!(
-                !e.to_string().contains("Bartholomew"),
-                "no personal data in errors"
-            );
-        }
-    }
-
-    #[test]
-    fn phones() {
-        for (given, sent) in [
-            ("+1-555-123-4567", "5551234567"),
-            ("+1 (714) 567-7613", "7145677613"),
-            ("1 714 567 7613", "7145677613"),
-            ("714.567.7613", "7145677613"),
-            ("7145677613", "7145677613"),
-        ] {
-            assert_eq!(nanp_ten_digits(given).as_deref(), Some(sent), "{given}");
-        }
-        for bad in [
-            "+44 20 7946 0958",
-            "+15551234",
-            "555123456",
-            "25551234567",
-            "+1 555 123 45678",
-            "+",
-        ] {
-            assert_eq!(nanp_ten_digits(bad), None, "{bad}");
-        }
-        let e = finix()
-            .build_request(
-                &CustomerCreateRequest::new("r").phone("+44 20 7946 0958"),
-                &ctx(),
-            )
-            .expect_err("non-NANP");
-        assert_eq!(
-            (e.kind(), e.field_errors()[0].field.as_str()),
-            (ErrorKind::InvalidRequest, "phone")
-        );
-    }
-
-    #[test]
-    fn address_rules() {
-        let full = || {
-            Address::new()
-                .with_line1("1 Main St")
-                .with_city("Springfield")
-                .with_state("IL")
-                .with_postal_code("62701")
-                .with_country("US")
-        };
-        let fields = |a: Address| -> Vec<String> {
-            match finix().build_request(&CustomerCreateRequest::new("r").address(a), &ctx()) {
-                Ok(_) => vec![],
-                Err(e) => {
-                    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
-                    e.field_errors().iter().map(|f| f.field.clone()).collect()
-                }
+    /// The field errors of `req` (none: it builds). The mapping itself: the conformance
+    /// snapshots; the generic rules: the conformance `bad_input`.
+    fn refused(req: &CustomerCreateRequest) -> Vec<String> {
+        match finix().build_request(req, &ctx()) {
+            Ok(r) => {
+                let auth = r.headers.iter().find(|h| h.name == "Authorization");
+                assert!(auth.is_some_and(|h| h.sensitive));
+                assert!(r.header_value("Idempotency-Key").is_none());
+                vec![]
             }
-        };
-        assert!(fields(full()).is_empty());
-        assert!(fields(full().with_country("DE").with_state("BE")).is_empty());
-        assert_eq!(
-            fields(Address::new().with_country("US")),
-            [
-                "address.line1",
-                "address.city",
-                "address.state",
-                "address.postal_code"
-            ]
-        );
-        assert_eq!(fields(full().with_city("x".repeat(21))), ["address.city"]);
-        assert_eq!(
-            fields(full().with_postal_code("12345678")),
-            ["address.postal_code"]
-        );
-        assert_eq!(fields(full().with_state("Illinois")), ["address.state"]);
-        assert_eq!(fields(full().with_state("I1")), ["address.state"]);
-        assert_eq!(fields(full().with_country("XX")), ["address.country"]);
-        let r = finix()
-            .build_request(
-                &CustomerCreateRequest::new("r").address(full().with_country("GB")),
-                &ctx(),
-            )
-            .expect("ok");
-        assert_eq!(body(&r)["entity"]["personal_address"]["country"], "GBR");
-    }
-
-    #[test]
-    fn reserved_tag_rejected() {
-        let e = finix()
-            .build_request(
-                &CustomerCreateRequest::new("r").metadata("merchant_customer_id", "x"),
-                &ctx(),
-            )
-            .expect_err("reserved");
-        assert_eq!(e.field_errors()[0].field, "metadata.merchant_customer_id");
-    }
-
-    #[test]
-    fn unexpected_success_bodies() {
-        for body in [
-            &b""[..],
-            b"<html>ok</html>",
-            b"null",
-            b"{}",
-            b"{\"id\":7}",
-            b"{\"id\":\"\"}",
-            b"{\"id\":\"ID\"}",
-            b"{\"id\":\"cus_123\"}",
-            b"{\"id\":\"ID12-34\"}",
-            b"{\"id\":\"IDgW",
-            b"\xEF\xBB\xBF",
-        ] {
-            let r = HttpResponse::new(201, vec![], body.to_vec());
-            let e = finix().parse_response(&r, &ctx()).expect_err("unexpected");
-            assert_eq!(
-                e.kind(),
-                ErrorKind::UnexpectedResponse,
-                "{}",
-                String::from_utf8_lossy(body)
-            );
+            Err(e) => {
+                assert!(!e.to_string().contains("Bartholomew"), "no personal data");
+                e.field_errors().iter().map(|f| f.field.clone()).collect()
+            }
         }
-        let bom = HttpResponse::new(201, vec![], b"\xEF\xBB\xBF{\"id\":\"IDabc123\"}".to_vec());
-        assert_eq!(
-            finix()
-                .parse_response(&bom, &ctx())
-                .expect("ok")
-                .connector_customer_id,
-            "IDabc123"
-        );
+    }
+
+    #[test]
+    fn finix_rules_are_checked_before_sending() {
+        let r = || CustomerCreateRequest::new("r");
+        let (a20, b20, x21) = ("a".repeat(20), "b".repeat(20), "x".repeat(21));
+        let (ex, reserved) = (example_address, "metadata.merchant_customer_id");
+        for (req, field) in [
+            (r().name(format!("{a20} {b20}")), None),
+            (r().name("Bartholomew-Maximilian Jones"), Some("name")),
+            (r().name(format!("John {x21}")), Some("name")),
+            (r().name(&x21), Some("name")),
+            (r().phone("+44 20 7946 0958"), Some("phone")),
+            (r().metadata(REFERENCE_KEY, "x"), Some(reserved)),
+        ] {
+            assert_eq!(refused(&req), Vec::from_iter(field), "{req:?}");
+        }
+        for (address, part) in [
+            (ex().with_country("DE").with_state("BE"), None),
+            (ex().with_city(&x21), Some("city")),
+            (ex().with_postal_code("12345678"), Some("postal_code")),
+            (ex().with_state("Illinois"), Some("state")),
+            (ex().with_state("I1"), Some("state")),
+            (ex().with_country("XX"), Some("country")),
+        ] {
+            let want = Vec::from_iter(part.map(|p| format!("address.{p}")));
+            assert_eq!(refused(&r().address(address)), want);
+        }
+        let partial = r().address(Address::new().with_country("US"));
+        let want = ["line1", "city", "state", "postal_code"].map(|p| format!("address.{p}"));
+        assert_eq!(refused(&partial), want);
+    }
+
+    #[test]
+    fn phones_are_ten_nanp_digits() {
+        for (given, sent) in [
+            ("+1-555-123-4567", Some("5551234567")),
+            ("+1 (714) 567-7613", Some("7145677613")),
+            ("1 714 567 7613", Some("7145677613")),
+            ("714.567.7613", Some("7145677613")),
+            ("+44 20 7946 0958", None),
+            ("+15551234", None),
+            ("555123456", None),
+            ("25551234567", None),
+            ("+1 555 123 45678", None),
+            ("+", None),
+        ] {
+            assert_eq!(nanp_ten_digits(given).as_deref(), sent, "{given}");
+        }
+    }
+
+    /// JSON answers without an Identity id (other odd bodies: the conformance
+    /// `malformed_success`).
+    #[test]
+    fn an_answer_without_an_identity_id_is_unexpected() {
+        for body in [
+            "{}",
+            r#"{"id":7}"#,
+            r#"{"id":""}"#,
+            r#"{"id":"ID"}"#,
+            r#"{"id":"cus_123"}"#,
+            r#"{"id":"ID12-34"}"#,
+        ] {
+            let r = HttpResponse::new(201, vec![], body.as_bytes().to_vec());
+            let e = finix().parse_response(&r, &ctx()).expect_err(body);
+            assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+        }
     }
 }
