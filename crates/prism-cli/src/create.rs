@@ -13,16 +13,31 @@ use crate::cli::CreateArgs;
 /// What is wrong with a request document, without its values: serde's "invalid type: string
 /// \"…\"" messages quote the offending value, which may be personal data.
 fn json_problem(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    if text.contains("invalid type") || text.contains("invalid value") {
+    if is_value_problem(e) {
         format!(
-            "a field has the wrong type or value (line {}, column {})",
+            "{} (line {}, column {})",
+            json_problem_text(e),
             e.line(),
             e.column()
         )
     } else {
-        prism::redact::scrub_patterns(&text)
+        prism::redact::scrub_patterns(&e.to_string())
     }
+}
+
+fn is_value_problem(e: &serde_json::Error) -> bool {
+    let text = e.to_string();
+    text.contains("invalid type") || text.contains("invalid value")
+}
+
+/// [`json_problem`] without the position (for callers that name the place themselves).
+pub(crate) fn json_problem_text(e: &serde_json::Error) -> String {
+    if is_value_problem(e) {
+        return "a field has the wrong type or value".to_owned();
+    }
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    prism::redact::scrub_patterns(text.strip_suffix(&position).unwrap_or(&text))
 }
 
 /// Builds the request: the `--json` document (if any), then every flag on top of it.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use prism_connector::{Capabilities, CreatesCustomers, CredentialField};
 #[allow(unused_imports)]
 use prism_connector::{Configurator as _, CredentialSet as _, Credentials as _};
-use prism_types::{Connector, Error};
+use prism_types::{Connector, CustomerCreateRequest, Error, UnsupportedFields};
 
 macro_rules! connectors {
     ($( $variant:ident => $feature:literal, $krate:ident :: $config:ident; )*) => {
@@ -156,6 +156,22 @@ pub fn compiled_connectors() -> Vec<Connector> {
         .copied()
         .filter(|c| capabilities(*c).is_some())
         .collect()
+}
+
+/// Checks `request` against every rule a create for `connector` applies before sending (SPEC
+/// §1, the connector's limits, the unsupported-fields `policy`), without a client, credentials
+/// or any request: what `CustomerClient::create` would refuse with `InvalidRequest` (every
+/// failing field listed), or `Unsupported` when the connector is not compiled in. `Ok` holds the
+/// paths of fields that would not be sent (only with [`UnsupportedFields::Ignore`]).
+pub fn validate(
+    request: &CustomerCreateRequest,
+    connector: Connector,
+    policy: UnsupportedFields,
+) -> Result<Vec<String>, Error> {
+    let caps = capabilities(connector).ok_or_else(|| not_compiled(connector))?;
+    prism_validation::validate(request, connector, caps, policy)
+        .map(|v| v.unstored_fields)
+        .map_err(|e| e.with_connector(connector))
 }
 
 /// `Ok` when `connector` is compiled in; otherwise the `Unsupported` error that says why not.
