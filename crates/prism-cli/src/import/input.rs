@@ -352,7 +352,7 @@ impl Iterator for CsvRows {
         if self.done {
             return None;
         }
-        let next_line = self.reader.position().line() + 1;
+        let next_line = self.reader.position().line();
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => {
                 self.done = true;
@@ -514,6 +514,17 @@ fn parse_json_row(bytes: &[u8], line: u64) -> Result<CustomerCreateRequest, RowP
             .ok()
             .and_then(|r| r.merchant_customer_id)
             .and_then(|v| v.as_str().map(str::to_owned));
+        if e.to_string()
+            .contains("missing field `merchant_customer_id`")
+        {
+            return problem(
+                line,
+                None,
+                "merchant_customer_id",
+                "required",
+                "is required and must not be empty".to_owned(),
+            );
+        }
         let rule = if e.is_syntax() || e.is_eof() {
             "json"
         } else {
