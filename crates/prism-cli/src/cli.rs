@@ -101,16 +101,9 @@ pub struct CreateArgs {
     #[arg(long)]
     pub address_country: Option<String>,
 
-    /// The processor's environment.
-    #[arg(long, default_value = "sandbox", value_parser = parse_environment, env = "PRISM_ENVIRONMENT")]
-    pub environment: Environment,
-    /// Send to this base URL instead of the processor's (a proxy, `prism sandbox`).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-
-    /// Fields the processor cannot store: fail before sending, or send without them.
-    #[arg(long, value_enum, default_value_t = UnsupportedArg::Reject)]
-    pub unsupported_fields: UnsupportedArg,
+    /// Where to send, and the fields the processor cannot store.
+    #[command(flatten)]
+    pub client: ClientArgs,
     /// A customer with this reference already exists: fail (exit code of already_exists), or
     /// print the existing customer as success.
     #[arg(long, value_enum, default_value_t = DuplicateArg::Error)]
@@ -167,16 +160,9 @@ pub struct ImportArgs {
     #[arg(long, value_name = "I/N", value_parser = crate::import::shard::parse_shard)]
     pub shard: Option<crate::import::shard::Shard>,
 
-    /// The processor's environment.
-    #[arg(long, default_value = "sandbox", value_parser = parse_environment, env = "PRISM_ENVIRONMENT")]
-    pub environment: Environment,
-    /// Send to this base URL instead of the processor's (a proxy, `prism sandbox`).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-
-    /// Fields the processor cannot store: the row is invalid, or it is sent without them.
-    #[arg(long, value_enum, default_value_t = UnsupportedArg::Reject)]
-    pub unsupported_fields: UnsupportedArg,
+    /// Where to send, and the fields the processor cannot store.
+    #[command(flatten)]
+    pub client: ClientArgs,
     /// A customer with this reference already exists at the processor: report it as
     /// `existing` with its id (default), or as a failed row (already_exists).
     #[arg(long, value_enum, default_value_t = DuplicateArg::ReturnExisting)]
@@ -190,6 +176,21 @@ pub struct ImportArgs {
     /// Seconds between progress lines when stderr is not a terminal (a terminal gets a bar).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub progress_every: u64,
+}
+
+/// The client settings `customers create` and `customers import` share.
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// The processor's environment.
+    #[arg(long, default_value = "sandbox", value_parser = parse_environment, env = "PRISM_ENVIRONMENT")]
+    pub environment: Environment,
+    /// Send to this base URL instead of the processor's (a proxy, `prism sandbox`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Fields the processor cannot store: fail before sending (the request, or the import's
+    /// row, is invalid), or send without them.
+    #[arg(long, value_enum, default_value_t = UnsupportedArg::Reject)]
+    pub unsupported_fields: UnsupportedArg,
 }
 
 /// `--unsupported-fields`.

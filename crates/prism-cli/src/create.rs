@@ -4,11 +4,11 @@ use std::io::Read;
 use std::time::Duration;
 
 use prism::{
-    Address, CallOptions, ConnectorConfig, CustomerClient, CustomerCreateRequest,
-    CustomerCreateResponse, Error, ErrorKind,
+    Address, CallOptions, Connector, ConnectorConfig, CustomerClient, CustomerCreateRequest,
+    CustomerCreateResponse, Error, ErrorKind, OnDuplicate,
 };
 
-use crate::cli::CreateArgs;
+use crate::cli::{ClientArgs, CreateArgs};
 
 /// What is wrong with a request document, without its values: serde's "invalid type: string
 /// \"…\"" messages quote the offending value, which may be personal data.
@@ -123,16 +123,7 @@ pub fn build_request(args: &CreateArgs) -> Result<CustomerCreateRequest, Error> 
 /// Builds the client from the environment's credentials and the flags, and creates the customer.
 pub async fn run(args: &CreateArgs) -> Result<CustomerCreateResponse, Error> {
     let request = build_request(args)?;
-    let config = ConnectorConfig::from_env(args.connector)?;
-    let mut builder = CustomerClient::builder()
-        .connector_config(config)
-        .environment(args.environment)
-        .unsupported_fields(args.unsupported_fields.into())
-        .on_duplicate(args.on_duplicate.into());
-    if let Some(url) = &args.base_url {
-        builder = builder.base_url(url.clone());
-    }
-    let client = builder.build()?;
+    let client = client(args.connector, &args.client, args.on_duplicate.into())?;
 
     let mut options = CallOptions {
         idempotency_key: args.idempotency_key.clone(),
@@ -145,6 +136,23 @@ pub async fn run(args: &CreateArgs) -> Result<CustomerCreateResponse, Error> {
         options.deadline = Some(t);
     }
     client.create_with(request, options).await
+}
+
+/// A client for `connector` from the environment's credentials and the shared flags.
+pub(crate) fn client(
+    connector: Connector,
+    args: &ClientArgs,
+    on_duplicate: OnDuplicate,
+) -> Result<CustomerClient, Error> {
+    let mut builder = CustomerClient::builder()
+        .connector_config(ConnectorConfig::from_env(connector)?)
+        .environment(args.environment)
+        .unsupported_fields(args.unsupported_fields.into())
+        .on_duplicate(on_duplicate);
+    if let Some(url) = &args.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    builder.build()
 }
 
 #[cfg(test)]

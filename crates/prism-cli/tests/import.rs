@@ -74,6 +74,13 @@ fn dir(tag: &str) -> PathBuf {
     d
 }
 
+/// A sandbox, a fresh directory, and the path of the input file `name` in it.
+fn setup(tag: &str, name: &str) -> (Emulator, PathBuf, PathBuf) {
+    let d = dir(tag);
+    let file = d.join(name);
+    (Emulator::start(), d, file)
+}
+
 fn write(path: &Path, bytes: &[u8]) {
     std::fs::File::create(path)
         .unwrap()
@@ -150,9 +157,7 @@ fn assert_no_personal_data(texts: &[&str], n: usize) {
 
 #[test]
 fn csv_rows_are_created_once_with_every_column() {
-    let em = Emulator::start();
-    let d = dir("csv");
-    let file = d.join("customers.csv");
+    let (em, d, file) = setup("csv", "customers.csv");
     write(&file, csv_rows("csv", 30).as_bytes());
     let (out, stderr) = run(&mut import(&em, &file, &[]));
     assert_eq!(out.status.code(), Some(exit::SUCCESS), "{stderr}");
@@ -196,9 +201,7 @@ fn csv_rows_are_created_once_with_every_column() {
 
 #[test]
 fn jsonl_rows_parse_and_bad_lines_are_named() {
-    let em = Emulator::start();
-    let d = dir("jsonl");
-    let file = d.join("customers.jsonl");
+    let (em, d, file) = setup("jsonl", "customers.jsonl");
     let mut text = Vec::new();
     text.extend_from_slice(
         br#"{"merchant_customer_id": "j_1", "email": "j1@example.com", "name": "Jay One", "address": {"line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"}, "metadata": {"plan": "gold"}}"#,
@@ -292,9 +295,7 @@ fn jsonl_rows_parse_and_bad_lines_are_named() {
 
 #[test]
 fn dry_run_reports_every_bad_row_and_sends_nothing() {
-    let em = Emulator::start();
-    let d = dir("dry");
-    let file = d.join("c.csv");
+    let (em, d, file) = setup("dry", "c.csv");
     let mut text = csv_rows("dry", 3).into_bytes();
     text.extend_from_slice(b"dry_bad,not-an-email,,,,,,,,\n");
     text.extend_from_slice(b"dry_0,x@example.com,,,,,,,,\n");
@@ -385,9 +386,7 @@ fn file_level_errors_stop_before_sending() {
 
 #[test]
 fn resume_after_a_partial_results_file_with_a_torn_last_line() {
-    let em = Emulator::start();
-    let d = dir("resume");
-    let file = d.join("c.csv");
+    let (em, d, file) = setup("resume", "c.csv");
     let n = 50;
     write(&file, csv_rows("res", n).as_bytes());
     let out_path = d.join("c.csv.results.jsonl");
@@ -471,9 +470,7 @@ fn sigint(child: &Child) {
 
 #[test]
 fn sigint_finishes_the_creates_in_flight_and_records_them() {
-    let em = Emulator::start();
-    let d = dir("sigint");
-    let file = d.join("c.csv");
+    let (em, d, file) = setup("sigint", "c.csv");
     let n = 400;
     write(&file, csv_rows("int", n).as_bytes());
     // Every create waits 300 ms at the processor, so creates are in flight when SIGINT comes.
@@ -521,9 +518,7 @@ fn sigint_finishes_the_creates_in_flight_and_records_them() {
 
 #[test]
 fn shards_cover_every_row_exactly_once() {
-    let em = Emulator::start();
-    let d = dir("shard");
-    let file = d.join("c.csv");
+    let (em, d, file) = setup("shard", "c.csv");
     let n = 90;
     let mut text = csv_rows("sh", n);
     text.push_str(",noref@example.com,,,,,,,,\n");
@@ -568,9 +563,7 @@ fn shards_cover_every_row_exactly_once() {
 
 #[test]
 fn a_429_slows_the_whole_import_and_the_rows_still_go_through() {
-    let em = Emulator::start();
-    let d = dir("429");
-    let file = d.join("c.csv");
+    let (em, d, file) = setup("429", "c.csv");
     write(&file, csv_rows("rl", 20).as_bytes());
     for _ in 0..3 {
         em.sb().faults().push(
@@ -594,9 +587,7 @@ fn a_429_slows_the_whole_import_and_the_rows_still_go_through() {
 
 #[test]
 fn default_pace_comes_from_the_connector() {
-    let em = Emulator::start();
-    let d = dir("pace");
-    let file = d.join("c.csv");
+    let (em, d, file) = setup("pace", "c.csv");
     write(&file, csv_rows("pace", 1).as_bytes());
     let mut cmd = prism();
     cmd.args(["customers", "import", "--connector", "stripe", "--base-url"])

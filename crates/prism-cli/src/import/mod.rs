@@ -28,8 +28,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prism::{
-    CallOptions, Connector, ConnectorConfig, CustomerClient, CustomerCreateRequest, Error,
-    ErrorKind, FieldError, Lookup, Reconciliation, UnsupportedFields,
+    CallOptions, Connector, CustomerClient, CustomerCreateRequest, Error, ErrorKind, FieldError,
+    Lookup, Reconciliation, UnsupportedFields,
 };
 use serde::Serialize;
 use tokio::sync::{mpsc, watch};
@@ -115,7 +115,7 @@ impl<'a> Importer<'a> {
             args,
             format,
             out,
-            policy: args.unsupported_fields.into(),
+            policy: args.client.unsupported_fields.into(),
         })
     }
 
@@ -133,7 +133,8 @@ impl<'a> Importer<'a> {
         if args.dry_run {
             return self.dry_run().await;
         }
-        let client = match self.client() {
+        let client = match crate::create::client(connector, &args.client, args.on_duplicate.into())
+        {
             Ok(c) => c,
             Err(e) => return print_error(&e),
         };
@@ -204,12 +205,12 @@ impl<'a> Importer<'a> {
         };
         let (rate, source) = match args.rate {
             Some(r) => (r, "--rate".to_owned()),
-            None => pace::default_rate(connector, args.environment),
+            None => pace::default_rate(connector, args.client.environment),
         };
         eprintln!(
             "importing into {} ({}) at {rate} ({source}), {} in flight",
             connector.display_name(),
-            args.environment,
+            args.client.environment,
             args.concurrency
         );
         let pacer = Arc::new(Pacer::new(rate));
@@ -371,20 +372,6 @@ impl<'a> Importer<'a> {
         } else {
             exit::SUCCESS
         }
-    }
-
-    fn client(&self) -> Result<CustomerClient, Error> {
-        let args = self.args;
-        let config = ConnectorConfig::from_env(args.connector)?;
-        let mut builder = CustomerClient::builder()
-            .connector_config(config)
-            .environment(args.environment)
-            .unsupported_fields(self.policy)
-            .on_duplicate(args.on_duplicate.into());
-        if let Some(url) = &args.base_url {
-            builder = builder.base_url(url.clone());
-        }
-        builder.build()
     }
 
     /// `--dry-run`: every bad row on stderr, nothing sent.

@@ -15,7 +15,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use prism::{CustomerCreateResponse, Error, ErrorKind};
+use prism::{CustomerCreateResponse, Error, ErrorKind, FieldError};
 use serde::{Deserialize, Serialize};
 
 use super::input::RowProblem;
@@ -73,6 +73,17 @@ pub struct FieldEntry {
     pub message: String,
 }
 
+fn field_entries(fields: &[FieldError]) -> Vec<FieldEntry> {
+    fields
+        .iter()
+        .map(|f| FieldEntry {
+            field: f.field.clone(),
+            rule: f.rule.clone(),
+            message: f.message.clone(),
+        })
+        .collect()
+}
+
 /// How a row ended, for the summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
@@ -117,15 +128,7 @@ impl ResultLine {
                 message: e.message().to_owned(),
                 retryable: e.is_retryable() || e.kind() == ErrorKind::RateLimited,
                 connector_code: e.connector_code().map(str::to_owned),
-                fields: e
-                    .field_errors()
-                    .iter()
-                    .map(|f| FieldEntry {
-                        field: f.field.clone(),
-                        rule: f.rule.clone(),
-                        message: f.message.clone(),
-                    })
-                    .collect(),
+                fields: field_entries(e.field_errors()),
             }),
             outcome_unknown: e.outcome_unknown(),
             attempts: diagnostics.map_or(0, |d| d.attempts) + extra_attempts,
@@ -152,15 +155,7 @@ impl ResultLine {
                 message: format!("row {row} (line {}): {summary}; not sent", p.line),
                 retryable: false,
                 connector_code: None,
-                fields: p
-                    .fields
-                    .iter()
-                    .map(|f| FieldEntry {
-                        field: f.field.clone(),
-                        rule: f.rule.clone(),
-                        message: f.message.clone(),
-                    })
-                    .collect(),
+                fields: field_entries(&p.fields),
             }),
             outcome_unknown: false,
             attempts: 0,
