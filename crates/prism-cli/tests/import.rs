@@ -494,6 +494,12 @@ fn sigint_finishes_the_creates_in_flight_and_records_them() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(exit::INTERRUPTED), "{stderr}");
     assert!(stderr.contains("interrupted: finishing the"), "{stderr}");
+    // Progress lines were printed (stderr is not a terminal here), with counts only.
+    assert!(
+        stderr.contains("import: ") && stderr.contains("rows/s"),
+        "{stderr}"
+    );
+    assert_no_personal_data(&[&stderr], n);
     assert_eq!(summary(&out)["interrupted"], true);
     let out_path = d.join("c.csv.results.jsonl");
     let lines = results(&out_path);

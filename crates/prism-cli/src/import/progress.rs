@@ -93,10 +93,11 @@ impl Progress {
         }
     }
 
-    /// Removes the bar.
+    /// Removes the bar, or prints the last plain line.
     pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        match &self.bar {
+            Some(bar) => bar.finish_and_clear(),
+            None => self.print_line(),
         }
     }
 
