@@ -318,6 +318,8 @@ impl<'a> Importer<'a> {
                 unknown.len()
             );
             for line in &mut unknown {
+                // Lookups count against the same per-account limit.
+                pacer.acquire().await;
                 if reconcile(&client, line).await {
                     reconciled += 1;
                 }
