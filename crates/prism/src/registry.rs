@@ -216,6 +216,34 @@ mod tests {
     }
 
     #[test]
+    fn validate_without_a_client() {
+        let ok = CustomerCreateRequest::new("cust_1").email("a@example.com");
+        assert_eq!(
+            validate(&ok, Connector::Stripe, UnsupportedFields::Reject).ok(),
+            Some(vec![])
+        );
+        let bad = CustomerCreateRequest::new("").email("nope");
+        let e = validate(&bad, Connector::Stripe, UnsupportedFields::Reject)
+            .err()
+            .map(|e| (e.kind(), e.field_errors().len()));
+        assert_eq!(e, Some((prism_types::ErrorKind::InvalidRequest, 2)));
+        // Stax has no metadata: rejected, or listed as not sent.
+        let meta = CustomerCreateRequest::new("c")
+            .name("A B")
+            .metadata("k", "v");
+        assert!(validate(&meta, Connector::Stax, UnsupportedFields::Reject).is_err());
+        assert_eq!(
+            validate(&meta, Connector::Stax, UnsupportedFields::Ignore).ok(),
+            Some(vec!["metadata".to_owned()])
+        );
+        let e = validate(&ok, Connector::Adyen, UnsupportedFields::Reject).err();
+        assert_eq!(
+            e.map(|e| e.kind()),
+            Some(prism_types::ErrorKind::Unsupported)
+        );
+    }
+
+    #[test]
     fn declarations_agree_with_the_code() {
         for conn in built() {
             let caps = conn.capabilities();
