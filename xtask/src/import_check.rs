@@ -165,35 +165,30 @@ fn count_lines(path: &Path) -> u64 {
 pub fn import_check(root: &Path, args: &[String]) -> Result<String, String> {
     let o = parse(args)?;
     if cfg!(debug_assertions) {
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args([
-                "run",
-                "--release",
-                "--quiet",
-                "-p",
-                "xtask",
-                "--",
-                "import-check",
-            ])
-            .args(args)
-            .current_dir(root)
-            .status()
-            .map_err(|e| format!("cargo run --release -p xtask: {e}"))?;
-        return if status.success() {
-            Ok("import-check: passed".into())
-        } else {
-            Err("import-check: failed (see above)".into())
-        };
+        crate::bench::run(
+            Command::new(crate::bench::cargo())
+                .args([
+                    "run",
+                    "--release",
+                    "--quiet",
+                    "-p",
+                    "xtask",
+                    "--",
+                    "import-check",
+                ])
+                .args(args)
+                .current_dir(root),
+            "import-check (release)",
+        )?;
+        return Ok("import-check: passed".into());
     }
     eprintln!("building the release prism binary…");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--release", "-p", "prism-cli", "--bin", "prism"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cargo build: {e}"))?;
-    if !status.success() {
-        return Err("cargo build --release -p prism-cli failed".into());
-    }
+    crate::bench::run(
+        Command::new(crate::bench::cargo())
+            .args(["build", "--release", "-p", "prism-cli", "--bin", "prism"])
+            .current_dir(root),
+        "cargo build --release -p prism-cli",
+    )?;
     let prism = root.join("target/release/prism");
     let dir = root.join("target/import-check");
     let _ = std::fs::remove_dir_all(&dir);
