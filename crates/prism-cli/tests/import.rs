@@ -627,3 +627,50 @@ fn default_pace_comes_from_the_connector() {
         "only the first run sent"
     );
 }
+
+#[test]
+fn unknown_outcomes_are_reconciled_or_left_to_resume() {
+    let (em, d, file) = setup("unknown", "c.csv");
+    write(&file, csv_rows("unk", 6).as_bytes());
+    // Row 1: stored, then the connection drops (no retries): the lookup by reference finds it.
+    // Row 2: a 500 before storing: Stripe says do not retry, its search finds nothing and
+    // proves nothing, so the outcome stays unknown.
+    em.sb()
+        .faults()
+        .push(Some(Connector::Stripe), Fault::ResetAfterStore);
+    em.sb()
+        .faults()
+        .push(Some(Connector::Stripe), Fault::Status(500));
+    let (out, stderr) = run(&mut import(
+        &em,
+        &file,
+        &["--max-retries", "0", "--concurrency", "1"],
+    ));
+    assert_eq!(out.status.code(), Some(exit::IMPORT_INCOMPLETE), "{stderr}");
+    assert!(
+        stderr.contains("reconciling 1 unknown outcomes"),
+        "{stderr}"
+    );
+    let out_path = d.join("c.csv.results.jsonl");
+    let lines = results(&out_path);
+    let refs = by_reference(&lines);
+    let first = refs["unk_0"][0];
+    assert_eq!(first["reconciled"], true, "{first}");
+    assert!(first["connector_customer_id"].as_str().is_some());
+    let second = refs["unk_1"][0];
+    assert_eq!(second["outcome_unknown"], true, "{second}");
+    assert_eq!(second["error"]["kind"], "processor_unavailable");
+    let s = summary(&out);
+    assert_eq!(
+        (s["created"].as_u64(), s["unknown"].as_u64()),
+        (Some(5), Some(1))
+    );
+    // --resume sends the unknown row again under the same key: created once.
+    let (out, stderr) = run(&mut import(&em, &file, &["--resume"]));
+    assert_eq!(out.status.code(), Some(exit::SUCCESS), "{stderr}");
+    let lines = results(&out_path);
+    assert_eq!(lines.len(), 6);
+    for i in 0..6 {
+        assert_eq!(em.count(&format!("unk_{i}")), 1);
+    }
+}
