@@ -13,8 +13,9 @@
 //! 5. Outcomes still unknown at the end are reconciled with the processor's lookup
 //!    ([`prism::CustomerClient::reconcile`]) where the connector has one, then the summary.
 //!
-//! Memory holds the rows in flight, plus 16 bytes per reference for the in-file duplicate check
-//! and the resume set: it does not grow with the rows' contents.
+//! Memory holds the rows in flight, plus a 16-byte hash per reference (with its row number) for
+//! the in-file duplicate check and the resume set: it grows with the number of rows, never with
+//! their contents.
 
 pub mod input;
 pub mod pace;
