@@ -674,3 +674,63 @@ fn unknown_outcomes_are_reconciled_or_left_to_resume() {
         assert_eq!(em.count(&format!("unk_{i}")), 1);
     }
 }
+
+#[test]
+fn without_idempotency_a_create_in_flight_at_a_crash_is_never_resent() {
+    // Stax has no idempotency and no unique reference: a second send is a second customer.
+    let (em, d, file) = setup("stax", "c.csv");
+    write(&file, csv_rows("stax", 5).as_bytes());
+    let stax = |extra: &[&str]| {
+        let mut cmd = prism();
+        cmd.args(["customers", "import", "--connector", "stax", "--base-url"])
+            .arg(em.sb().base_url(Connector::Stax))
+            .arg(&file)
+            .args(["--rate", "100000/s", "--unsupported-fields", "ignore"])
+            .args(extra);
+        for (k, v) in Sandbox::credentials(Connector::Stax) {
+            cmd.env(k, v);
+        }
+        cmd
+    };
+    let (out, stderr) = run(&mut stax(&[]));
+    assert_eq!(out.status.code(), Some(exit::SUCCESS), "{stderr}");
+    let out_path = d.join("c.csv.results.jsonl");
+    assert!(d.join("c.csv.results.jsonl.inflight").exists());
+    // As if killed: the lines of the last two rows never reached the disk, although their
+    // customers were created.
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    let kept: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&out_path, kept).unwrap();
+    let seen = em.sb().requests_seen(Connector::Stax);
+    let (out, stderr) = run(&mut stax(&["--resume"]));
+    assert_eq!(out.status.code(), Some(exit::IMPORT_INCOMPLETE), "{stderr}");
+    assert!(
+        stderr.contains("2 creates in flight when the last run stopped recorded as unknown"),
+        "{stderr}"
+    );
+    // Nothing was sent again, and no customer was duplicated.
+    assert_eq!(em.sb().requests_seen(Connector::Stax), seen);
+    for i in 0..5 {
+        assert_eq!(
+            em.sb()
+                .count_by_reference(Connector::Stax, &format!("stax_{i}")),
+            1
+        );
+    }
+    let lines = results(&out_path);
+    assert_eq!(lines.len(), 5);
+    let unknown: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["outcome_unknown"] == true)
+        .collect();
+    assert_eq!(unknown.len(), 2);
+    assert!(unknown[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("check at the processor"));
+    // And a further resume keeps them unknown rather than sending them.
+    let (out, stderr) = run(&mut stax(&["--resume"]));
+    assert_eq!(out.status.code(), Some(exit::IMPORT_INCOMPLETE), "{stderr}");
+    assert_eq!(em.sb().requests_seen(Connector::Stax), seen);
+    assert_eq!(summary(&out)["unknown"], 2);
+}

@@ -41,7 +41,7 @@ use crate::exit;
 use input::{Fatal, Format, RawRow, RowProblem};
 use pace::Pacer;
 use progress::Progress;
-use results::{ResultLine, ResultsWriter, Tally};
+use results::{Journal, ResultLine, ResultsWriter, Tally};
 use shard::{RefHash, Shard};
 
 /// A create still rate-limited after the library's retries is tried again this many times
@@ -140,10 +140,18 @@ impl<'a> Importer<'a> {
             Err(e) => return print_error(&e),
         };
 
+        // Where resending is not safe (no idempotency, no uniqueness), a journal records each
+        // create before it is sent, so a resume never sends again one that was in flight.
+        let journal_path =
+            (!client.capabilities().resend_is_safe()).then(|| Journal::path(&self.out));
+
         // Resume (or refuse to overwrite).
         let resumed = if args.resume {
             let path = self.out.clone();
-            match tokio::task::spawn_blocking(move || results::resume(&path)).await {
+            let journal = journal_path.clone();
+            match tokio::task::spawn_blocking(move || results::resume(&path, journal.as_deref()))
+                .await
+            {
                 Ok(Ok(r)) => r,
                 Ok(Err(e)) => {
                     eprintln!("error: cannot resume from {}: {e}", self.out.display());
@@ -166,16 +174,42 @@ impl<'a> Importer<'a> {
         };
         if args.resume {
             eprintln!(
-                "resume: {} rows settled earlier kept; {} lines to redo (unknown, retryable, invalid){}",
+                "resume: {} rows settled earlier kept; {} lines to redo ({}){}{}",
                 resumed.settled.len(),
                 resumed.dropped,
+                if journal_path.is_some() {
+                    "retryable, invalid; unknown outcomes are kept: resending could duplicate here"
+                } else {
+                    "unknown, retryable, invalid"
+                },
                 if resumed.unreadable > 0 {
-                    format!("; {} unreadable lines dropped (a torn last line)", resumed.unreadable)
+                    format!(
+                        "; {} unreadable lines dropped (a torn last line)",
+                        resumed.unreadable
+                    )
+                } else {
+                    String::new()
+                },
+                if resumed.in_flight > 0 {
+                    format!(
+                        "; {} creates in flight when the last run stopped recorded as unknown, not resent",
+                        resumed.in_flight
+                    )
                 } else {
                     String::new()
                 }
             );
         }
+        let journal = match journal_path.as_deref().map(Journal::create).transpose() {
+            Ok(j) => j.map(Arc::new),
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write the in-flight journal beside {}: {e}",
+                    self.out.display()
+                );
+                return exit::FAILURE;
+            }
+        };
         let settled = Arc::new(resumed.settled);
 
         // Pass 1: validate everything before sending anything.
@@ -279,6 +313,7 @@ impl<'a> Importer<'a> {
                         inflight.spawn(send_row(
                             client.clone(),
                             Arc::clone(&pacer),
+                            journal.clone(),
                             options.clone(),
                             stop_rx.clone(),
                             row,
@@ -598,6 +633,7 @@ fn duplicate_problem(line: u64, request: CustomerCreateRequest, first: u64) -> R
 async fn send_row(
     client: CustomerClient,
     pacer: Arc<Pacer>,
+    journal: Option<Arc<Journal>>,
     options: CallOptions,
     mut stop: watch::Receiver<bool>,
     row: u64,
@@ -610,6 +646,20 @@ async fn send_row(
             biased;
             _ = stop.wait_for(|s| *s) => return None,
             () = pacer.acquire() => {}
+        }
+        if let Some(journal) = &journal {
+            if let Err(e) = journal.started(row, &request.merchant_customer_id) {
+                let e = Error::new(
+                    ErrorKind::Configuration,
+                    format!("cannot write the in-flight journal ({e}); not sent"),
+                );
+                let mut line =
+                    ResultLine::from_error(row, &request.merchant_customer_id, &e, extra_attempts);
+                if let Some(err) = &mut line.error {
+                    err.retryable = true;
+                }
+                return Some(line);
+            }
         }
         match client.create_with(request.clone(), options.clone()).await {
             Ok(response) => return Some(ResultLine::from_response(row, &response, extra_attempts)),

@@ -136,6 +136,28 @@ impl ResultLine {
         }
     }
 
+    /// A create that was in flight when the import died, at a processor where resending is not
+    /// safe: unknown, and left alone by `--resume`.
+    pub fn in_flight_when_stopped(row: u64, reference: &str) -> Self {
+        ResultLine {
+            row,
+            merchant_customer_id: Some(reference.to_owned()),
+            connector_customer_id: None,
+            existing: false,
+            error: Some(ErrorEntry {
+                kind: ErrorKind::Transport.as_str().to_owned(),
+                status: Some(502),
+                message: "the import stopped while this create was in flight and the processor offers no idempotency: it may have been applied; check at the processor (remove this line to send the row again)".to_owned(),
+                retryable: false,
+                connector_code: None,
+                fields: Vec::new(),
+            }),
+            outcome_unknown: true,
+            attempts: 1,
+            reconciled: false,
+        }
+    }
+
     /// A row that breaks a rule: nothing sent.
     pub fn from_problem(row: u64, p: &RowProblem) -> Self {
         let summary = p
@@ -245,41 +267,80 @@ pub struct Resumed {
     pub dropped: u64,
     /// Lines that could not be read (a torn last line after a kill).
     pub unreadable: u64,
+    /// Creates the journal shows in flight when an earlier run died, recorded as unknown.
+    pub in_flight: u64,
 }
 
 /// Rewrites the results file at `path` keeping only settled lines (one per reference) and
 /// returns what was kept. A missing file is an empty one.
-pub fn resume(path: &Path) -> io::Result<Resumed> {
+///
+/// With `journal` (a connector where resending is not safe: no idempotency, no uniqueness),
+/// unknown outcomes are kept too — sending them again could create a second customer — and
+/// every create the journal says was sent without a line in the results (in flight when the
+/// process died) becomes an unknown line, never a resend.
+pub fn resume(path: &Path, journal: Option<&Path>) -> io::Result<Resumed> {
     let mut out = Resumed::default();
     let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+        Ok(f) => Some(f),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
+    if file.is_none() && journal.is_none_or(|j| !j.exists()) {
+        return Ok(out);
+    }
     let tmp = tmp_path(path);
     let mut writer = BufWriter::new(File::create(&tmp)?);
-    let mut reader = BufReader::new(file);
+    let mut with_a_line: HashSet<RefHash> = HashSet::new();
     let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
-            break;
+    if let Some(file) = file {
+        let mut reader = BufReader::new(file);
+        loop {
+            buf.clear();
+            if reader.read_until(b'\n', &mut buf)? == 0 {
+                break;
+            }
+            let Ok(line) = serde_json::from_slice::<ResultLine>(&buf) else {
+                out.unreadable += 1;
+                continue;
+            };
+            let hash = line.merchant_customer_id.as_deref().map(RefHash::of);
+            if let (Some(h), true) = (hash, journal.is_some()) {
+                with_a_line.insert(h);
+            }
+            let settled =
+                line.is_settled() || (journal.is_some() && line.category() == Category::Unknown);
+            let keep = settled && hash.is_some_and(|h| out.settled.insert(h));
+            if keep {
+                serde_json::to_writer(&mut writer, &line)?;
+                writer.write_all(b"\n")?;
+                out.kept.add(line.category());
+            } else {
+                out.dropped += 1;
+            }
         }
-        let Ok(line) = serde_json::from_slice::<ResultLine>(&buf) else {
-            out.unreadable += 1;
-            continue;
-        };
-        let keep = line.is_settled()
-            && line
-                .merchant_customer_id
-                .as_deref()
-                .is_some_and(|r| out.settled.insert(RefHash::of(r)));
-        if keep {
+    }
+    if let Some(journal) = journal.filter(|j| j.exists()) {
+        let mut reader = BufReader::new(File::open(journal)?);
+        loop {
+            buf.clear();
+            if reader.read_until(b'\n', &mut buf)? == 0 {
+                break;
+            }
+            let text = String::from_utf8_lossy(&buf);
+            let Some((row, reference)) = text.trim_end_matches('\n').split_once('\t') else {
+                continue; // a torn last entry: its create had not been sent yet
+            };
+            let (Ok(row), hash) = (row.parse::<u64>(), RefHash::of(reference)) else {
+                continue;
+            };
+            if with_a_line.contains(&hash) || !out.settled.insert(hash) {
+                continue;
+            }
+            let line = ResultLine::in_flight_when_stopped(row, reference);
             serde_json::to_writer(&mut writer, &line)?;
             writer.write_all(b"\n")?;
-            out.kept.add(line.category());
-        } else {
-            out.dropped += 1;
+            out.kept.add(Category::Unknown);
+            out.in_flight += 1;
         }
     }
     writer.flush()?;
@@ -293,6 +354,38 @@ fn tmp_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".resume-tmp");
     path.with_file_name(name)
+}
+
+/// The in-flight journal of a connector where resending is not safe (`RESULTS.inflight`): one
+/// `ROW<TAB>REFERENCE` line written (unbuffered) just before each create is sent, so `--resume`
+/// knows which rows may have been applied although no result was recorded.
+pub struct Journal {
+    file: std::sync::Mutex<File>,
+}
+
+impl Journal {
+    /// The journal beside the results file `out`.
+    pub fn path(out: &Path) -> PathBuf {
+        let mut name = out.file_name().unwrap_or_default().to_os_string();
+        name.push(".inflight");
+        out.with_file_name(name)
+    }
+
+    /// Starts an empty journal at `path` (after [`resume`] has read the old one).
+    pub fn create(path: &Path) -> io::Result<Journal> {
+        Ok(Journal {
+            file: std::sync::Mutex::new(File::create(path)?),
+        })
+    }
+
+    /// Records that the create of `row` is about to be sent.
+    pub fn started(&self, row: u64, reference: &str) -> io::Result<()> {
+        let mut f = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f.write_all(format!("{row}\t{reference}\n").as_bytes())
+    }
 }
 
 /// Appends result lines, flushing every [`FLUSH_EVERY`] lines (a kill loses at most that many,
@@ -392,7 +485,7 @@ mod tests {
         }
         text.push_str(r#"{"row": 3, "merchant_customer_id": "ref_3", "connec"#);
         std::fs::write(&path, text).ok();
-        let r = resume(&path).ok().unwrap_or_default();
+        let r = resume(&path, None).ok().unwrap_or_default();
         assert_eq!(r.kept.created, 1);
         assert_eq!(r.dropped, 2);
         assert_eq!(r.unreadable, 1);
