@@ -144,7 +144,7 @@ fn run_import(
             let _ = child.wait();
             break None;
         }
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(20));
     };
     let summary = std::fs::read_to_string(dir.join(format!("{tag}.stdout"))).unwrap_or_default();
     Ok(Run {

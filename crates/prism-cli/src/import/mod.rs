@@ -8,7 +8,10 @@
 //! 3. The file is read again and each valid row is created with `concurrency` creates in
 //!    flight, paced by one shared [`pace::Pacer`]; each row's outcome is appended to the results
 //!    file as it completes. Idempotency keys are derived from the reference by the library, so
-//!    a row that was in flight when an earlier run died is replayed, not duplicated.
+//!    a row that was in flight when an earlier run died is replayed, not duplicated. Where the
+//!    processor has no idempotency and no unique reference, a journal ([`results::Journal`])
+//!    records each create before it is sent, and `--resume` marks those in flight at a crash
+//!    unknown instead of sending them again.
 //! 4. Ctrl-C (SIGINT) stops reading, lets the creates in flight finish and records them.
 //! 5. Outcomes still unknown at the end are reconciled with the processor's lookup
 //!    ([`prism::CustomerClient::reconcile`]) where the connector has one, then the summary.
