@@ -117,45 +117,56 @@ impl ResultLine {
     /// A failed create.
     pub fn from_error(row: u64, reference: &str, e: &Error, extra_attempts: u32) -> Self {
         let diagnostics = e.diagnostics();
+        let error = ErrorEntry {
+            kind: e.kind().as_str().to_owned(),
+            status: e.status_code(),
+            message: e.message().to_owned(),
+            retryable: e.is_retryable() || e.kind() == ErrorKind::RateLimited,
+            connector_code: e.connector_code().map(str::to_owned),
+            fields: field_entries(e.field_errors()),
+        };
+        let mut line = Self::failure(
+            row,
+            reference,
+            error,
+            e.outcome_unknown(),
+            diagnostics.map_or(0, |d| d.attempts) + extra_attempts,
+        );
+        line.reconciled = diagnostics.is_some_and(|d| d.reconciled);
+        line
+    }
+
+    fn failure(
+        row: u64,
+        reference: &str,
+        error: ErrorEntry,
+        outcome_unknown: bool,
+        attempts: u32,
+    ) -> Self {
         ResultLine {
             row,
             merchant_customer_id: Some(reference.to_owned()),
             connector_customer_id: None,
             existing: false,
-            error: Some(ErrorEntry {
-                kind: e.kind().as_str().to_owned(),
-                status: e.status_code(),
-                message: e.message().to_owned(),
-                retryable: e.is_retryable() || e.kind() == ErrorKind::RateLimited,
-                connector_code: e.connector_code().map(str::to_owned),
-                fields: field_entries(e.field_errors()),
-            }),
-            outcome_unknown: e.outcome_unknown(),
-            attempts: diagnostics.map_or(0, |d| d.attempts) + extra_attempts,
-            reconciled: diagnostics.is_some_and(|d| d.reconciled),
+            error: Some(error),
+            outcome_unknown,
+            attempts,
+            reconciled: false,
         }
     }
 
     /// A create that was in flight when the import died, at a processor where resending is not
     /// safe: unknown, and left alone by `--resume`.
     pub fn in_flight_when_stopped(row: u64, reference: &str) -> Self {
-        ResultLine {
-            row,
-            merchant_customer_id: Some(reference.to_owned()),
-            connector_customer_id: None,
-            existing: false,
-            error: Some(ErrorEntry {
-                kind: ErrorKind::Transport.as_str().to_owned(),
-                status: Some(502),
-                message: "the import stopped while this create was in flight and the processor offers no idempotency: it may have been applied; check at the processor (remove this line to send the row again)".to_owned(),
-                retryable: false,
-                connector_code: None,
-                fields: Vec::new(),
-            }),
-            outcome_unknown: true,
-            attempts: 1,
-            reconciled: false,
-        }
+        let error = ErrorEntry {
+            kind: ErrorKind::Transport.as_str().to_owned(),
+            status: Some(502),
+            message: "the import stopped while this create was in flight and the processor offers no idempotency: it may have been applied; check at the processor (remove this line to send the row again)".to_owned(),
+            retryable: false,
+            connector_code: None,
+            fields: Vec::new(),
+        };
+        Self::failure(row, reference, error, true, 1)
     }
 
     /// A row that breaks a rule: nothing sent.
