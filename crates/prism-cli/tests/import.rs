@@ -734,3 +734,61 @@ fn without_idempotency_a_create_in_flight_at_a_crash_is_never_resent() {
     assert_eq!(em.sb().requests_seen(Connector::Stax), seen);
     assert_eq!(summary(&out)["unknown"], 2);
 }
+
+#[test]
+fn a_second_sigint_stops_at_once_and_leaves_the_creates_in_flight_to_resume() {
+    use std::io::BufRead as _;
+    let (em, d, file) = setup("sigint2", "c.csv");
+    write(&file, csv_rows("int2", 50).as_bytes());
+    // Creates that take two minutes at the processor: still in flight when Ctrl-C comes twice.
+    em.sb().faults().set_random(
+        Some(Connector::Stripe),
+        FaultMix {
+            seed: 1,
+            faults: vec![(Fault::Latency(Duration::from_secs(120)), 1.0)],
+        },
+    );
+    let mut child = import(
+        &em,
+        &file,
+        &["--concurrency", "4", "--timeout-ms", "600000"],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_until("four creates in flight", || {
+        em.sb().requests_seen(Connector::Stripe) >= 4
+    });
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let _ = tx.send(line);
+        }
+    });
+    sigint(&child);
+    let mut text = String::new();
+    for line in rx.iter() {
+        text.push_str(&line);
+        text.push('\n');
+        if line.starts_with("interrupted: finishing the 4 creates in flight") {
+            break;
+        }
+    }
+    sigint(&child);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    text.extend(rx.try_iter().map(|l| l + "\n"));
+    assert_eq!(status.code(), Some(exit::INTERRUPTED), "{text}");
+    assert!(
+        text.contains(
+            "interrupted again: stopping now; the 4 creates in flight are left to --resume"
+        ),
+        "{text}"
+    );
+    // None of them finished, so none is recorded: --resume sends them again (same key).
+    assert!(results(&d.join("c.csv.results.jsonl")).is_empty());
+    assert!(text.contains("not done 50"), "{text}");
+}

@@ -279,8 +279,13 @@ impl<'a> Importer<'a> {
         let mut ticker =
             tokio::time::interval(progress.plain_every().unwrap_or(Duration::from_secs(3600)));
         ticker.tick().await;
-        let ctrl_c = tokio::signal::ctrl_c();
-        tokio::pin!(ctrl_c);
+        let mut interrupts = match Interrupts::new() {
+            Ok(i) => i,
+            Err(e) => {
+                eprintln!("error: cannot listen for Ctrl-C: {e}");
+                return exit::FAILURE;
+            }
+        };
         let mut reading = true;
 
         let record = |line: ResultLine,
@@ -298,11 +303,22 @@ impl<'a> Importer<'a> {
         loop {
             tokio::select! {
                 biased;
-                _ = &mut ctrl_c, if !interrupted => {
+                () = interrupts.next() => {
+                    if interrupted {
+                        eprintln!(
+                            "interrupted again: stopping now; the {} creates in flight are left to --resume",
+                            inflight.len()
+                        );
+                        inflight.abort_all();
+                        break;
+                    }
                     interrupted = true;
                     reading = false;
                     let _ = stop_tx.send(true);
-                    eprintln!("interrupted: finishing the {} creates in flight…", inflight.len());
+                    eprintln!(
+                        "interrupted: finishing the {} creates in flight (Ctrl-C again to stop now)…",
+                        inflight.len()
+                    );
                 }
                 Some(done) = inflight.join_next(), if !inflight.is_empty() => {
                     if let Ok(Some(line)) = done {
@@ -559,6 +575,39 @@ impl<'a> Importer<'a> {
             connector: self.args.connector,
             policy: self.policy,
             shard: self.args.shard,
+        }
+    }
+}
+
+/// SIGINT (Ctrl-C) as a stream: every press from creation on counts, the second one too.
+struct Interrupts {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn new() -> std::io::Result<Interrupts> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Interrupts {
+                signal: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Interrupts {})
+        }
+    }
+
+    /// The next press.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        let pressed = self.signal.recv().await.is_some();
+        #[cfg(not(unix))]
+        let pressed = tokio::signal::ctrl_c().await.is_ok();
+        if !pressed {
+            std::future::pending::<()>().await;
         }
     }
 }
