@@ -13,7 +13,8 @@ use prism::{Connector, Environment, OnDuplicate, UnsupportedFields};
 #[command(name = "prism", version, propagate_version = true)]
 pub struct Cli {
     /// Log level (or a tracing filter such as `prism_http=debug`), logged to stderr
-    /// [default: warn; error for `demo`, whose failures are expected].
+    /// [default: warn; error for `demo`, whose failures are expected, and for `customers
+    /// import`, whose failures go to its results file].
     #[arg(long, global = true, env = "PRISM_LOG", value_name = "LEVEL")]
     pub log: Option<String>,
 
@@ -138,7 +139,8 @@ pub struct ImportArgs {
     pub out: Option<PathBuf>,
 
     /// Continue an earlier run: rows whose reference is settled in the results file are
-    /// skipped; the rest (unknown outcomes, retryable failures, rows never reached) are sent.
+    /// skipped; the rest (retryable failures, rows never reached, and unknown outcomes where
+    /// the processor makes resending safe) are sent.
     #[arg(long)]
     pub resume: bool,
 
