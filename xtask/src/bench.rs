@@ -15,11 +15,13 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-fn cargo() -> String {
+/// The cargo that runs xtask.
+pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
-fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
+/// Runs `cmd`; an error naming `what` unless it succeeds.
+pub(crate) fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
     let status = cmd.status().map_err(|e| format!("{what}: {e}"))?;
     if status.success() {
         Ok(())

@@ -11,12 +11,16 @@
 //! - `soak [ARGS]`: the load test under faults (release build of `prism-soak`; default 20,000
 //!   creates per resend-safe emulated connector at concurrency 256 with 5% 500s and 2% resets
 //!   after storing). Arguments are passed through (`--count`, `--concurrency`, `--faults`, …).
+//! - `import-check [--rows N] [--concurrency N] [--kill-at F] [--faults SPEC]`: 1,000,000 rows
+//!   through `prism customers import` into the sandbox under faults, SIGKILL at 40 %, resume,
+//!   audit (see `import_check.rs`).
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod import_check;
 mod matrix;
 mod scaffold;
 mod tidy;
@@ -35,8 +39,9 @@ fn main() -> ExitCode {
         Some("tidy") => tidy::check(&root()),
         Some("bench") => bench::bench(&root(), &args[1..]),
         Some("soak") => soak(&args[1..]),
+        Some("import-check") => import_check::import_check(&root(), &args[1..]),
         Some("new-connector") => scaffold::new_connector(&root(), &args[1..]),
-        _ => Err("usage: cargo xtask codegen [--check] | tidy | new-connector NAME [--display BRAND] | soak [ARGS] | bench [--async-stripe] [--build] [--quick]".to_owned()),
+        _ => Err("usage: cargo xtask codegen [--check] | tidy | new-connector NAME [--display BRAND] | soak [ARGS] | import-check [--rows N] | bench [--async-stripe] [--build] [--quick]".to_owned()),
     };
     match result {
         Ok(msg) => {

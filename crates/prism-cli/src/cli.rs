@@ -13,7 +13,8 @@ use prism::{Connector, Environment, OnDuplicate, UnsupportedFields};
 #[command(name = "prism", version, propagate_version = true)]
 pub struct Cli {
     /// Log level (or a tracing filter such as `prism_http=debug`), logged to stderr
-    /// [default: warn; error for `demo`, whose failures are expected].
+    /// [default: warn; error for `demo`, whose failures are expected, and for `customers
+    /// import`, whose failures go to its results file].
     #[arg(long, global = true, env = "PRISM_LOG", value_name = "LEVEL")]
     pub log: Option<String>,
 
@@ -44,6 +45,11 @@ pub enum CustomersCommand {
     ///
     /// Errors are printed as JSON on stderr, with an exit code per error kind.
     Create(Box<CreateArgs>),
+    /// Create every customer of a CSV or JSON Lines file, with a results line per row.
+    ///
+    /// Safe to stop and run again (`--resume`); rate-limited per processor; see
+    /// crates/prism-cli/README.md for the file formats and the results file.
+    Import(Box<ImportArgs>),
 }
 
 /// Arguments of `prism customers create`.
@@ -96,16 +102,9 @@ pub struct CreateArgs {
     #[arg(long)]
     pub address_country: Option<String>,
 
-    /// The processor's environment.
-    #[arg(long, default_value = "sandbox", value_parser = parse_environment, env = "PRISM_ENVIRONMENT")]
-    pub environment: Environment,
-    /// Send to this base URL instead of the processor's (a proxy, `prism sandbox`).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-
-    /// Fields the processor cannot store: fail before sending, or send without them.
-    #[arg(long, value_enum, default_value_t = UnsupportedArg::Reject)]
-    pub unsupported_fields: UnsupportedArg,
+    /// Where to send, and the fields the processor cannot store.
+    #[command(flatten)]
+    pub client: ClientArgs,
     /// A customer with this reference already exists: fail (exit code of already_exists), or
     /// print the existing customer as success.
     #[arg(long, value_enum, default_value_t = DuplicateArg::Error)]
@@ -119,6 +118,81 @@ pub struct CreateArgs {
     /// Overall deadline of the call in milliseconds, all attempts included.
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout_ms: Option<u64>,
+}
+
+/// Arguments of `prism customers import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The processor (stripe, authorizedotnet, …).
+    #[arg(long, value_parser = parse_connector, env = "PRISM_CONNECTOR")]
+    pub connector: Connector,
+
+    /// The customers: CSV with a header row, or JSON Lines (one product-page request per line).
+    pub file: PathBuf,
+
+    /// The file's format [default: from the extension: .csv, .jsonl / .ndjson / .json].
+    #[arg(long, value_enum)]
+    pub format: Option<crate::import::input::Format>,
+
+    /// Where the results go, one JSON line per input row [default: FILE.results.jsonl].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Continue an earlier run: rows whose reference is settled in the results file are
+    /// skipped; the rest (retryable failures, rows never reached, and unknown outcomes where
+    /// the processor makes resending safe) are sent.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Validate the whole file and report every bad row; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Creates in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub concurrency: u32,
+
+    /// Pace of creates: `N/s` or `N/min` [default: the processor's documented limit for the
+    /// environment, or a conservative 5/s where it documents none].
+    #[arg(long, value_name = "N/s|N/min", value_parser = crate::import::pace::parse_rate)]
+    pub rate: Option<crate::import::pace::Rate>,
+
+    /// Import only the rows of shard I of N (1-based), split by a stable hash of the reference,
+    /// so N machines can share one file without overlapping.
+    #[arg(long, value_name = "I/N", value_parser = crate::import::shard::parse_shard)]
+    pub shard: Option<crate::import::shard::Shard>,
+
+    /// Where to send, and the fields the processor cannot store.
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// A customer with this reference already exists at the processor: report it as
+    /// `existing` with its id (default), or as a failed row (already_exists).
+    #[arg(long, value_enum, default_value_t = DuplicateArg::ReturnExisting)]
+    pub on_duplicate: DuplicateArg,
+    /// Retries of each create after its first attempt (library default: 2).
+    #[arg(long, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Deadline of each create in milliseconds, all attempts included.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout_ms: Option<u64>,
+    /// Seconds between progress lines when stderr is not a terminal (a terminal gets a bar).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub progress_every: u64,
+}
+
+/// The client settings `customers create` and `customers import` share.
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// The processor's environment.
+    #[arg(long, default_value = "sandbox", value_parser = parse_environment, env = "PRISM_ENVIRONMENT")]
+    pub environment: Environment,
+    /// Send to this base URL instead of the processor's (a proxy, `prism sandbox`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Fields the processor cannot store: fail before sending (the request, or the import's
+    /// row, is invalid), or send without them.
+    #[arg(long, value_enum, default_value_t = UnsupportedArg::Reject)]
+    pub unsupported_fields: UnsupportedArg,
 }
 
 /// `--unsupported-fields`.

@@ -4,25 +4,40 @@ use std::io::Read;
 use std::time::Duration;
 
 use prism::{
-    Address, CallOptions, ConnectorConfig, CustomerClient, CustomerCreateRequest,
-    CustomerCreateResponse, Error, ErrorKind,
+    Address, CallOptions, Connector, ConnectorConfig, CustomerClient, CustomerCreateRequest,
+    CustomerCreateResponse, Error, ErrorKind, OnDuplicate,
 };
 
-use crate::cli::CreateArgs;
+use crate::cli::{ClientArgs, CreateArgs};
 
 /// What is wrong with a request document, without its values: serde's "invalid type: string
 /// \"…\"" messages quote the offending value, which may be personal data.
 fn json_problem(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    if text.contains("invalid type") || text.contains("invalid value") {
+    if is_value_problem(e) {
         format!(
-            "a field has the wrong type or value (line {}, column {})",
+            "{} (line {}, column {})",
+            json_problem_text(e),
             e.line(),
             e.column()
         )
     } else {
-        prism::redact::scrub_patterns(&text)
+        prism::redact::scrub_patterns(&e.to_string())
     }
+}
+
+fn is_value_problem(e: &serde_json::Error) -> bool {
+    let text = e.to_string();
+    text.contains("invalid type") || text.contains("invalid value")
+}
+
+/// [`json_problem`] without the position (for callers that name the place themselves).
+pub(crate) fn json_problem_text(e: &serde_json::Error) -> String {
+    if is_value_problem(e) {
+        return "a field has the wrong type or value".to_owned();
+    }
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    prism::redact::scrub_patterns(text.strip_suffix(&position).unwrap_or(&text))
 }
 
 /// Builds the request: the `--json` document (if any), then every flag on top of it.
@@ -108,16 +123,7 @@ pub fn build_request(args: &CreateArgs) -> Result<CustomerCreateRequest, Error> 
 /// Builds the client from the environment's credentials and the flags, and creates the customer.
 pub async fn run(args: &CreateArgs) -> Result<CustomerCreateResponse, Error> {
     let request = build_request(args)?;
-    let config = ConnectorConfig::from_env(args.connector)?;
-    let mut builder = CustomerClient::builder()
-        .connector_config(config)
-        .environment(args.environment)
-        .unsupported_fields(args.unsupported_fields.into())
-        .on_duplicate(args.on_duplicate.into());
-    if let Some(url) = &args.base_url {
-        builder = builder.base_url(url.clone());
-    }
-    let client = builder.build()?;
+    let client = client(args.connector, &args.client, args.on_duplicate.into())?;
 
     let mut options = CallOptions {
         idempotency_key: args.idempotency_key.clone(),
@@ -130,6 +136,23 @@ pub async fn run(args: &CreateArgs) -> Result<CustomerCreateResponse, Error> {
         options.deadline = Some(t);
     }
     client.create_with(request, options).await
+}
+
+/// A client for `connector` from the environment's credentials and the shared flags.
+pub(crate) fn client(
+    connector: Connector,
+    args: &ClientArgs,
+    on_duplicate: OnDuplicate,
+) -> Result<CustomerClient, Error> {
+    let mut builder = CustomerClient::builder()
+        .connector_config(ConnectorConfig::from_env(connector)?)
+        .environment(args.environment)
+        .unsupported_fields(args.unsupported_fields.into())
+        .on_duplicate(on_duplicate);
+    if let Some(url) = &args.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    builder.build()
 }
 
 #[cfg(test)]

@@ -7,6 +7,12 @@ pub const SUCCESS: i32 = 0;
 /// A failure that is not a Prism error: a demo flow that did not behave as expected, the
 /// sandbox could not start, stdout could not be written.
 pub const FAILURE: i32 = 1;
+/// `customers import` finished, but some rows are invalid, failed or still unknown (see the
+/// results file and the summary).
+pub const IMPORT_INCOMPLETE: i32 = 3;
+/// `customers import` stopped by Ctrl-C (SIGINT) after recording the creates in flight:
+/// 128 + SIGINT, as shells report it.
+pub const INTERRUPTED: i32 = 130;
 /// The command line itself is wrong (unknown flag, missing value, unknown connector): clap's code.
 pub const USAGE: i32 = 2;
 
@@ -58,7 +64,7 @@ mod tests {
         for &kind in ErrorKind::ALL {
             let code = exit_code(kind);
             assert!(
-                ![SUCCESS, FAILURE, USAGE].contains(&code),
+                ![SUCCESS, FAILURE, USAGE, IMPORT_INCOMPLETE, INTERRUPTED].contains(&code),
                 "{kind} maps to a reserved code {code}"
             );
             assert!(

@@ -3,6 +3,8 @@
 //! - `prism customers create --connector stripe --merchant-customer-id …`: the response as JSON
 //!   on stdout, or an error as JSON on stderr with an exit code per [`prism::ErrorKind`]
 //!   ([`exit::exit_code`]).
+//! - `prism customers import --connector stripe FILE`: a whole customer base from CSV or JSON
+//!   Lines, resumable, rate-limited, one results line per row ([`import`]).
 //! - `prism sandbox`: the embedded sandbox until Ctrl-C.
 //! - `prism demo [--live]`: the product page's onboarding flow on every connector.
 #![forbid(unsafe_code)]
@@ -22,6 +24,7 @@ pub mod cli;
 pub mod create;
 pub mod demo;
 pub mod exit;
+pub mod import;
 pub mod output;
 pub mod sandbox;
 

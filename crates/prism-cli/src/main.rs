@@ -5,13 +5,20 @@ use std::io::IsTerminal;
 
 use clap::Parser;
 use prism_cli::cli::{Cli, Command, CustomersCommand};
-use prism_cli::{create, demo, exit, output, sandbox};
+use prism_cli::{create, demo, exit, import, output, sandbox};
 use tracing_subscriber::EnvFilter;
 
 fn main() {
     let cli = Cli::parse();
     // The demo provokes failures on purpose (duplicates, a bad email); their warnings are noise there.
-    let default_level = if matches!(cli.command, Command::Demo(_)) {
+    // An import logs its per-row failures in the results file, not as warnings.
+    let default_level = if matches!(
+        cli.command,
+        Command::Demo(_)
+            | Command::Customers {
+                command: CustomersCommand::Import(_)
+            }
+    ) {
         "error"
     } else {
         "warn"
@@ -42,6 +49,9 @@ fn main() {
                     exit::exit_code(e.kind())
                 }
             },
+            Command::Customers {
+                command: CustomersCommand::Import(args),
+            } => import::run(args).await,
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Demo(args) => demo::run(args).await,
         }

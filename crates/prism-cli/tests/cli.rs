@@ -10,6 +10,9 @@ use prism_cli::exit_code;
 use prism_sandbox::Sandbox;
 use serde_json::Value;
 
+mod common;
+use common::{prism, stripe_key};
+
 /// One sandbox for the whole test binary, served by a runtime that outlives every test.
 fn stripe_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
@@ -30,24 +33,6 @@ fn stripe_url() -> &'static str {
         });
         rx.recv().unwrap()
     })
-}
-
-fn stripe_key() -> &'static str {
-    Sandbox::credentials(Connector::Stripe)
-        .iter()
-        .find(|(name, _)| *name == "PRISM_STRIPE_API_KEY")
-        .map(|(_, v)| *v)
-        .unwrap()
-}
-
-fn prism() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_prism"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PRISM_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd
 }
 
 fn create(args: &[&str]) -> Command {

@@ -62,7 +62,7 @@ pub use prism_types::{
     redact, Address, Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus,
     Diagnostics, Environment, Error, ErrorKind, FieldError, OnDuplicate, UnsupportedFields,
 };
-pub use registry::{capabilities, compiled_connectors, ConnectorConfig};
+pub use registry::{capabilities, compiled_connectors, validate, ConnectorConfig};
 pub use settings::{ClientBuilder, ClientCore, ClientSettings, ServiceClient};
 
 #[cfg(feature = "airwallex")]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use prism_connector::{Capabilities, CreatesCustomers, CredentialField};
 #[allow(unused_imports)]
 use prism_connector::{Configurator as _, CredentialSet as _, Credentials as _};
-use prism_types::{Connector, Error};
+use prism_types::{Connector, CustomerCreateRequest, Error, UnsupportedFields};
 
 macro_rules! connectors {
     ($( $variant:ident => $feature:literal, $krate:ident :: $config:ident; )*) => {
@@ -158,6 +158,22 @@ pub fn compiled_connectors() -> Vec<Connector> {
         .collect()
 }
 
+/// Checks `request` against every rule a create for `connector` applies before sending (SPEC
+/// §1, the connector's limits, the unsupported-fields `policy`), without a client, credentials
+/// or any request: what `CustomerClient::create` would refuse with `InvalidRequest` (every
+/// failing field listed), or `Unsupported` when the connector is not compiled in. `Ok` holds the
+/// paths of fields that would not be sent (only with [`UnsupportedFields::Ignore`]).
+pub fn validate(
+    request: &CustomerCreateRequest,
+    connector: Connector,
+    policy: UnsupportedFields,
+) -> Result<Vec<String>, Error> {
+    let caps = capabilities(connector).ok_or_else(|| not_compiled(connector))?;
+    prism_validation::validate(request, connector, caps, policy)
+        .map(|v| v.unstored_fields)
+        .map_err(|e| e.with_connector(connector))
+}
+
 /// `Ok` when `connector` is compiled in; otherwise the `Unsupported` error that says why not.
 pub(crate) fn ensure_available(connector: Connector) -> Result<(), Error> {
     if capabilities(connector).is_some() {
@@ -197,6 +213,34 @@ mod tests {
                     .into_connector()
             })
             .collect()
+    }
+
+    #[test]
+    fn validate_without_a_client() {
+        let ok = CustomerCreateRequest::new("cust_1").email("a@example.com");
+        assert_eq!(
+            validate(&ok, Connector::Stripe, UnsupportedFields::Reject).ok(),
+            Some(vec![])
+        );
+        let bad = CustomerCreateRequest::new("").email("nope");
+        let e = validate(&bad, Connector::Stripe, UnsupportedFields::Reject)
+            .err()
+            .map(|e| (e.kind(), e.field_errors().len()));
+        assert_eq!(e, Some((prism_types::ErrorKind::InvalidRequest, 2)));
+        // Stax has no metadata: rejected, or listed as not sent.
+        let meta = CustomerCreateRequest::new("c")
+            .name("A B")
+            .metadata("k", "v");
+        assert!(validate(&meta, Connector::Stax, UnsupportedFields::Reject).is_err());
+        assert_eq!(
+            validate(&meta, Connector::Stax, UnsupportedFields::Ignore).ok(),
+            Some(vec!["metadata".to_owned()])
+        );
+        let e = validate(&ok, Connector::Adyen, UnsupportedFields::Reject).err();
+        assert_eq!(
+            e.map(|e| e.kind()),
+            Some(prism_types::ErrorKind::Unsupported)
+        );
     }
 
     #[test]
