@@ -32,9 +32,3 @@ where
 {
     pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(fut.await) })
 }
-
-/// An awaitable that fails with `err` (a request that could not be read), so that `create`
-/// raises where it is awaited, as an `async def` would.
-pub(crate) fn failed<'py>(py: Python<'py>, err: PyErr) -> PyResult<Bound<'py, PyAny>> {
-    pyo3_async_runtimes::tokio::future_into_py::<_, ()>(py, async move { Err(err) })
-}

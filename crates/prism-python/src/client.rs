@@ -51,7 +51,7 @@ fn parse_environment(py: Python<'_>, env: Option<&Bound<'_, PyAny>>) -> PyResult
 ///
 /// `CustomerClient(connector='stripe', api_key='sk_test_…', environment='SANDBOX')`. Share one
 /// client: it holds one connection pool, and is safe to use from many tasks and threads.
-#[pyclass(frozen, module = "orchestratorx_prism", name = "CustomerClient")]
+#[pyclass(frozen, subclass, module = "orchestratorx_prism._native", name = "NativeCustomerClient")]
 pub(crate) struct PyCustomerClient {
     inner: CustomerClient,
     environment: Environment,
@@ -123,6 +123,17 @@ impl PyCustomerClient {
         let _guard = runtime().enter();
         let inner = b.build().map_err(|e| to_py_err(py, &e))?;
         Ok(Self { inner, environment })
+    }
+
+    fn read_request(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, PyAny>,
+    ) -> PyResult<prism::CustomerCreateRequest> {
+        convert::request_from_py(request).map_err(|e| match e {
+            RequestError::NotAMapping(e) => e,
+            RequestError::Invalid(e) => to_py_err(py, &e.with_connector(self.inner.connector())),
+        })
     }
 
     fn call_options(
@@ -204,34 +215,6 @@ impl PyCustomerClient {
         Self::build(py, connector, environment, config, opts)
     }
 
-    /// A client whose credentials come from `PRISM_<CONNECTOR>_<FIELD>` (and whose base URL
-    /// from `PRISM_<CONNECTOR>_BASE_URL`, when set).
-    #[classmethod]
-    #[pyo3(signature = (
-        connector, environment=None, *,
-        base_url=None, timeout=None, deadline=None, max_retries=None,
-        on_duplicate=None, unsupported_fields=None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn from_env(
-        _cls: &Bound<'_, pyo3::types::PyType>,
-        py: Python<'_>,
-        connector: &str,
-        environment: Option<&Bound<'_, PyAny>>,
-        base_url: Option<String>,
-        timeout: Option<&Bound<'_, PyAny>>,
-        deadline: Option<&Bound<'_, PyAny>>,
-        max_retries: Option<u32>,
-        on_duplicate: Option<&str>,
-        unsupported_fields: Option<&str>,
-    ) -> PyResult<Self> {
-        let connector = parse_connector(py, connector)?;
-        let environment = parse_environment(py, environment)?;
-        let opts = Options::read(base_url, timeout, deadline, max_retries, on_duplicate, unsupported_fields)?;
-        let config = ConnectorConfig::from_env(connector).map_err(|e| to_py_err(py, &e))?;
-        Self::build(py, connector, environment, Some(config), opts)
-    }
-
     /// The connector (`"stripe"`, …).
     #[getter]
     fn connector(&self) -> &'static str {
@@ -253,13 +236,15 @@ impl PyCustomerClient {
         self.inner.base_url().to_owned()
     }
 
-    /// Creates a customer: `await client.create({"merchant_customer_id": …, "email": …})`.
+    /// Starts a create and returns its awaitable (an `asyncio.Future` of the running loop).
+    /// `CustomerClient.create` (Python) is the coroutine around it; a request that cannot be
+    /// read raises here, before anything is started.
     #[pyo3(signature = (
-        request, *, idempotency_key=None, max_retries=None, timeout=None, deadline=None,
+        request, idempotency_key=None, max_retries=None, timeout=None, deadline=None,
         on_duplicate=None, unsupported_fields=None
     ))]
     #[allow(clippy::too_many_arguments)]
-    fn create<'py>(
+    fn _create<'py>(
         &self,
         py: Python<'py>,
         request: &Bound<'py, PyAny>,
@@ -270,25 +255,15 @@ impl PyCustomerClient {
         on_duplicate: Option<&str>,
         unsupported_fields: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = match Self::call_options(
+        let options = Self::call_options(
             idempotency_key,
             max_retries,
             timeout,
             deadline,
             on_duplicate,
             unsupported_fields,
-        ) {
-            Ok(o) => o,
-            Err(e) => return bridge::failed(py, e),
-        };
-        let request = match convert::request_from_py(request) {
-            Ok(r) => r,
-            Err(RequestError::NotAMapping(e)) => return bridge::failed(py, e),
-            Err(RequestError::Invalid(e)) => {
-                let e = e.with_connector(self.inner.connector());
-                return bridge::failed(py, to_py_err(py, &e));
-            }
-        };
+        )?;
+        let request = self.read_request(py, request)?;
         let client = self.inner.clone();
         bridge::awaitable(py, async move {
             Outcome(client.create_with(request, options).await)
@@ -321,13 +296,7 @@ impl PyCustomerClient {
             on_duplicate,
             unsupported_fields,
         )?;
-        let request = match convert::request_from_py(request) {
-            Ok(r) => r,
-            Err(RequestError::NotAMapping(e)) => return Err(e),
-            Err(RequestError::Invalid(e)) => {
-                return Err(to_py_err(py, &e.with_connector(self.inner.connector())))
-            }
-        };
+        let request = self.read_request(py, request)?;
         let client = self.inner.clone();
         let mut fut = Box::pin(async move { client.create_with(request, options).await });
         let rt = runtime();

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import List, NamedTuple
 
-from ._native import CustomerClient, CustomerCreateResponse, __version__
+from ._client import CustomerClient
+from ._native import CustomerCreateResponse, __version__
 from ._native import compiled_connectors as _compiled_connectors
 from ._native import credential_fields as _credential_fields
 from .errors import (

@@ -41,8 +41,8 @@ class CustomerCreateResponse:
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[str]: ...
 
-class CustomerClient:
-    """Creates customer records at one processor account. Share one client (one connection pool)."""
+class NativeCustomerClient:
+    """The compiled client; use ``orchestratorx_prism.CustomerClient``."""
 
     def __init__(
         self,
@@ -58,29 +58,15 @@ class CustomerClient:
         unsupported_fields: Optional[_UnsupportedFields] = None,
         **credentials: Optional[str],
     ) -> None: ...
-    @classmethod
-    def from_env(
-        cls,
-        connector: str,
-        environment: str = "SANDBOX",
-        *,
-        base_url: Optional[str] = None,
-        timeout: Optional[_Seconds] = None,
-        deadline: Optional[_Seconds] = None,
-        max_retries: Optional[int] = None,
-        on_duplicate: Optional[_OnDuplicate] = None,
-        unsupported_fields: Optional[_UnsupportedFields] = None,
-    ) -> "CustomerClient": ...
     @property
     def connector(self) -> str: ...
     @property
     def environment(self) -> Literal["SANDBOX", "PRODUCTION"]: ...
     @property
     def base_url(self) -> str: ...
-    def create(
+    def _create(
         self,
         request: Mapping[str, Any],
-        *,
         idempotency_key: Optional[str] = None,
         max_retries: Optional[int] = None,
         timeout: Optional[_Seconds] = None,

@@ -109,8 +109,8 @@ class PrismError(Exception):
         return (_rebuild, (type(self), self.message, state))
 
 
-def _rebuild(cls: type, message: str, state: Dict[str, Any]) -> PrismError:
-    err: PrismError = cls.__new__(cls)
+def _rebuild(cls: "type[PrismError]", message: str, state: Dict[str, Any]) -> PrismError:
+    err = cls.__new__(cls)
     Exception.__init__(err, message)
     err.__dict__.update(state)
     return err

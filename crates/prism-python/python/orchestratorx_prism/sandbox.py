@@ -17,7 +17,7 @@ formats, duplicate and idempotency behaviour), with scriptable faults
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Dict, List, Optional, Type, TypedDict
+from typing import Any, Dict, List, Optional, Type, TypedDict
 
 from ._native import SandboxServer
 
@@ -97,9 +97,11 @@ class Sandbox:
         return list(SandboxServer.connectors())
 
     @staticmethod
-    def credentials(connector: str) -> Dict[str, str]:
+    def credentials(connector: str) -> Dict[str, Any]:
         """The keyword credentials the emulator accepts (``{"api_key": "sk_test_prism_sandbox"}``):
-        ``CustomerClient(connector=c, **Sandbox.credentials(c), base_url=…)``."""
+        ``CustomerClient(connector=c, **Sandbox.credentials(c), base_url=…)``. (Typed
+        ``Dict[str, Any]`` so that ``**`` unpacking type-checks beside the typed options; the
+        values are ``str``.)"""
         return dict(SandboxServer.credentials(connector))
 
     def environ(self, connector: str) -> Dict[str, str]:
