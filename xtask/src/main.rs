@@ -1,9 +1,11 @@
 //! `cargo xtask <task>`: repository chores, few dependencies (rust-analyzer style).
 //!
+//! - `test [--python-only]`: the README's test command: `cargo test --workspace --all-features`,
+//!   then the Python binding's checks and pytest suite in a virtualenv (see `python.rs`).
 //! - `codegen [--check]`: writes the capability matrix into README.md (between the
 //!   `capability-matrix` markers) from the connectors' declared capabilities.
-//! - `bench [--async-stripe] [--build] [--quick]`: performance against raw reqwest and async-stripe
-//!   (see `bench.rs`).
+//! - `bench [--async-stripe] [--python] [--build] [--quick]`: performance against raw reqwest,
+//!   async-stripe, and (`--python`) Prism-Python against stripe-python (see `bench.rs`).
 //! - `tidy`: architecture checks (connector crates do no I/O and depend on no other connector).
 //! - `soak [ARGS]`: the load test under faults (release build of `prism-soak`; default 20,000
 //!   creates per resend-safe emulated connector at concurrency 256 with 5% 500s and 2% resets
@@ -15,6 +17,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod matrix;
+mod python;
 mod tidy;
 
 fn root() -> PathBuf {
@@ -27,15 +30,18 @@ fn root() -> PathBuf {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("test") => python::test(&root(), &args[1..]),
         Some("codegen") => matrix::codegen(&root(), args.iter().any(|a| a == "--check")),
         Some("tidy") => tidy::check(&root()),
         Some("bench") => bench::bench(&root(), &args[1..]),
         Some("soak") => soak(&args[1..]),
-        _ => Err("usage: cargo xtask codegen [--check] | tidy | soak [ARGS] | bench [--async-stripe] [--build] [--quick]".to_owned()),
+        _ => Err("usage: cargo xtask test [--python-only] | codegen [--check] | tidy | soak [ARGS] | bench [--async-stripe] [--python] [--build] [--quick]".to_owned()),
     };
     match result {
         Ok(msg) => {
-            println!("{msg}");
+            if !msg.is_empty() {
+                println!("{msg}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -43,15 +43,24 @@ fn parse_environment(py: Python<'_>, env: Option<&Bound<'_, PyAny>>) -> PyResult
             ))
         }
     };
-    text.parse::<Environment>()
-        .map_err(|_| configuration(py, format!("unknown environment {text:?} (expected 'SANDBOX' or 'PRODUCTION')")))
+    text.parse::<Environment>().map_err(|_| {
+        configuration(
+            py,
+            format!("unknown environment {text:?} (expected 'SANDBOX' or 'PRODUCTION')"),
+        )
+    })
 }
 
 /// Creates customer records at one processor account.
 ///
 /// `CustomerClient(connector='stripe', api_key='sk_test_…', environment='SANDBOX')`. Share one
 /// client: it holds one connection pool, and is safe to use from many tasks and threads.
-#[pyclass(frozen, subclass, module = "orchestratorx_prism._native", name = "NativeCustomerClient")]
+#[pyclass(
+    frozen,
+    subclass,
+    module = "orchestratorx_prism._native",
+    name = "NativeCustomerClient"
+)]
 pub(crate) struct PyCustomerClient {
     inner: CustomerClient,
     environment: Environment,
@@ -78,11 +87,17 @@ impl Options {
     ) -> PyResult<Self> {
         Ok(Self {
             base_url,
-            timeout: timeout.map(|t| convert::duration(t, "timeout")).transpose()?,
-            deadline: deadline.map(|t| convert::duration(t, "deadline")).transpose()?,
+            timeout: timeout
+                .map(|t| convert::duration(t, "timeout"))
+                .transpose()?,
+            deadline: deadline
+                .map(|t| convert::duration(t, "deadline"))
+                .transpose()?,
             max_retries,
             on_duplicate: on_duplicate.map(convert::on_duplicate).transpose()?,
-            unsupported_fields: unsupported_fields.map(convert::unsupported_fields).transpose()?,
+            unsupported_fields: unsupported_fields
+                .map(convert::unsupported_fields)
+                .transpose()?,
         })
     }
 }
@@ -144,7 +159,14 @@ impl PyCustomerClient {
         on_duplicate: Option<&str>,
         unsupported_fields: Option<&str>,
     ) -> PyResult<CallOptions> {
-        let o = Options::read(None, timeout, deadline, max_retries, on_duplicate, unsupported_fields)?;
+        let o = Options::read(
+            None,
+            timeout,
+            deadline,
+            max_retries,
+            on_duplicate,
+            unsupported_fields,
+        )?;
         Ok(CallOptions {
             idempotency_key,
             max_retries: o.max_retries,
@@ -180,7 +202,14 @@ impl PyCustomerClient {
     ) -> PyResult<Self> {
         let connector = parse_connector(py, connector)?;
         let environment = parse_environment(py, environment)?;
-        let opts = Options::read(base_url, timeout, deadline, max_retries, on_duplicate, unsupported_fields)?;
+        let opts = Options::read(
+            base_url,
+            timeout,
+            deadline,
+            max_retries,
+            on_duplicate,
+            unsupported_fields,
+        )?;
         // Keyword credentials are the connector's declared credential fields (`api_key`;
         // `api_login_id` + `transaction_key`; …): `ConnectorConfig::from_map` names any unknown
         // or missing one.
@@ -191,9 +220,9 @@ impl PyCustomerClient {
                     continue;
                 }
                 let key: String = k.extract()?;
-                let value: String = v.extract().map_err(|_| {
-                    PyTypeError::new_err(format!("credential {key} must be a str"))
-                })?;
+                let value: String = v
+                    .extract()
+                    .map_err(|_| PyTypeError::new_err(format!("credential {key} must be a str")))?;
                 map.insert(key, value);
             }
         }
@@ -334,15 +363,15 @@ impl PyCustomerClient {
 /// The connectors compiled into this build.
 #[pyfunction]
 pub(crate) fn compiled_connectors(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
-    PyList::new(
-        py,
-        prism::compiled_connectors().iter().map(|c| c.as_str()),
-    )
+    PyList::new(py, prism::compiled_connectors().iter().map(|c| c.as_str()))
 }
 
 /// `(name, secret, required, doc, env_var)` for each credential a connector declares.
 #[pyfunction]
-pub(crate) fn credential_fields<'py>(py: Python<'py>, connector: &str) -> PyResult<Bound<'py, PyList>> {
+pub(crate) fn credential_fields<'py>(
+    py: Python<'py>,
+    connector: &str,
+) -> PyResult<Bound<'py, PyList>> {
     let c = parse_connector(py, connector)?;
     let out = PyList::empty(py);
     for f in ConnectorConfig::credential_fields(c) {

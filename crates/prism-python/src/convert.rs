@@ -22,7 +22,9 @@ pub(crate) enum RequestError {
 }
 
 /// The page's dict (or any mapping) → `CustomerCreateRequest`.
-pub(crate) fn request_from_py(obj: &Bound<'_, PyAny>) -> Result<CustomerCreateRequest, RequestError> {
+pub(crate) fn request_from_py(
+    obj: &Bound<'_, PyAny>,
+) -> Result<CustomerCreateRequest, RequestError> {
     let owned;
     let dict = match obj.cast::<PyDict>() {
         Ok(d) => d,
@@ -51,7 +53,8 @@ pub(crate) fn request_from_py(obj: &Bound<'_, PyAny>) -> Result<CustomerCreateRe
             }
         }
     };
-    let mut value = dict_to_json(dict, "").map_err(|f| RequestError::Invalid(Error::invalid_fields(vec![f])))?;
+    let mut value = dict_to_json(dict, "")
+        .map_err(|f| RequestError::Invalid(Error::invalid_fields(vec![f])))?;
     // The fast path: one serde pass.
     if let Ok(req) = CustomerCreateRequest::deserialize(&value) {
         return Ok(req);
@@ -81,13 +84,20 @@ fn describe_rejection(value: &mut Value) -> Error {
             fields.push(FieldError::new(
                 dotted(&parent, &name),
                 "unknown_field",
-                format!("unknown field; accepted: {}", accepted.replace("one of ", "")),
+                format!(
+                    "unknown field; accepted: {}",
+                    accepted.replace("one of ", "")
+                ),
             ));
             remove_key(value, &parent, &name)
         } else if let Some(rest) = msg.strip_prefix("missing field `") {
             let name = rest.split('`').next().unwrap_or_default().to_owned();
             let parent = segments(&path);
-            fields.push(FieldError::new(dotted(&parent, &name), "required", "is required"));
+            fields.push(FieldError::new(
+                dotted(&parent, &name),
+                "required",
+                "is required",
+            ));
             // Filled with a placeholder, so that the other problems are found too.
             insert_key(value, &parent, &name)
         } else {
@@ -99,10 +109,18 @@ fn describe_rejection(value: &mut Value) -> Error {
                 .unwrap_or_else(|| "another type".to_owned());
             let mut segs = segments(&path);
             let Some(last) = segs.pop() else {
-                fields.push(FieldError::new("request", "type", format!("must be {expected}")));
+                fields.push(FieldError::new(
+                    "request",
+                    "type",
+                    format!("must be {expected}"),
+                ));
                 break;
             };
-            fields.push(FieldError::new(dotted(&segs, &last), "type", format!("must be {expected}")));
+            fields.push(FieldError::new(
+                dotted(&segs, &last),
+                "type",
+                format!("must be {expected}"),
+            ));
             remove_key(value, &segs, &last)
         };
         if !progressed {
@@ -189,10 +207,19 @@ fn dict_to_json(dict: &Bound<'_, PyDict>, path: &str) -> Result<Value, FieldErro
     let mut map = Map::with_capacity(dict.len());
     for (k, v) in dict.iter() {
         let key = match k.cast::<PyString>() {
-            Ok(s) => s.to_str().map_err(|_| FieldError::new(join(path, "?"), "type", "keys must be valid strings"))?.to_owned(),
+            Ok(s) => s
+                .to_str()
+                .map_err(|_| {
+                    FieldError::new(join(path, "?"), "type", "keys must be valid strings")
+                })?
+                .to_owned(),
             Err(_) => {
                 return Err(FieldError::new(
-                    if path.is_empty() { "request".to_owned() } else { path.to_owned() },
+                    if path.is_empty() {
+                        "request".to_owned()
+                    } else {
+                        path.to_owned()
+                    },
                     "type",
                     format!("keys must be strings, not {}", type_name(&k)),
                 ))

@@ -51,7 +51,10 @@ fn class_for<'py>(py: Python<'py>, kind: ErrorKind) -> PyResult<Bound<'py, PyTyp
 }
 
 /// The diagnostics as the dict Python users read (`Diagnostics` in the stubs).
-pub(crate) fn diagnostics_dict<'py>(py: Python<'py>, d: &Diagnostics) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn diagnostics_dict<'py>(
+    py: Python<'py>,
+    d: &Diagnostics,
+) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     out.set_item("request_id", d.request_id.as_deref())?;
     out.set_item("idempotency_key", d.idempotency_key.as_deref())?;

@@ -52,7 +52,11 @@ impl PyCustomerCreateResponse {
         let r = &self.inner;
         Ok(Some(match key {
             "merchant_customer_id" => r.merchant_customer_id.clone().into_pyobject(py)?.into_any(),
-            "connector_customer_id" => r.connector_customer_id.clone().into_pyobject(py)?.into_any(),
+            "connector_customer_id" => r
+                .connector_customer_id
+                .clone()
+                .into_pyobject(py)?
+                .into_any(),
             "status" => active(py)?,
             "status_code" => r.status_code.into_pyobject(py)?.into_any(),
             "connector" => r.connector.as_str().into_pyobject(py)?.into_any(),
@@ -139,7 +143,11 @@ impl PyCustomerCreateResponse {
         }
         Ok(out)
     }
-    fn __getitem__<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let found = match key.extract::<&str>() {
             Ok(k) => self.item(py, k)?,
             Err(_) => None,
@@ -153,7 +161,10 @@ impl PyCustomerCreateResponse {
         KEYS.len()
     }
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyList::new(py, KEYS)?.into_any().try_iter().map(Bound::into_any)
+        PyList::new(py, KEYS)?
+            .into_any()
+            .try_iter()
+            .map(Bound::into_any)
     }
     fn __eq__<'py>(&self, py: Python<'py>, other: &Bound<'py, PyAny>) -> PyResult<bool> {
         if let Ok(o) = other.cast::<PyCustomerCreateResponse>() {

@@ -78,7 +78,9 @@ impl PySandbox {
     fn base_url(&self, py: Python<'_>, connector: &str) -> PyResult<String> {
         let c = parse_connector(py, connector)?;
         if !Sandbox::connectors().contains(&c) {
-            return Err(PyValueError::new_err(format!("the sandbox has no emulator for {c}")));
+            return Err(PyValueError::new_err(format!(
+                "the sandbox has no emulator for {c}"
+            )));
         }
         Ok(format!("{}/{}", self.root_url, c.as_str()))
     }
@@ -108,7 +110,10 @@ impl PySandbox {
         for (var, value) in Sandbox::credentials(c) {
             out.set_item(*var, *value)?;
         }
-        out.set_item(ConnectorConfig::base_url_env_var(c), self.base_url(py, connector)?)?;
+        out.set_item(
+            ConnectorConfig::base_url_env_var(c),
+            self.base_url(py, connector)?,
+        )?;
         Ok(out)
     }
 
@@ -132,7 +137,13 @@ impl PySandbox {
 
     /// A seeded random mix (`"500:0.05,reset-after:0.02"`) for `connector` (or all).
     #[pyo3(signature = (spec, connector=None, seed=0))]
-    fn set_faults(&self, py: Python<'_>, spec: &str, connector: Option<&str>, seed: u64) -> PyResult<()> {
+    fn set_faults(
+        &self,
+        py: Python<'_>,
+        spec: &str,
+        connector: Option<&str>,
+        seed: u64,
+    ) -> PyResult<()> {
         let scope = scope(py, connector)?;
         let faults = Faults::parse_spec(spec).map_err(PyValueError::new_err)?;
         self.with(|s| s.faults().set_random(scope, FaultMix { seed, faults }))
@@ -163,7 +174,12 @@ impl PySandbox {
     }
 
     /// How many stored customers of `connector` carry this merchant reference.
-    fn count_by_reference(&self, py: Python<'_>, connector: &str, merchant_customer_id: &str) -> PyResult<usize> {
+    fn count_by_reference(
+        &self,
+        py: Python<'_>,
+        connector: &str,
+        merchant_customer_id: &str,
+    ) -> PyResult<usize> {
         let c = parse_connector(py, connector)?;
         self.with(|s| s.count_by_reference(c, merchant_customer_id))
     }
