@@ -299,6 +299,42 @@ impl PyCustomerClient {
         })
     }
 
+    /// Starts a create whose outcome resolves `future` (an `asyncio.Future` of the loop that
+    /// `waker` serves); returns the handle that cancels it. The fast path of
+    /// `CustomerClient.create`.
+    #[pyo3(signature = (
+        waker, future, request, idempotency_key=None, max_retries=None, timeout=None,
+        deadline=None, on_duplicate=None, unsupported_fields=None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn _start<'py>(
+        &self,
+        py: Python<'py>,
+        waker: &Bound<'py, bridge::Waker>,
+        future: Bound<'py, PyAny>,
+        request: &Bound<'py, PyAny>,
+        idempotency_key: Option<String>,
+        max_retries: Option<u32>,
+        timeout: Option<&Bound<'py, PyAny>>,
+        deadline: Option<&Bound<'py, PyAny>>,
+        on_duplicate: Option<&str>,
+        unsupported_fields: Option<&str>,
+    ) -> PyResult<bridge::CallHandle> {
+        let options = Self::call_options(
+            idempotency_key,
+            max_retries,
+            timeout,
+            deadline,
+            on_duplicate,
+            unsupported_fields,
+        )?;
+        let request = self.read_request(py, request)?;
+        let client = self.inner.clone();
+        Ok(bridge::start(waker.get(), future.unbind(), async move {
+            Outcome(client.create_with(request, options).await)
+        }))
+    }
+
     /// `create` for code without an event loop: blocks (with the GIL released) until done.
     /// Ctrl-C interrupts it.
     #[pyo3(signature = (

@@ -27,6 +27,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyCustomerClient>()?;
     m.add_class::<response::PyCustomerCreateResponse>()?;
     m.add_class::<sandbox::PySandbox>()?;
+    m.add_class::<bridge::Waker>()?;
+    m.add_class::<bridge::CallHandle>()?;
     m.add_function(wrap_pyfunction!(client::compiled_connectors, m)?)?;
     m.add_function(wrap_pyfunction!(client::credential_fields, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

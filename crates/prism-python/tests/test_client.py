@@ -168,8 +168,11 @@ async def test_a_thousand_creates_with_gather_share_one_client(sandbox: Sandbox)
 async def test_a_cancelled_task_leaves_the_client_usable(sandbox: Sandbox, stripe: CustomerClient) -> None:
     sandbox.push_fault("latency=2s", "stripe")
     task = asyncio.create_task(stripe.create({"merchant_customer_id": "cust_cancelled"}))
-    await asyncio.sleep(0.2)
-    assert sandbox.requests_seen("stripe") == 1  # mid-call: the request is at the processor
+    for _ in range(60):  # until the request is at the processor (mid-call)
+        await asyncio.sleep(0.05)
+        if sandbox.requests_seen("stripe"):
+            break
+    assert sandbox.requests_seen("stripe") == 1 and not task.done()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

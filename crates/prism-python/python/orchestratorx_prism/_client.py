@@ -3,14 +3,33 @@ this adds the coroutine ``create`` (so ``asyncio.create_task(client.create(…))
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from datetime import timedelta
 from typing import Any, Literal, Mapping, Optional, Union
 
-from ._native import CustomerCreateResponse, NativeCustomerClient
+from ._native import CustomerCreateResponse, NativeCustomerClient, Waker
 
 Seconds = Union[float, int, timedelta]
 OnDuplicate = Literal["error", "return_existing"]
 UnsupportedFields = Literal["reject", "ignore"]
+
+# One completion queue per event loop, watched by the loop itself (`add_reader`): finished calls
+# resolve their futures in batches on the loop's thread, and no runtime thread takes the GIL.
+# Loops that cannot watch a descriptor (Windows' proactor, some third-party loops) use
+# pyo3-async-runtimes' bridge instead (`_create`).
+_wakers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Optional[Waker]]" = weakref.WeakKeyDictionary()
+
+
+def _new_waker(loop: asyncio.AbstractEventLoop) -> Optional[Waker]:
+    waker: Optional[Waker]
+    try:
+        waker = Waker()
+        loop.add_reader(waker.fileno(), waker.drain)
+    except (NotImplementedError, OSError, AttributeError):
+        waker = None
+    _wakers[loop] = waker
+    return waker
 
 
 class CustomerClient(NativeCustomerClient):
@@ -76,6 +95,23 @@ class CustomerClient(NativeCustomerClient):
         :class:`~orchestratorx_prism.PrismError` subclasses by meaning. Cancelling the task
         cancels the call; the client stays usable.
         """
-        return await self._create(
-            request, idempotency_key, max_retries, timeout, deadline, on_duplicate, unsupported_fields
+        loop = asyncio.get_running_loop()
+        try:
+            waker = _wakers[loop]
+        except KeyError:
+            waker = _new_waker(loop)
+        except TypeError:  # a loop that takes no weak reference
+            waker = None
+        if waker is None:
+            return await self._create(
+                request, idempotency_key, max_retries, timeout, deadline, on_duplicate, unsupported_fields
+            )
+        future: "asyncio.Future[CustomerCreateResponse]" = loop.create_future()
+        call = self._start(
+            waker, future, request, idempotency_key, max_retries, timeout, deadline, on_duplicate, unsupported_fields
         )
+        try:
+            return await future
+        except asyncio.CancelledError:
+            call.cancel()
+            raise

@@ -1,5 +1,6 @@
 """Stubs of the compiled module (Rust, PyO3). Import from ``orchestratorx_prism`` instead."""
 
+import asyncio
 from datetime import timedelta
 from typing import Any, Awaitable, Dict, Iterator, List, Literal, Mapping, Optional, Tuple, Union, overload
 
@@ -74,6 +75,18 @@ class NativeCustomerClient:
         on_duplicate: Optional[_OnDuplicate] = None,
         unsupported_fields: Optional[_UnsupportedFields] = None,
     ) -> Awaitable[CustomerCreateResponse]: ...
+    def _start(
+        self,
+        waker: Waker,
+        future: "asyncio.Future[CustomerCreateResponse]",
+        request: Mapping[str, Any],
+        idempotency_key: Optional[str] = None,
+        max_retries: Optional[int] = None,
+        timeout: Optional[_Seconds] = None,
+        deadline: Optional[_Seconds] = None,
+        on_duplicate: Optional[_OnDuplicate] = None,
+        unsupported_fields: Optional[_UnsupportedFields] = None,
+    ) -> CallHandle: ...
     def create_sync(
         self,
         request: Mapping[str, Any],
@@ -85,6 +98,14 @@ class NativeCustomerClient:
         on_duplicate: Optional[_OnDuplicate] = None,
         unsupported_fields: Optional[_UnsupportedFields] = None,
     ) -> CustomerCreateResponse: ...
+
+class Waker:
+    def __init__(self) -> None: ...
+    def fileno(self) -> int: ...
+    def drain(self) -> None: ...
+
+class CallHandle:
+    def cancel(self) -> None: ...
 
 class SandboxServer:
     def __init__(self, port: int = 0) -> None: ...
