@@ -305,6 +305,7 @@ fn python_bench(root: &Path, quick: bool) -> Result<String, String> {
     let stripe_url = url.clone();
     let mut figures: [SideFigures; 3] = Default::default();
     let mut stripe_sync = SideFigures::default();
+    let mut prism_sync = SideFigures::default();
     let names = ["Prism-Rust", "Prism-Python", "stripe-python (async, httpx)"];
     for round in 0..rounds {
         let mut order = vec![0usize, 1, 2];
@@ -411,7 +412,10 @@ fn python_bench(root: &Path, quick: bool) -> Result<String, String> {
         );
     }
     out.push_str(&format!(
-        "stripe-python sync (requests) sequential p50 {:.1} µs, p99 {:.1} µs\n",
+        "blocking calls, sequential: Prism-Python create_sync p50 {:.1} µs, p99 {:.1} µs ({:.2}× Prism-Rust's p50); stripe-python sync (requests) p50 {:.1} µs, p99 {:.1} µs\n",
+        prism_sync.percentile_us(0.5),
+        prism_sync.percentile_us(0.99),
+        prism_sync.percentile_us(0.5) / r50,
         stripe_sync.percentile_us(0.5),
         stripe_sync.percentile_us(0.99)
     ));

@@ -8,6 +8,7 @@ reply). Prints one JSON object: {"seq_ns": [...], "conc": {"64": [calls, elapsed
 - stripe: the official package's StripeClient, v1.customers.create_async (httpx), the same
   fields (merchant reference in metadata, as Prism sends it).
 - stripe-sync: the same with the synchronous create (requests); sequential only.
+- prism-sync: Prism-Python's create_sync; sequential only.
 Not a test: run it through `cargo xtask bench --python`.
 """
 
@@ -103,6 +104,21 @@ async def main_async(side: str, url: str, seq: int, calls: int, levels: list[int
     return {"seq_ns": seq_ns, "conc": conc}
 
 
+def main_prism_sync(url: str, seq: int) -> dict[str, Any]:
+    from orchestratorx_prism import CustomerClient
+
+    client = CustomerClient(connector="stripe", api_key=API_KEY, environment="SANDBOX", base_url=url)
+    for _ in range(max(seq // 10, 20)):
+        client.create_sync(dict(PAGE_REQUEST))
+    out = []
+    for _ in range(seq):
+        t = time.perf_counter_ns()
+        cid = client.create_sync(dict(PAGE_REQUEST)).connector_customer_id
+        out.append(time.perf_counter_ns() - t)
+        assert cid == CUSTOMER_ID, cid
+    return {"seq_ns": out, "conc": {}}
+
+
 def main_sync(url: str, seq: int) -> dict[str, Any]:
     import stripe
 
@@ -122,6 +138,8 @@ def main() -> None:
     side, url, seq, calls, levels = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     if side == "stripe-sync":
         result = main_sync(url, seq)
+    elif side == "prism-sync":
+        result = main_prism_sync(url, seq)
     else:
         result = asyncio.run(main_async(side, url, seq, calls, [int(x) for x in levels.split(",")]))
     json.dump(result, sys.stdout)
