@@ -8,7 +8,7 @@
 //!    changes).
 //! 4. maturin builds the extension (dev profile, cargo target `target/python/cargo`) into a
 //!    wheel, which is installed into the venv.
-//! 5. `mypy --strict` on `crates/prism-python/examples`, then pytest on
+//! 5. `mypy --strict` on `crates/prism-python/examples` and `tests`, then pytest on
 //!    `crates/prism-python/tests`; a pytest run that collects no test fails.
 //!
 //! pytest runs last, so its summary line closes the output. `PYTHON` selects the interpreter
@@ -194,11 +194,11 @@ pub fn test(root: &Path, args: &[String]) -> Result<String, String> {
     step("maturin build (dev profile) and install");
     build_and_install(&paths, "dev")?;
 
-    step("mypy --strict examples/");
+    step("mypy --strict examples/ tests/");
     run(
         Command::new(paths.bin("mypy"))
             .current_dir(&paths.crate_dir)
-            .args(["--strict", "--no-incremental", "examples"]),
+            .args(["--strict", "--no-incremental", "examples", "tests"]),
         "mypy --strict",
     )?;
 

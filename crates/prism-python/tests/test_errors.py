@@ -31,7 +31,7 @@ async def raised(call: Any) -> PrismError:
 def check(e: PrismError, cls: type, status: int | None, secrets: list[str] | None = None) -> None:
     assert type(e) is cls, repr(e)
     assert isinstance(e, PrismError) and e.status_code == status
-    assert e.kind == cls.kind  # type: ignore[attr-defined]
+    assert e.kind == cls.kind
     assert_no_leak(str(e) + repr(e) + repr(e.connector_message) + repr(e.diagnostics), [SANDBOX_KEY] + (secrets or []))
     # An exception survives pickling (multiprocessing, task queues) with its attributes.
     back = pickle.loads(pickle.dumps(e))

@@ -178,4 +178,4 @@ def test_the_response_is_a_read_only_mapping(sandbox: Sandbox) -> None:
         r["nope"]
     assert r == r.to_dict() and dict(r.items()) == r.to_dict()
     with pytest.raises(AttributeError):
-        r.status_code = 500  # type: ignore[misc]
+        r.status_code = 500
