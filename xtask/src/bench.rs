@@ -348,6 +348,17 @@ fn python_bench(root: &Path, quick: bool) -> Result<String, String> {
             };
             figures[side].add(&out)?;
         }
+        eprintln!("round {}/{rounds}: Prism-Python create_sync…", round + 1);
+        prism_sync.add(&output(
+            Command::new(paths.bin("python")).arg(&script).args([
+                "prism-sync",
+                &url,
+                &seq.to_string(),
+                "0",
+                "1",
+            ]),
+            "measure.py prism-sync",
+        )?)?;
         eprintln!(
             "round {}/{rounds}: stripe-python (sync, requests)…",
             round + 1
