@@ -8,6 +8,9 @@
 //! - `prism-bench rss prism|raw URL N`: peak RSS with N creates in flight (a child of `e2e`).
 //! - `prism-bench client-heap N`: resident memory of N idle `CustomerClient`s (a child of `e2e`).
 //! - `prism-bench loop prism|raw URL N`: N sequential creates, for profilers (callgrind).
+//! - `prism-bench measure URL SEQ_CALLS CONC_CALLS LEVELS`: Prism's side of
+//!   `cargo xtask bench --python` (sequential latencies and throughput at each concurrency in
+//!   LEVELS, e.g. `1,64,256`), printed as JSON like `crates/prism-python/bench/measure.py`.
 #![forbid(unsafe_code)]
 
 mod server;
@@ -537,6 +540,40 @@ fn client_heap(n: usize) {
     );
 }
 
+/// `prism-bench measure`: the same protocol as `crates/prism-python/bench/measure.py`.
+fn measure(url: &str, seq_calls: usize, conc_calls: usize, levels: &str) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let levels: Vec<usize> = levels
+        .split(',')
+        .map(|l| l.trim().parse().expect("concurrency level"))
+        .collect();
+    let side = Arc::new(Side::new("prism", url));
+    let max = levels.iter().copied().max().unwrap_or(1);
+    let (seq, conc) = rt.block_on(async {
+        sequential(&side, (seq_calls / 10).max(20)).await;
+        concurrent(&side, (conc_calls / 10).max(100), max).await;
+        let seq = sequential(&side, seq_calls).await;
+        let mut conc = serde_json::Map::new();
+        for &level in &levels {
+            let n = if level > 1 {
+                conc_calls
+            } else {
+                (conc_calls / 4).max(50)
+            };
+            let took = concurrent(&side, n, level).await;
+            conc.insert(
+                level.to_string(),
+                serde_json::json!([n, took.as_nanos() as u64]),
+            );
+        }
+        (seq, conc)
+    });
+    println!("{}", serde_json::json!({ "seq_ns": seq, "conc": conc }));
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
@@ -550,6 +587,7 @@ fn main() {
         "serve" => server::serve(arg(1).parse().unwrap_or(0)),
         "rss" => rss(&arg(1), &arg(2), num(3)),
         "client-heap" => client_heap(num(1)),
+        "measure" => measure(&arg(1), num(2), num(3), &arg(4)),
         // For profilers (callgrind): N sequential creates of one side against a running server.
         "loop" => {
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -560,7 +598,7 @@ fn main() {
             rt.block_on(sequential(&side, num(3)));
         }
         _ => {
-            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] | serve [DELAY_MS] | rss prism|raw URL N | client-heap N | loop prism|raw URL N\n(run it through `cargo xtask bench`)");
+            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] | serve [DELAY_MS] | rss prism|raw URL N | client-heap N | loop prism|raw URL N | measure URL SEQ CONC LEVELS\n(run it through `cargo xtask bench`)");
             std::process::exit(2);
         }
     }

@@ -9,6 +9,13 @@
 //!   `bench/apps/` (raw reqwest, Prism with `stripe`, Prism with `all-connectors`, and with
 //!   `--async-stripe` the async-stripe one): cold `cargo build --release` wall time, each in a
 //!   fresh target directory under `/tmp/prism-buildcost/`, and the stripped binary size.
+//! - `--python`: instead of the e2e run, Prism-Python (the `orchestratorx_prism` wheel, release
+//!   build) against the official `stripe` Python package (pinned in
+//!   `crates/prism-python/requirements-bench.txt`, pointed at the server through its
+//!   `base_addresses`) and Prism-Rust, against the same fixed-response server (`prism-bench
+//!   serve`, Stripe's documented created reply): sequential p50/p99, throughput at 1, 64 and 256
+//!   concurrent tasks, and the wheel's size. Each side runs in its own process; sides alternate
+//!   in rounds. The virtualenv is `target/python/venv-bench`.
 //! - `--quick`: far fewer calls (a smoke run; figures not meaningful).
 
 use std::path::Path;
@@ -34,13 +41,18 @@ pub(crate) fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
 pub fn bench(root: &Path, args: &[String]) -> Result<String, String> {
     let has = |f: &str| args.iter().any(|a| a == f);
     for a in args {
-        if !matches!(a.as_str(), "--async-stripe" | "--build" | "--quick") {
+        if !matches!(
+            a.as_str(),
+            "--async-stripe" | "--build" | "--quick" | "--python"
+        ) {
             return Err(format!(
-                "unknown flag {a}; usage: cargo xtask bench [--async-stripe] [--build] [--quick]"
+                "unknown flag {a}; usage: cargo xtask bench [--async-stripe] [--python] [--build] [--quick]"
             ));
         }
     }
-    if has("--build") {
+    if has("--python") {
+        python_bench(root, has("--quick"))
+    } else if has("--build") {
         build_cost(root, has("--async-stripe"))
     } else {
         e2e(root, has("--async-stripe"), has("--quick"))
@@ -156,5 +168,287 @@ fn build_cost(root: &Path, async_stripe: bool) -> Result<String, String> {
         ));
     }
     out.push_str("binary sizes are after `strip` (unstripped if `strip` is missing)");
+    Ok(out)
+}
+
+/// One side's figures, summed over rounds.
+#[derive(Default)]
+struct SideFigures {
+    seq_ns: Vec<u64>,
+    /// concurrency → (calls, elapsed ns)
+    conc: std::collections::BTreeMap<u64, (u64, u64)>,
+}
+
+impl SideFigures {
+    fn add(&mut self, json: &str) -> Result<(), String> {
+        let v: serde_json::Value =
+            serde_json::from_str(json.trim()).map_err(|e| format!("bench output: {e}: {json}"))?;
+        for x in v["seq_ns"].as_array().ok_or("no seq_ns")? {
+            self.seq_ns.push(x.as_u64().ok_or("seq_ns")?);
+        }
+        if let Some(conc) = v["conc"].as_object() {
+            for (level, pair) in conc {
+                let level: u64 = level.parse().map_err(|_| "level")?;
+                let calls = pair[0].as_u64().ok_or("calls")?;
+                let ns = pair[1].as_u64().ok_or("elapsed")?;
+                let e = self.conc.entry(level).or_default();
+                e.0 += calls;
+                e.1 += ns;
+            }
+        }
+        Ok(())
+    }
+
+    fn percentile_us(&mut self, p: f64) -> f64 {
+        if self.seq_ns.is_empty() {
+            return f64::NAN;
+        }
+        self.seq_ns.sort_unstable();
+        let i = ((self.seq_ns.len() as f64 - 1.0) * p).round() as usize;
+        self.seq_ns[i] as f64 / 1000.0
+    }
+
+    fn per_sec(&self, level: u64) -> f64 {
+        match self.conc.get(&level) {
+            Some((calls, ns)) if *ns > 0 => *calls as f64 / (*ns as f64 / 1e9),
+            _ => f64::NAN,
+        }
+    }
+}
+
+fn output(cmd: &mut Command, what: &str) -> Result<String, String> {
+    let out = cmd.output().map_err(|e| format!("{what}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{what} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The fixed-response server (`prism-bench serve`), stopped when dropped (its stdin closes).
+struct Server {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Server {
+    fn start(bin: &Path) -> Result<Self, String> {
+        use std::io::BufRead;
+        let mut child = Command::new(bin)
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("prism-bench serve: {e}"))?;
+        let stdout = child.stdout.take().ok_or("server stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| format!("server port: {e}"))?;
+        let port = line
+            .trim()
+            .strip_prefix("port ")
+            .ok_or_else(|| format!("unexpected server line {line:?}"))?;
+        Ok(Self {
+            url: format!("http://127.0.0.1:{port}"),
+            child,
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn python_bench(root: &Path, quick: bool) -> Result<String, String> {
+    use crate::python::{build_and_install, venv, Paths};
+
+    eprintln!("building prism-bench (release)…");
+    run(
+        Command::new(cargo()).current_dir(root).args([
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "prism-bench",
+        ]),
+        "building prism-bench",
+    )?;
+    let bench_bin = root.join("target/release/prism-bench");
+    let paths = Paths::new(root, "venv-bench");
+    eprintln!("virtualenv target/python/venv-bench (pinned packages from PyPI)…");
+    venv(
+        &paths,
+        &[
+            &paths.crate_dir.join("requirements-dev.txt"),
+            &paths.crate_dir.join("requirements-bench.txt"),
+        ],
+    )?;
+    eprintln!("building the orchestratorx_prism wheel (release)…");
+    let wheel = build_and_install(&paths, "release")?;
+    let wheel_bytes = std::fs::metadata(&wheel).map(|m| m.len()).unwrap_or(0);
+    let script = paths.crate_dir.join("bench/measure.py");
+
+    let (rounds, seq, calls, stripe_seq, stripe_calls) = if quick {
+        (1, 200, 1000, 50, 200)
+    } else {
+        (3, 2000, 20_000, 500, 2000)
+    };
+    let levels = "1,64,256";
+    let server = Server::start(&bench_bin)?;
+    let url = server.url.clone();
+    let stripe_url = url.clone();
+    let mut figures: [SideFigures; 3] = Default::default();
+    let mut stripe_sync = SideFigures::default();
+    let mut prism_sync = SideFigures::default();
+    let names = ["Prism-Rust", "Prism-Python", "stripe-python (async, httpx)"];
+    for round in 0..rounds {
+        let mut order = vec![0usize, 1, 2];
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for side in order {
+            eprintln!("round {}/{rounds}: {}…", round + 1, names[side]);
+            let out = match side {
+                0 => output(
+                    Command::new(&bench_bin).args([
+                        "measure",
+                        &url,
+                        &seq.to_string(),
+                        &calls.to_string(),
+                        levels,
+                    ]),
+                    "prism-bench measure",
+                )?,
+                1 => output(
+                    Command::new(paths.bin("python")).arg(&script).args([
+                        "prism",
+                        &url,
+                        &seq.to_string(),
+                        &calls.to_string(),
+                        levels,
+                    ]),
+                    "measure.py prism",
+                )?,
+                _ => output(
+                    Command::new(paths.bin("python")).arg(&script).args([
+                        "stripe",
+                        &stripe_url,
+                        &stripe_seq.to_string(),
+                        &stripe_calls.to_string(),
+                        levels,
+                    ]),
+                    "measure.py stripe",
+                )?,
+            };
+            figures[side].add(&out)?;
+        }
+        eprintln!("round {}/{rounds}: Prism-Python create_sync…", round + 1);
+        prism_sync.add(&output(
+            Command::new(paths.bin("python")).arg(&script).args([
+                "prism-sync",
+                &url,
+                &seq.to_string(),
+                "0",
+                "1",
+            ]),
+            "measure.py prism-sync",
+        )?)?;
+        eprintln!(
+            "round {}/{rounds}: stripe-python (sync, requests)…",
+            round + 1
+        );
+        stripe_sync.add(&output(
+            Command::new(paths.bin("python")).arg(&script).args([
+                "stripe-sync",
+                &stripe_url,
+                &stripe_seq.to_string(),
+                "0",
+                "1",
+            ]),
+            "measure.py stripe-sync",
+        )?)?;
+    }
+    drop(server);
+
+    let [mut rust, mut py, mut st] = figures;
+    let mut out = format!(
+        "Prism-Python vs stripe-python vs Prism-Rust: fixed-response server (prism-bench serve, Stripe's documented created reply) in its own process, {rounds} alternating round(s), {} cores; sequential calls per side: {} (stripe {}), calls per concurrency level: {} (stripe {}; a quarter at concurrency 1)\n",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        rust.seq_ns.len(),
+        st.seq_ns.len(),
+        calls * rounds,
+        stripe_calls * rounds,
+    );
+    out.push_str(&format!(
+        "{:<30} {:>12} {:>13} {:>12} {:>10} {:>12}\n",
+        "metric", "Prism-Rust", "Prism-Python", "stripe-py", "Py/Rust", "Py/stripe"
+    ));
+    let mut row = |name: &str, r: f64, p: f64, s: f64, unit: &str| {
+        out.push_str(&format!(
+            "{:<30} {:>9.1} {unit:<2} {:>10.1} {unit:<2} {:>9.1} {unit:<2} {:>10.3} {:>12.3}\n",
+            name,
+            r,
+            p,
+            s,
+            p / r,
+            p / s
+        ));
+    };
+    let (r50, p50, s50) = (
+        rust.percentile_us(0.5),
+        py.percentile_us(0.5),
+        st.percentile_us(0.5),
+    );
+    row("sequential latency p50", r50, p50, s50, "µs");
+    row(
+        "sequential latency p99",
+        rust.percentile_us(0.99),
+        py.percentile_us(0.99),
+        st.percentile_us(0.99),
+        "µs",
+    );
+    for level in [1u64, 64, 256] {
+        row(
+            &format!("throughput, {level} task(s)"),
+            rust.per_sec(level),
+            py.per_sec(level),
+            st.per_sec(level),
+            "/s",
+        );
+    }
+    out.push_str(&format!(
+        "blocking calls, sequential: Prism-Python create_sync p50 {:.1} µs, p99 {:.1} µs ({:.2}× Prism-Rust's p50); stripe-python sync (requests) p50 {:.1} µs, p99 {:.1} µs\n",
+        prism_sync.percentile_us(0.5),
+        prism_sync.percentile_us(0.99),
+        prism_sync.percentile_us(0.5) / r50,
+        stripe_sync.percentile_us(0.5),
+        stripe_sync.percentile_us(0.99)
+    ));
+    out.push_str(&format!(
+        "wheel: {} ({:.2} MB)\n",
+        wheel.file_name().and_then(|n| n.to_str()).unwrap_or("?"),
+        wheel_bytes as f64 / 1e6
+    ));
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let (t64, t256, r64) = (py.per_sec(64), py.per_sec(256), rust.per_sec(64));
+    out.push_str(&format!(
+        "targets: p50 ≤ 1.3× Prism-Rust: {} ({:.2}×); throughput at 64 ≥ 0.5× Prism-Rust: {} ({:.2}×); at 256 no lower than at 64: {} ({:.0} vs {:.0}/s); wheel ≤ 10 MB: {}",
+        verdict(p50 <= 1.3 * r50),
+        p50 / r50,
+        verdict(t64 >= 0.5 * r64),
+        t64 / r64,
+        verdict(t256 >= t64),
+        t256,
+        t64,
+        verdict(wheel_bytes <= 10_000_000),
+    ));
     Ok(out)
 }

@@ -1,9 +1,11 @@
 //! `cargo xtask <task>`: repository chores, few dependencies (rust-analyzer style).
 //!
+//! - `test [--python-only]`: the README's test command: `cargo test --workspace --all-features`,
+//!   then the Python binding's checks and pytest suite in a virtualenv (see `python.rs`).
 //! - `codegen [--check]`: writes the capability matrix into README.md (between the
 //!   `capability-matrix` markers) from the connectors' declared capabilities.
-//! - `bench [--async-stripe] [--build] [--quick]`: performance against raw reqwest and async-stripe
-//!   (see `bench.rs`).
+//! - `bench [--async-stripe] [--python] [--build] [--quick]`: performance against raw reqwest,
+//!   async-stripe, and (`--python`) Prism-Python against stripe-python (see `bench.rs`).
 //! - `tidy`: architecture checks (connector crates do no I/O and depend on no other connector;
 //!   every compiled connector has its docs.md, fixtures, emulator and matrix row; no
 //!   `TODO(scaffold)` left; every Rust file has a module doc).
@@ -22,6 +24,7 @@ use std::process::ExitCode;
 mod bench;
 mod import_check;
 mod matrix;
+mod python;
 mod scaffold;
 mod tidy;
 
@@ -35,17 +38,20 @@ fn root() -> PathBuf {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("test") => python::test(&root(), &args[1..]),
         Some("codegen") => matrix::codegen(&root(), args.iter().any(|a| a == "--check")),
         Some("tidy") => tidy::check(&root()),
         Some("bench") => bench::bench(&root(), &args[1..]),
         Some("soak") => soak(&args[1..]),
         Some("import-check") => import_check::import_check(&root(), &args[1..]),
         Some("new-connector") => scaffold::new_connector(&root(), &args[1..]),
-        _ => Err("usage: cargo xtask codegen [--check] | tidy | new-connector NAME [--display BRAND] | soak [ARGS] | import-check [--rows N] | bench [--async-stripe] [--build] [--quick]".to_owned()),
+        _ => Err("usage: cargo xtask test [--python-only] | codegen [--check] | tidy | new-connector NAME [--display BRAND] | soak [ARGS] | import-check [--rows N] | bench [--async-stripe] [--python] [--build] [--quick]".to_owned()),
     };
     match result {
         Ok(msg) => {
-            println!("{msg}");
+            if !msg.is_empty() {
+                println!("{msg}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
