@@ -253,6 +253,72 @@ pub fn fingerprint(parts: &[&str]) -> String {
     digest[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The base URL of `env`: `sandbox` or `production` (for connectors whose hosts are fixed).
+pub fn by_environment(
+    env: Environment,
+    sandbox: &'static str,
+    production: &'static str,
+) -> Cow<'static, str> {
+    Cow::Borrowed(match env {
+        Environment::Sandbox => sandbox,
+        Environment::Production => production,
+    })
+}
+
+/// Declares what every connector says the same way, once: its [`Configurator`] (the config
+/// type builds the connector with `new`) and the part of [`ConnectorApi`] that only forwards —
+/// the declared credentials (a `config` field), the capabilities and the base URL (which may
+/// read the config). The connector's own methods follow, and go into the same
+/// `impl ConnectorApi`.
+///
+/// ```ignore
+/// prism_connector::connector_api! {
+///     Stripe: StripeConfig, CAPABILITIES,
+///     base_url(self, _env) => BASE_URL.into();
+///
+///     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
+///         error::parse_error(resp, ctx.key_from_reference)
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! connector_api {
+    (
+        $connector:ident: $config:ident, $caps:ident,
+        base_url($this:ident, $env:ident) => $base:expr;
+        $($item:tt)*
+    ) => {
+        impl $crate::Configurator for $config {
+            type Connector = $connector;
+
+            fn capabilities() -> &'static $crate::Capabilities {
+                &$caps
+            }
+
+            fn into_connector(self) -> $connector {
+                $connector::new(self)
+            }
+        }
+
+        impl $crate::ConnectorApi for $connector {
+            fn credentials(&self) -> &dyn $crate::CredentialSet {
+                &self.config
+            }
+
+            fn capabilities(&self) -> &'static $crate::Capabilities {
+                &$caps
+            }
+
+            #[allow(unused_variables)]
+            fn base_url(&$this, $env: $crate::types::Environment) -> ::std::borrow::Cow<'static, str> {
+                $base
+            }
+
+            $($item)*
+        }
+    };
+}
+
 /// How the facade builds and describes a connector from its typed credentials (OpenDAL's
 /// `Configurator`): each connector crate implements it once for its `…Config` type, declared
 /// with [`credentials!`]. The facade's registry needs nothing else.

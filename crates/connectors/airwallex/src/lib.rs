@@ -13,13 +13,10 @@ mod token;
 
 pub use config::AirwallexConfig;
 
-use std::borrow::Cow;
-
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    AccessToken, Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection,
-    FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
-    MetadataLimits, RateLimit, ReferenceStorage,
+    AccessToken, Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext,
+    HttpRequest, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -98,33 +95,9 @@ fn with_token(req: HttpRequest, token: &SecretString) -> HttpRequest {
         .header("Accept", "application/json")
 }
 
-impl Configurator for AirwallexConfig {
-    type Connector = Airwallex;
-
-    fn capabilities() -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn into_connector(self) -> Airwallex {
-        Airwallex::new(self)
-    }
-}
-
-impl ConnectorApi for Airwallex {
-    fn credentials(&self) -> &dyn CredentialSet {
-        &self.config
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn base_url(&self, env: Environment) -> Cow<'static, str> {
-        match env {
-            Environment::Sandbox => SANDBOX_BASE_URL.into(),
-            Environment::Production => PRODUCTION_BASE_URL.into(),
-        }
-    }
+prism_connector::connector_api! {
+    Airwallex: AirwallexConfig, CAPABILITIES,
+    base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {
         self.config.check()

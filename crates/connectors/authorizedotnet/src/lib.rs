@@ -16,12 +16,10 @@ mod models;
 
 pub use config::AuthorizeDotNetConfig;
 
-use std::borrow::Cow;
-
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
+    Capabilities, DuplicateDetection, FieldLimits, FlowContext, HttpResponse, Idempotency, Lookup,
+    RateLimit, ReferenceStorage,
 };
 
 /// Sandbox base URL (official SDKs' `ANetEnvironment::SANDBOX`; support KB 000001206).
@@ -76,33 +74,9 @@ impl AuthorizeDotNet {
     }
 }
 
-impl Configurator for AuthorizeDotNetConfig {
-    type Connector = AuthorizeDotNet;
-
-    fn capabilities() -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn into_connector(self) -> AuthorizeDotNet {
-        AuthorizeDotNet::new(self)
-    }
-}
-
-impl ConnectorApi for AuthorizeDotNet {
-    fn credentials(&self) -> &dyn CredentialSet {
-        &self.config
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn base_url(&self, env: Environment) -> Cow<'static, str> {
-        match env {
-            Environment::Sandbox => SANDBOX_BASE_URL.into(),
-            Environment::Production => PRODUCTION_BASE_URL.into(),
-        }
-    }
+prism_connector::connector_api! {
+    AuthorizeDotNet: AuthorizeDotNetConfig, CAPABILITIES,
+    base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {
         self.config.check()

@@ -10,13 +10,10 @@ mod models;
 
 pub use config::FinixConfig;
 
-use std::borrow::Cow;
-
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
-    MetadataLimits, RateLimit, ReferenceStorage,
+    Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
+    HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -100,33 +97,9 @@ impl Finix {
     }
 }
 
-impl Configurator for FinixConfig {
-    type Connector = Finix;
-
-    fn capabilities() -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn into_connector(self) -> Finix {
-        Finix::new(self)
-    }
-}
-
-impl ConnectorApi for Finix {
-    fn credentials(&self) -> &dyn CredentialSet {
-        &self.config
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn base_url(&self, env: Environment) -> Cow<'static, str> {
-        match env {
-            Environment::Sandbox => SANDBOX_BASE_URL.into(),
-            Environment::Production => PRODUCTION_BASE_URL.into(),
-        }
-    }
+prism_connector::connector_api! {
+    Finix: FinixConfig, CAPABILITIES,
+    base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {
         self.config.check()
@@ -152,6 +125,7 @@ impl ConnectorApi for Finix {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use prism_connector::ConnectorApi;
     use secrecy::ExposeSecret;
 
     /// What no shared check can know: the declared limits against Finix's (50 tags, one of them

@@ -10,12 +10,10 @@ mod models;
 
 pub use config::Shift4Config;
 
-use std::borrow::Cow;
-
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FlowContext, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
+    Capabilities, DuplicateDetection, FieldLimits, FlowContext, HttpResponse, Idempotency, Lookup,
+    MetadataLimits, RateLimit, ReferenceStorage,
 };
 
 /// Shift4's base URL (the same for test and live: the key picks the mode).
@@ -68,30 +66,9 @@ impl Shift4 {
     }
 }
 
-impl Configurator for Shift4Config {
-    type Connector = Shift4;
-
-    fn capabilities() -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn into_connector(self) -> Shift4 {
-        Shift4::new(self)
-    }
-}
-
-impl ConnectorApi for Shift4 {
-    fn credentials(&self) -> &dyn CredentialSet {
-        &self.config
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn base_url(&self, _env: Environment) -> Cow<'static, str> {
-        BASE_URL.into()
-    }
+prism_connector::connector_api! {
+    Shift4: Shift4Config, CAPABILITIES,
+    base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
         self.config.check(env)
@@ -105,6 +82,7 @@ impl ConnectorApi for Shift4 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use prism_connector::ConnectorApi;
 
     #[test]
     fn capabilities_are_consistent() {

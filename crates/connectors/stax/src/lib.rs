@@ -10,13 +10,10 @@ mod models;
 
 pub use config::StaxConfig;
 
-use std::borrow::Cow;
-
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup, RateLimit,
-    ReferenceStorage,
+    Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
+    HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
 use secrecy::ExposeSecret;
 
@@ -80,30 +77,9 @@ impl Stax {
     }
 }
 
-impl Configurator for StaxConfig {
-    type Connector = Stax;
-
-    fn capabilities() -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn into_connector(self) -> Stax {
-        Stax::new(self)
-    }
-}
-
-impl ConnectorApi for Stax {
-    fn credentials(&self) -> &dyn CredentialSet {
-        &self.config
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn base_url(&self, _env: Environment) -> Cow<'static, str> {
-        BASE_URL.into()
-    }
+prism_connector::connector_api! {
+    Stax: StaxConfig, CAPABILITIES,
+    base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {
         self.config.check()

@@ -10,13 +10,10 @@ mod models;
 
 pub use config::StripeConfig;
 
-use std::borrow::Cow;
-
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, Configurator, ConnectorApi, CredentialSet, DuplicateDetection, FieldLimits,
-    FindCustomer, Flow, FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup,
-    MetadataLimits, RateLimit, ReferenceStorage,
+    Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
+    HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -86,30 +83,9 @@ impl Stripe {
     }
 }
 
-impl Configurator for StripeConfig {
-    type Connector = Stripe;
-
-    fn capabilities() -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn into_connector(self) -> Stripe {
-        Stripe::new(self)
-    }
-}
-
-impl ConnectorApi for Stripe {
-    fn credentials(&self) -> &dyn CredentialSet {
-        &self.config
-    }
-
-    fn capabilities(&self) -> &'static Capabilities {
-        &CAPABILITIES
-    }
-
-    fn base_url(&self, _env: Environment) -> Cow<'static, str> {
-        BASE_URL.into()
-    }
+prism_connector::connector_api! {
+    Stripe: StripeConfig, CAPABILITIES,
+    base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
         self.config.check(env)
