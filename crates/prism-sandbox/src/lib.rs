@@ -175,6 +175,12 @@ impl Sandbox {
             .count_by_reference(connector, merchant_customer_id)
     }
 
+    /// Models an eventually consistent search (Stripe's `GET /v1/customers/search`): customers
+    /// stored less than `lag` ago are not found by it. Default: none (consistent at once).
+    pub fn set_search_lag(&self, lag: std::time::Duration) {
+        self.state.set_search_lag(lag);
+    }
+
     /// The fault settings of this sandbox.
     pub fn faults(&self) -> &Faults {
         &self.faults

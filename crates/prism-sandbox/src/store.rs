@@ -35,6 +35,8 @@ struct Inner {
     seen: Mutex<HashMap<Connector, usize>>,
     idempotency: Mutex<HashMap<IdemKey, IdemEntry>>,
     creates: Mutex<()>,
+    /// How long a stored customer stays invisible to eventually consistent searches.
+    search_lag: Mutex<std::time::Duration>,
 }
 
 /// Stored customers per connector, with an index by merchant reference so that duplicate checks
@@ -44,6 +46,8 @@ struct Customers {
     all: HashMap<Connector, Vec<StoredCustomer>>,
     /// (connector, reference) → positions in `all[connector]`, oldest first.
     by_reference: HashMap<(Connector, String), Vec<usize>>,
+    /// When each customer of `all[connector]` was stored (same positions).
+    stored_at: HashMap<Connector, Vec<std::time::Instant>>,
 }
 
 /// (connector, scope such as the account or API key, idempotency key)
@@ -76,6 +80,10 @@ impl SharedState {
         let position = list.len();
         let reference = customer.merchant_customer_id.clone();
         list.push(customer);
+        c.stored_at
+            .entry(connector)
+            .or_default()
+            .push(std::time::Instant::now());
         if let Some(r) = reference {
             c.by_reference
                 .entry((connector, r))
@@ -101,6 +109,34 @@ impl SharedState {
             .iter()
             .filter_map(|i| list.get(*i).cloned())
             .collect()
+    }
+
+    /// Like [`Self::customers_with_reference`], as an eventually consistent search sees them:
+    /// without the customers stored less than the search lag ago.
+    pub(crate) fn searchable_with_reference(
+        &self,
+        connector: Connector,
+        reference: &str,
+    ) -> Vec<StoredCustomer> {
+        let lag = *lock(&self.inner.search_lag);
+        let c = lock(&self.inner.customers);
+        let (Some(list), Some(positions), Some(times)) = (
+            c.all.get(&connector),
+            c.by_reference.get(&(connector, reference.to_owned())),
+            c.stored_at.get(&connector),
+        ) else {
+            return Vec::new();
+        };
+        positions
+            .iter()
+            .filter(|i| times.get(**i).is_some_and(|t| t.elapsed() >= lag))
+            .filter_map(|i| list.get(*i).cloned())
+            .collect()
+    }
+
+    /// Sets the search lag (see [`crate::Sandbox::set_search_lag`]).
+    pub(crate) fn set_search_lag(&self, lag: std::time::Duration) {
+        *lock(&self.inner.search_lag) = lag;
     }
 
     /// Every customer stored for `connector`, oldest first.

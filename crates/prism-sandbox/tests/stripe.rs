@@ -170,3 +170,35 @@ async fn idempotency_replay_and_mismatch_on_the_wire() {
     }
     assert_eq!(sb.customers(C).len(), 3);
 }
+
+/// Stripe's search lags behind writes: with the lag modelled, a lost answer stays an unknown
+/// outcome (a miss proves nothing); once the search sees the customer, it is this call's own.
+#[tokio::test]
+async fn a_lagging_search_leaves_a_lost_answer_unknown() {
+    let sb = Sandbox::start().await.unwrap();
+    let once = prism::CallOptions {
+        max_retries: Some(0),
+        ..prism::CallOptions::default()
+    };
+    sb.set_search_lag(std::time::Duration::from_secs(3600));
+    sb.faults()
+        .push(Some(C), prism_sandbox::Fault::ResetAfterStore);
+    let e = client(&sb, C)
+        .create_with(CustomerCreateRequest::new("lag_1"), once.clone())
+        .await
+        .unwrap_err();
+    assert!(e.outcome_unknown(), "{e}");
+    assert_eq!(
+        sb.count_by_reference(C, "lag_1"),
+        1,
+        "stored before the reset"
+    );
+    sb.set_search_lag(std::time::Duration::ZERO);
+    sb.faults()
+        .push(Some(C), prism_sandbox::Fault::ResetAfterStore);
+    let r = client(&sb, C)
+        .create_with(CustomerCreateRequest::new("lag_2"), once)
+        .await
+        .unwrap();
+    assert!(r.diagnostics.reconciled, "{r:?}");
+}

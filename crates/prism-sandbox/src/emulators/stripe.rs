@@ -261,8 +261,8 @@ fn authenticate(headers: &HeaderMap, req_id: &str) -> Result<String, Reply> {
 
 /// `GET /v1/customers/search?query=metadata['KEY']:'VALUE'`: the one query form Prism sends
 /// (Stripe's search query language is much larger). Newest first, as Stripe orders results.
-/// Unlike Stripe's search, which lags writes by up to a minute, the emulator is consistent at
-/// once.
+/// Stripe's search lags writes (up to a minute; an hour in outages): by default the emulator
+/// is consistent at once, and `Sandbox::set_search_lag` models the lag.
 async fn search_customers(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -281,7 +281,7 @@ async fn search_customers(
         return error_reply(400, body, Some(&req_id), None);
     };
     let candidates = if key == REFERENCE_KEY {
-        state.customers_with_reference(Connector::Stripe, &value)
+        state.searchable_with_reference(Connector::Stripe, &value)
     } else {
         state.customers(Connector::Stripe)
     };
