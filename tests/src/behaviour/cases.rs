@@ -158,19 +158,25 @@ pub async fn credentials_from_env(sb: Sandbox, s: Subject) {
     if s.emulated() {
         let config = ConnectorConfig::from_env_with(c, &lookup_in(Sandbox::credentials(c)))
             .expect("sandbox credentials");
-        let client = CustomerClient::builder()
-            .connector_config(config)
-            .base_url(sb.base_url(c))
-            .unsupported_fields(UnsupportedFields::Ignore)
-            .build()
-            .expect("client");
-        let reference = reference(&s, "env");
-        client
-            .create(request(&reference, "john.doe@example.com"))
-            .await
-            .unwrap_or_else(|e| panic!("{c}: a client from the environment: {e}"));
-        assert_eq!(sb.count_by_reference(c, &reference), 1, "{c}");
+        creates_with(&sb, &s, config, "env").await;
     }
+}
+
+/// A client from `config` creates a customer at the emulator (`tag` names the reference).
+async fn creates_with(sb: &Sandbox, s: &Subject, config: ConnectorConfig, tag: &str) {
+    let c = s.connector;
+    let client = CustomerClient::builder()
+        .connector_config(config)
+        .base_url(sb.base_url(c))
+        .unsupported_fields(UnsupportedFields::Ignore)
+        .build()
+        .expect("client");
+    let reference = reference(s, tag);
+    client
+        .create(request(&reference, "john.doe@example.com"))
+        .await
+        .unwrap_or_else(|e| panic!("{c}: a client from credentials by {tag}: {e}"));
+    assert_eq!(sb.count_by_reference(c, &reference), 1, "{c}");
 }
 
 /// Credentials keyed by the connector's declared field names (what the CLI and the Python
@@ -230,18 +236,7 @@ pub async fn credentials_from_map(sb: Sandbox, s: Subject) {
     if s.emulated() {
         let config = ConnectorConfig::from_map(c, &by_field(Sandbox::credentials(c)))
             .expect("sandbox credentials by field");
-        let client = CustomerClient::builder()
-            .connector_config(config)
-            .base_url(sb.base_url(c))
-            .unsupported_fields(UnsupportedFields::Ignore)
-            .build()
-            .expect("client");
-        let reference = reference(&s, "map");
-        client
-            .create(request(&reference, "john.doe@example.com"))
-            .await
-            .unwrap_or_else(|e| panic!("{c}: a client from a map: {e}"));
-        assert_eq!(sb.count_by_reference(c, &reference), 1, "{c}");
+        creates_with(&sb, &s, config, "map").await;
     }
 }
 
