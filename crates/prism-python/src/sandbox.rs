@@ -154,6 +154,14 @@ impl PySandbox {
         self.with(|s| s.faults().clear())
     }
 
+    /// Models Stripe's eventually consistent search: customers stored less than `seconds` ago
+    /// are not found by it (0: consistent at once, the default).
+    fn set_search_lag(&self, seconds: f64) -> PyResult<()> {
+        let lag = std::time::Duration::try_from_secs_f64(seconds)
+            .map_err(|_| pyo3::exceptions::PyValueError::new_err("seconds: a finite number ≥ 0"))?;
+        self.with(|s| s.set_search_lag(lag))
+    }
+
     /// How many one-shot faults are still queued.
     fn pending_faults(&self) -> PyResult<usize> {
         self.with(|s| s.faults().pending())

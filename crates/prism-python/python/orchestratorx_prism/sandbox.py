@@ -126,6 +126,11 @@ class Sandbox:
         """Removes every queued fault and random mix."""
         self._running.clear_faults()
 
+    def set_search_lag(self, seconds: float) -> None:
+        """Models Stripe's eventually consistent search: customers stored less than ``seconds``
+        ago are not found by it, so a lost answer stays an unknown outcome (0: the default)."""
+        self._running.set_search_lag(seconds)
+
     @property
     def pending_faults(self) -> int:
         """How many one-shot faults are still queued."""
