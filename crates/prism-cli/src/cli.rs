@@ -243,6 +243,17 @@ pub struct SandboxArgs {
     /// Seed of the random fault mix (same seed, same sequence).
     #[arg(long, default_value_t = 1, requires = "faults")]
     pub seed: u64,
+    /// Seconds a new customer stays invisible to Stripe's (eventually consistent) search, as
+    /// the real search lags writes; 0 (default): found at once.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0, value_parser = parse_seconds)]
+    pub search_lag: f64,
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("`{s}`: a number of seconds, 0 or more"))
 }
 
 /// Arguments of `prism demo`.

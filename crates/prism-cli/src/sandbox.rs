@@ -41,6 +41,14 @@ pub async fn run(args: &SandboxArgs) -> i32 {
         );
     }
 
+    if args.search_lag > 0.0 {
+        sandbox.set_search_lag(std::time::Duration::from_secs_f64(args.search_lag));
+        crate::say!(
+            "Stripe's search lags new customers by {} s",
+            args.search_lag
+        );
+    }
+
     crate::say!("Prism sandbox listening on {}", sandbox.root_url());
     crate::say!("These credentials are the sandbox's own fixed test values, not secrets.");
     let compiled = prism::compiled_connectors();

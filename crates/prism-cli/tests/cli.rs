@@ -356,4 +356,11 @@ fn usage_errors_exit_2() {
         Some(2),
         "merchant id required without --json"
     );
+    for lag in ["-1", "soon", "NaN"] {
+        let out = prism()
+            .args(["sandbox", "--search-lag", lag])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--search-lag {lag}");
+    }
 }
