@@ -17,18 +17,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub(crate) fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
-pub(crate) fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let status = cmd.status().map_err(|e| format!("{what}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what} failed ({status})"))
-    }
-}
+use crate::bench::{cargo, run};
 
 fn step(what: &str) {
     eprintln!("\n== xtask test: {what}");

@@ -23,18 +23,16 @@ fn scope(py: Python<'_>, connector: Option<&str>) -> PyResult<Option<Connector>>
     connector.map(|c| parse_connector(py, c)).transpose()
 }
 
-/// The keyword credentials (`{"api_key": …}`) the emulator of `c` accepts.
+/// The keyword credentials (`{"api_key": …}`) the emulator of `c` accepts: its values under the
+/// connector's declared field names.
 fn keyword_credentials(c: Connector) -> Vec<(String, &'static str)> {
-    let prefix = c.env_prefix();
-    let declared = ConnectorConfig::credential_fields(c);
-    Sandbox::credentials(c)
+    let accepted = Sandbox::credentials(c);
+    ConnectorConfig::credential_fields(c)
         .iter()
-        .filter_map(|(var, value)| {
-            let name = var.strip_prefix(prefix.as_str())?.to_ascii_lowercase();
-            declared
-                .iter()
-                .any(|f| f.name == name)
-                .then_some((name, *value))
+        .filter_map(|f| {
+            let var = f.env_var(c);
+            let (_, value) = accepted.iter().find(|(v, _)| *v == var)?;
+            Some((f.name.to_owned(), *value))
         })
         .collect()
 }
