@@ -30,6 +30,7 @@ behaviour!(
     create_stores_the_customer,
     authentication_failure,
     unsupported_fields_are_refused_before_sending,
+    declared_limits_are_enforced_before_sending,
     duplicates,
     idempotent_replay,
     never_resent_without_idempotency,

@@ -134,6 +134,23 @@ pub struct FieldLimits {
     pub metadata: Option<MetadataLimits>,
     /// Longest address line / city / state / postal code.
     pub address_part_max: usize,
+    /// When the processor keeps the name as a first name (all but the last word) and a last name
+    /// (the last word, as [`split_name`](crate::normalize::split_name) splits it): the longest
+    /// each part may be. Checked before sending, like every limit here.
+    pub name_part_max: Option<usize>,
+    /// Address parts with tighter limits than `address_part_max` (`None`: that one for all).
+    pub address_parts: Option<AddressPartLimits>,
+}
+
+/// Limits of single address parts, where a processor's are tighter than its line limit.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AddressPartLimits {
+    /// Longest city.
+    pub city_max: usize,
+    /// Longest state / region.
+    pub state_max: usize,
+    /// Longest postal code.
+    pub postal_code_max: usize,
 }
 
 impl FieldLimits {
@@ -151,6 +168,8 @@ impl FieldLimits {
             reserved_keys: 0,
         }),
         address_part_max: 5000,
+        name_part_max: None,
+        address_parts: None,
     };
 }
 

@@ -26,6 +26,9 @@ pub struct CredentialField {
     pub required: bool,
     /// What it is, from the declaration's doc comment.
     pub doc: &'static str,
+    /// The longest value the processor issues (`field: secret(max = 16)`), checked before
+    /// anything is sent.
+    pub max_len: Option<usize>,
 }
 
 impl CredentialField {
@@ -202,6 +205,13 @@ pub fn check_field(
     value: Option<&str>,
 ) -> Result<(), Error> {
     match value {
+        Some(v) if field.max_len.is_some_and(|max| v.chars().count() > max) => {
+            Err(Error::configuration(format!(
+                "{connector} {} is longer than {} characters, which {connector} never issues",
+                field.name,
+                field.max_len.unwrap_or_default()
+            )))
+        }
         Some(v) => check_credential(&format!("{connector} {}", field.name), v),
         None if field.required => Err(Error::configuration(format!(
             "{connector}: missing credential `{}`",
@@ -234,7 +244,8 @@ pub fn check_field(
 /// ```
 ///
 /// Field kinds: `secret` ([`SecretString`], required), `public` (`String`, required, shown in
-/// `Debug`), `optional` (`Option<String>`, shown). `account = [...]` names the fields that
+/// `Debug`), `optional` (`Option<String>`, shown); `secret(max = 16)` adds the longest value the
+/// processor issues, checked with the shared checks. `account = [...]` names the fields that
 /// identify the processor account (its fingerprint seeds idempotency keys: choose fields that
 /// do not change when a key is rotated).
 #[macro_export]
@@ -242,7 +253,7 @@ macro_rules! credentials {
     (
         $(#[$meta:meta])*
         pub struct $name:ident for $connector:ident {
-            $( $(#[doc = $fdoc:literal])* $field:ident : $kind:ident ),+ $(,)?
+            $( $(#[doc = $fdoc:literal])* $field:ident : $kind:ident $(( max = $max:literal ))? ),+ $(,)?
         }
         account = [$($account:ident),+ $(,)?];
     ) => {
@@ -304,6 +315,7 @@ macro_rules! credentials {
                     secret: $crate::__credential_secret!($kind),
                     required: $crate::__credential_required!($kind),
                     doc: concat!($($fdoc),*),
+                    max_len: $crate::__credential_max!($($max)?),
                 }, )+
             ];
             fn from_lookup(
@@ -321,6 +333,17 @@ macro_rules! credentials {
                 })
             }
         }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __credential_max {
+    () => {
+        None
+    };
+    ($max:literal) => {
+        Some($max)
     };
 }
 
@@ -435,7 +458,7 @@ mod tests {
             /// Login.
             api_login_id: secret,
             /// Key.
-            transaction_key: secret,
+            transaction_key: secret(max = 16),
         }
         account = [api_login_id];
     }
@@ -497,6 +520,14 @@ mod tests {
         );
         assert!(TwoConfig::new("a b", "k").check_fields().is_err());
         assert!(TwoConfig::new("a", "k").check_fields().is_ok());
+        assert_eq!(f[1].max_len, Some(16));
+        assert!(TwoConfig::new("a", "k".repeat(16)).check_fields().is_ok());
+        let long = TwoConfig::new("a", "keySuperSecret1xx").check_fields();
+        let long = long.expect_err("17 characters").to_string();
+        assert!(
+            long.contains("longer than 16") && !long.contains("keySuperSecret"),
+            "{long}"
+        );
     }
 
     #[test]

@@ -21,8 +21,8 @@ pub mod time;
 use std::borrow::Cow;
 
 pub use capabilities::{
-    Capabilities, DuplicateDetection, FieldLimits, Idempotency, Lookup, MetadataLimits, RateLimit,
-    ReferenceStorage,
+    AddressPartLimits, Capabilities, DuplicateDetection, FieldLimits, Idempotency, Lookup,
+    MetadataLimits, RateLimit, ReferenceStorage,
 };
 pub use context::{AccessToken, FlowContext, Nonce, FIXED_NOW};
 #[doc(hidden)]

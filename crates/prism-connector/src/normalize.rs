@@ -1,8 +1,7 @@
 //! Normalising request values into processor shapes: name split, ISO 3166 alpha-3, E.164-like
 //! phone numbers.
 
-#[path = "iso3166.rs"]
-mod iso3166;
+pub use prism_types::iso3166::{country_alpha3, is_country_alpha2, is_country_alpha3};
 
 /// Splits a full name into (first, last): the last word is the last name, the rest the first
 /// name; a one-word name is a first name only.
@@ -12,22 +11,6 @@ pub fn split_name(full: &str) -> (&str, Option<&str>) {
         Some((first, last)) => (first.trim_end(), Some(last)),
         None => (full, None),
     }
-}
-
-/// ISO 3166-1 alpha-3 for an alpha-2 code (case-insensitive), e.g. `US` → `USA`.
-pub fn country_alpha3(alpha2: &str) -> Option<&'static str> {
-    let a = alpha2.to_ascii_uppercase();
-    iso3166::ALPHA2_TO_ALPHA3
-        .binary_search_by(|(k, _)| (*k).cmp(a.as_str()))
-        .ok()
-        .map(|i| iso3166::ALPHA2_TO_ALPHA3[i].1)
-}
-
-/// Whether `code` is an assigned ISO 3166-1 alpha-2 code (upper case).
-pub fn is_country_alpha2(code: &str) -> bool {
-    iso3166::ALPHA2_TO_ALPHA3
-        .binary_search_by(|(k, _)| (*k).cmp(code))
-        .is_ok()
 }
 
 /// The digits of a phone number, with a leading `+` kept (E.164-like), e.g.

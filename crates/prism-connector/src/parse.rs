@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use prism_types::{Connector, Error, ErrorKind};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 
 use crate::HttpResponse;
 
@@ -111,6 +112,60 @@ pub fn processor_error(
     e
 }
 
+/// How many of a processor's messages go into an error's text.
+pub const MESSAGES_KEPT: usize = 5;
+/// The longest part of one message kept (a processor's huge message never makes a huge error).
+pub const MESSAGE_CHARS_KEPT: usize = 500;
+
+/// A processor's messages as one text for [`processor_error`]: the first [`MESSAGES_KEPT`]
+/// non-blank ones, trimmed, each cut to [`MESSAGE_CHARS_KEPT`] characters, joined with `"; "`;
+/// `None` when there is none.
+pub fn join_messages<'a>(messages: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let kept: Vec<&str> = messages
+        .into_iter()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .take(MESSAGES_KEPT)
+        .map(|m| {
+            m.char_indices()
+                .nth(MESSAGE_CHARS_KEPT)
+                .map_or(m, |(i, _)| &m[..i])
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join("; "))
+}
+
+/// `deserialize_with` for an optional text member of an answer: a string, or a number as its
+/// text (`"527262"` and `527262`); any other value is `None`, never a parse failure. Use with
+/// `#[serde(default)]`.
+pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// `deserialize_with` for a list that some answers render as a single object (XML-to-JSON
+/// renderings); `null` is empty. Use with `#[serde(default)]`.
+pub fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        Many(Vec<T>),
+        One(T),
+    }
+    Ok(match Option::<OneOrMany<T>>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::Many(v)) => v,
+        Some(OneOrMany::One(one)) => vec![one],
+    })
+}
+
 /// The `Retry-After` header in seconds (the HTTP-date form is not used by any processor here and
 /// is ignored).
 pub fn retry_after(resp: &HttpResponse) -> Option<Duration> {
@@ -145,5 +200,41 @@ mod tests {
         }
         let ok = HttpResponse::new(200, vec![], b"\xEF\xBB\xBF{\"id\":\"x\"}".to_vec());
         assert!(parse_json::<T>(&ok).is_ok());
+    }
+
+    #[test]
+    fn messages_and_lenient_members() {
+        let huge = "x".repeat(10_000);
+        let many = ["", " a ", "b", &huge, "c", "d", "e", "f"];
+        let joined = join_messages(many).expect("some");
+        assert!(
+            joined.starts_with("a; b; xxx") && joined.ends_with("; c; d"),
+            "{joined}"
+        );
+        assert_eq!(joined.len(), "a; b; ; c; d".len() + MESSAGE_CHARS_KEPT);
+        assert_eq!(join_messages(["", "  "]), None);
+
+        #[derive(serde::Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "lenient_string")]
+            id: Option<String>,
+            #[serde(default, deserialize_with = "one_or_many")]
+            list: Vec<u8>,
+        }
+        let read = |json: &str| serde_json::from_str::<T>(json).map(|t| (t.id, t.list));
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            read(r#"{"id":"7","list":[1,2]}"#).ok(),
+            Some((some("7"), vec![1, 2]))
+        );
+        assert_eq!(
+            read(r#"{"id":7,"list":3}"#).ok(),
+            Some((some("7"), vec![3]))
+        );
+        assert_eq!(
+            read(r#"{"id":true,"list":null}"#).ok(),
+            Some((None, vec![]))
+        );
+        assert_eq!(read("{}").ok(), Some((None, vec![])));
     }
 }

@@ -7,6 +7,7 @@
 
 mod connector;
 mod error;
+pub mod iso3166;
 pub mod redact;
 mod request;
 mod response;

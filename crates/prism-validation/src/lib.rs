@@ -6,8 +6,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-use prism_connector::normalize::is_country_alpha2;
-use prism_connector::{Capabilities, FieldLimits};
+use prism_connector::normalize::{is_country_alpha2, split_name};
+use prism_connector::{AddressPartLimits, Capabilities, FieldLimits};
 use prism_types::{Connector, CustomerCreateRequest, Error, FieldError, UnsupportedFields};
 use validator::ValidateEmail;
 
@@ -88,6 +88,17 @@ pub fn validate(
                 "no_control_chars",
                 "must not contain control characters",
             ));
+        }
+        if let Some(part_max) = lim.name_part_max {
+            let (first, last) = split_name(name);
+            let long = |part: &str| part.chars().count() > part_max;
+            if long(first) || last.is_some_and(long) {
+                errs.push(FieldError::new(
+                    "name",
+                    "name_part_length",
+                    format!("{connector} keeps the name as a first name (all but the last word) and a last name (the last word), each at most {part_max} characters"),
+                ));
+            }
         }
     }
 
@@ -285,26 +296,24 @@ fn check_address(
         ));
         return;
     }
-    let max = caps
-        .limits
-        .address_part_max
-        .min(FieldLimits::UNIVERSAL.address_part_max);
-    for (name, v) in [
-        ("address.line1", &a.line1),
-        ("address.line2", &a.line2),
-        ("address.city", &a.city),
-        ("address.state", &a.state),
-        ("address.postal_code", &a.postal_code),
+    let universal = FieldLimits::UNIVERSAL.address_part_max;
+    let max = caps.limits.address_part_max.min(universal);
+    let parts = caps.limits.address_parts;
+    let part = |f: fn(&AddressPartLimits) -> usize| parts.as_ref().map_or(max, f).min(max);
+    for (name, v, max) in [
+        ("address.line1", &a.line1, max),
+        ("address.line2", &a.line2, max),
+        ("address.city", &a.city, part(|p| p.city_max)),
+        ("address.state", &a.state, part(|p| p.state_max)),
+        (
+            "address.postal_code",
+            &a.postal_code,
+            part(|p| p.postal_code_max),
+        ),
     ] {
         if let Some(v) = v {
             if v.trim().is_empty() || v.chars().count() > max {
-                errs.push(length_err(
-                    name,
-                    1,
-                    max,
-                    c,
-                    max < FieldLimits::UNIVERSAL.address_part_max,
-                ));
+                errs.push(length_err(name, 1, max, c, max < universal));
             }
         }
     }

@@ -2,7 +2,8 @@
 
 use super::*;
 use prism_connector::{
-    DuplicateDetection, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
+    AddressPartLimits, DuplicateDetection, Idempotency, Lookup, MetadataLimits, RateLimit,
+    ReferenceStorage,
 };
 use prism_types::{Address, ErrorKind};
 
@@ -40,6 +41,12 @@ static NARROW: Capabilities = Capabilities {
             reserved_keys: 0,
         }),
         address_part_max: 60,
+        name_part_max: Some(20),
+        address_parts: Some(AddressPartLimits {
+            city_max: 40,
+            state_max: 40,
+            postal_code_max: 10,
+        }),
     },
     unsupported_fields: &["phone", "address.line2"],
     required_fields: &["email"],
@@ -164,6 +171,50 @@ fn connector_limits_apply_on_top_and_name_the_connector() {
     let f = fields(&check(&req, &NARROW).expect_err("4 keys"));
     assert!(f.contains(&("metadata".into(), "max_keys".into())));
     assert!(f.contains(&("email".into(), "required_by_connector".into())));
+}
+
+/// Name parts (after the split) and single address parts have limits of their own.
+#[test]
+fn name_part_and_address_part_limits() {
+    let r = || CustomerCreateRequest::new("c").email("a@example.com");
+    let a = Address::new;
+    let long = |n| "a".repeat(n);
+    let at_limits = a().with_city(long(40)).with_state(long(40));
+    let at_limits = at_limits.with_postal_code(long(10)).with_line1(long(60));
+    let req = r()
+        .name(format!("{} {}", long(20), long(20)))
+        .address(at_limits);
+    assert!(check(&req, &NARROW).is_ok());
+    for (req, field, rule) in [
+        (r().name(long(21)), "name", "name_part_length"),
+        (
+            r().name(format!("Jo {}", long(21))),
+            "name",
+            "name_part_length",
+        ),
+        (
+            r().address(a().with_city(long(41))),
+            "address.city",
+            "length",
+        ),
+        (
+            r().address(a().with_state(long(41))),
+            "address.state",
+            "length",
+        ),
+        (
+            r().address(a().with_postal_code(long(11))),
+            "address.postal_code",
+            "length",
+        ),
+    ] {
+        let e = check(&req, &NARROW).expect_err(field);
+        assert_eq!(fields(&e), vec![(field.into(), rule.into())]);
+        assert!(
+            e.to_string().contains("stripe") && !e.to_string().contains("aaaa"),
+            "{e}"
+        );
+    }
 }
 
 #[test]

@@ -224,6 +224,22 @@ pub async fn credentials_from_map(sb: Sandbox, s: Subject) {
             values(),
         );
     }
+    // A declared maximum length is refused when the client is built, the value never shown.
+    for f in fields.iter().filter(|f| f.max_len.is_some()) {
+        let mut long = map.clone();
+        long.insert(
+            f.name.to_owned(),
+            "Q".repeat(f.max_len.unwrap_or_default() + 1),
+        );
+        let config = ConnectorConfig::from_map(c, &long).expect("a long value is read");
+        let built = CustomerClient::builder().connector_config(config).build();
+        let e = built.expect_err(&format!("{c}: {} over its maximum length", f.name));
+        assert_eq!(e.kind(), ErrorKind::Configuration, "{c}: {e}");
+        assert!(
+            !e.to_string().contains("QQQQ") && e.to_string().contains(f.name),
+            "{c}: {e}"
+        );
+    }
     let mut typo = map.clone();
     typo.insert("api_kee".to_owned(), "x".to_owned());
     let e = ConnectorConfig::from_map(c, &typo).expect_err(&format!("{c}: unknown key accepted"));
@@ -364,6 +380,98 @@ pub async fn unsupported_fields_are_refused_before_sending(sb: Sandbox, s: Subje
     named.sort_unstable();
     declared.sort_unstable();
     assert_eq!(named, declared, "{c}");
+    assert_eq!(sb.requests_seen(c), 0, "{c}: something was sent");
+}
+
+/// Every limit the connector declares tighter than SPEC §1's is refused before sending: one
+/// request just over each, an `InvalidRequest` naming the field and showing no value, and
+/// nothing reaches the emulator. A processor's limits are declared once and checked here.
+pub async fn declared_limits_are_enforced_before_sending(sb: Sandbox, s: Subject) {
+    let (c, lim, u) = (
+        s.connector,
+        s.caps.limits,
+        prism_connector::FieldLimits::UNIVERSAL,
+    );
+    let client = builder(&sb, c).build().expect("client");
+    let long = |n: usize| "q".repeat(n);
+    let r = || CustomerCreateRequest::new("limits_1");
+    let a = prism::Address::new;
+    let mut over: Vec<(&str, CustomerCreateRequest)> = Vec::new();
+    let mut add = |tighter: bool, field, req| tighter.then(|| over.push((field, req)));
+    let (id, email) = (lim.merchant_customer_id_max, lim.email_max);
+    add(
+        id < u.merchant_customer_id_max,
+        "merchant_customer_id",
+        CustomerCreateRequest::new(long(id + 1)),
+    );
+    add(
+        email < u.email_max,
+        "email",
+        r().email(format!("{}@example.com", long(email))),
+    );
+    add(
+        lim.name_max < u.name_max,
+        "name",
+        r().name(long(lim.name_max + 1)),
+    );
+    if let Some(part) = lim.name_part_max {
+        add(true, "name", r().name(format!("Jo {}", long(part + 1))));
+    }
+    let phone = format!("+1 555 123 4567{}", " ".repeat(lim.phone_max));
+    add(lim.phone_max < u.phone_max, "phone", r().phone(phone));
+    let description = long(lim.description_max + 1);
+    add(
+        lim.description_max < u.description_max,
+        "description",
+        r().description(description),
+    );
+    let line = lim.address_part_max;
+    add(
+        line < u.address_part_max,
+        "address.line1",
+        r().address(a().with_line1(long(line + 1))),
+    );
+    if let Some(p) = lim.address_parts {
+        add(
+            true,
+            "address.city",
+            r().address(a().with_city(long(p.city_max + 1))),
+        );
+        add(
+            true,
+            "address.state",
+            r().address(a().with_state(long(p.state_max + 1))),
+        );
+        let postal = long(p.postal_code_max + 1);
+        add(
+            true,
+            "address.postal_code",
+            r().address(a().with_postal_code(postal)),
+        );
+    }
+    if let Some(m) = lim.metadata.filter(|m| m.value_max < 500) {
+        add(true, "metadata.k", r().metadata("k", long(m.value_max + 1)));
+    }
+    let unsupported = |field: &str| {
+        let top = field.split('.').next().unwrap_or(field);
+        s.caps
+            .unsupported_fields
+            .iter()
+            .any(|u| *u == field || *u == top)
+    };
+    for (field, req) in over.into_iter().filter(|(f, _)| !unsupported(f)) {
+        let e = client
+            .create(req)
+            .await
+            .expect_err(&format!("{c}: {field} over its limit"));
+        assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{c} {field}: {e}");
+        let named = e.field_errors().iter().any(|f| f.field == field);
+        assert!(named, "{c}: {field} not named: {:?}", e.field_errors());
+        assert!(
+            !format!("{e} {e:?}").contains("qqqq"),
+            "{c} {field}: the value is shown"
+        );
+    }
     assert_eq!(sb.requests_seen(c), 0, "{c}: something was sent");
 }
 

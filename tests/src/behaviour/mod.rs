@@ -112,6 +112,7 @@ pub fn all() -> Vec<Case> {
                 .is_empty()
                 .then_some("stores every field"))
         }),
+        case!(cases::declared_limits_are_enforced_before_sending, emulated),
         case!(cases::duplicates, emulated),
         case!(cases::idempotent_replay, |s| {
             emulated(s).or((!s.caps.resend_is_safe())

@@ -56,6 +56,8 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
         metadata: Some(MetadataLimits { max_keys: 50, key_max: 50, value_max: 500, reserved_keys: 0 }),
         // street ≤1000; city/state ≤100 and postcode ≤10 are checked in build_request.
         address_part_max: 1000,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &["description", "address.line2"],
     required_fields: &[],

@@ -5,7 +5,7 @@
 //! [`from_messages`] handles those (called from `parse_response`). [`parse_error`] handles the
 //! rare non-2xx answers of the front end (5xx, 429, …), reading an in-band code when one is there.
 
-use prism_connector::parse::{kind_for_status, processor_error};
+use prism_connector::parse::{join_messages, kind_for_status, processor_error};
 use prism_connector::types::{Connector, Error, ErrorKind, FieldError};
 use prism_connector::{CreatedCustomer, FlowContext, HttpResponse};
 
@@ -94,7 +94,7 @@ fn duplicate_error(resp: &HttpResponse, messages: &Messages, existing: Option<St
 fn coded_error(resp: &HttpResponse, messages: &Messages, kind: ErrorKind) -> Error {
     let (code, first_text) = first(messages);
     let code = code.filter(|c| !c.is_empty());
-    let text = joined_text(messages);
+    let text = join_messages(messages.message.iter().filter_map(|m| m.text.as_deref()));
     let mut err = processor_error(
         Connector::AuthorizeDotNet,
         resp,
@@ -114,18 +114,6 @@ fn coded_error(resp: &HttpResponse, messages: &Messages, kind: ErrorKind) -> Err
     }
     let retryable = kind == ErrorKind::ProcessorUnavailable || kind == ErrorKind::RateLimited;
     err.with_retryable(retryable)
-}
-
-/// Every message text, in order (normally there is one).
-fn joined_text(messages: &Messages) -> Option<String> {
-    let texts: Vec<&str> = messages
-        .message
-        .iter()
-        .filter_map(|m| m.text.as_deref())
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect();
-    (!texts.is_empty()).then(|| texts.join(" | "))
 }
 
 /// The existing profile id in E00039's text: "A duplicate record with ID 1234 already exists."
@@ -258,7 +246,7 @@ mod tests {
         let body = r#"{"messages":{"resultCode":"Error","message":[{"code":"E00013","text":"The field is invalid."},{"code":"E00015","text":"The field length is invalid."}]}}"#;
         let e = read(body, false).expect_err("err");
         assert_eq!(e.connector_code(), Some("E00013"));
-        let both = "The field is invalid. | The field length is invalid.";
+        let both = "The field is invalid.; The field length is invalid.";
         assert_eq!(e.connector_message(), Some(both));
         // A single object instead of an array is read too.
         let body = r#"{"messages":{"resultCode":"Error","message":{"code":"E00007","text":"x"}}}"#;

@@ -16,10 +16,10 @@ mod models;
 
 pub use config::AuthorizeDotNetConfig;
 
-use prism_connector::types::{Environment, Error};
+use prism_connector::types::Error;
 use prism_connector::{
-    Capabilities, DuplicateDetection, FieldLimits, FlowContext, HttpResponse, Idempotency, Lookup,
-    RateLimit, ReferenceStorage,
+    AddressPartLimits, Capabilities, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
+    Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
 
 /// Sandbox base URL (official SDKs' `ANetEnvironment::SANDBOX`; support KB 000001206).
@@ -44,14 +44,15 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     limits: FieldLimits {
         merchant_customer_id_max: 20,
         email_max: 255,
-        // firstName ≤ 50 + " " + lastName ≤ 50; each part is checked when the request is built.
+        // firstName ≤ 50 + " " + lastName ≤ 50.
         name_max: 101,
         phone_max: 25,
         description_max: 255,
         metadata: None,
-        // `address` ≤ 60 (line1 and line2 joined); city/state ≤ 40 and zip ≤ 20 are checked when
-        // the request is built.
+        // `address` ≤ 60 (line1 and line2 joined: checked when the request is built).
         address_part_max: 60,
+        name_part_max: Some(50),
+        address_parts: Some(AddressPartLimits { city_max: 40, state_max: 40, postal_code_max: 20 }),
     },
     unsupported_fields: &["metadata"],
     required_fields: &[],
@@ -77,10 +78,6 @@ impl AuthorizeDotNet {
 prism_connector::connector_api! {
     AuthorizeDotNet: AuthorizeDotNetConfig, CAPABILITIES,
     base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
-
-    fn check_config(&self, _env: Environment) -> Result<(), Error> {
-        self.config.check()
-    }
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
         error::parse_error(resp, ctx)

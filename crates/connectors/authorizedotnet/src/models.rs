@@ -5,7 +5,8 @@
 //! every request struct below declares its fields in exactly the XSD order (line numbers refer to
 //! `/work/shared/reference/specs/authorizedotnet.AnetApiSchema.xsd`). Never use a map here.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use prism_connector::parse::{lenient_string, one_or_many};
+use serde::{Deserialize, Serialize};
 
 /// `{"createCustomerProfileRequest": {...}}`: the root key names the method.
 #[derive(Debug, Serialize)]
@@ -78,7 +79,7 @@ pub(crate) struct CustomerAddress<'a> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Response {
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "lenient_string")]
     pub(crate) customer_profile_id: Option<String>,
     #[serde(default)]
     pub(crate) messages: Option<Messages>,
@@ -101,34 +102,4 @@ pub(crate) struct Message {
     pub(crate) code: Option<String>,
     #[serde(default)]
     pub(crate) text: Option<String>,
-}
-
-/// Accepts `"527262"` and, defensively, `527262` (the XSD says numericString).
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        S(String),
-        N(u64),
-    }
-    Ok(Option::<Id>::deserialize(d)?.map(|id| match id {
-        Id::S(s) => s,
-        Id::N(n) => n.to_string(),
-    }))
-}
-
-/// `message` is an array in JSON answers; a single object (as some XML-to-JSON renderings give)
-/// is accepted too.
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Message>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        Many(Vec<Message>),
-        One(Message),
-    }
-    Ok(match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::Many(v)) => v,
-        Some(OneOrMany::One(m)) => vec![m],
-    })
 }

@@ -1,16 +1,11 @@
 //! Finix error answers → Prism errors. The table is in docs.md ("Error mapping (as implemented)").
 
-use prism_connector::parse::{kind_for_status, processor_error};
+use prism_connector::parse::{join_messages, kind_for_status, processor_error};
 use prism_connector::types::{Connector, Error, ErrorKind, FieldError};
 use prism_connector::HttpResponse;
 
 use crate::models::{ApiError, Errors, Hal};
 use crate::REQUEST_ID_HEADER;
-
-/// How many error messages of the list go into the error text.
-const MAX_MESSAGES: usize = 5;
-/// Longest message kept from one error of the list.
-const MAX_MESSAGE_CHARS: usize = 500;
 
 /// Maps a non-2xx Finix answer (HAL error list, or any other body: then by status alone).
 pub(crate) fn parse_error(resp: &HttpResponse) -> Error {
@@ -23,18 +18,7 @@ pub(crate) fn parse_error(resp: &HttpResponse) -> Error {
     let code = first.and_then(|e| e.code.as_deref());
     let kind = classify(resp.status, code);
 
-    let messages: Vec<&str> = errors
-        .iter()
-        .filter_map(|e| e.message.as_deref())
-        .filter(|m| !m.trim().is_empty())
-        .take(MAX_MESSAGES)
-        .map(|m| {
-            m.char_indices()
-                .nth(MAX_MESSAGE_CHARS)
-                .map_or(m, |(i, _)| &m[..i])
-        })
-        .collect();
-    let message = (!messages.is_empty()).then(|| messages.join("; "));
+    let message = join_messages(errors.iter().filter_map(|e| e.message.as_deref()));
     let mut err = processor_error(
         Connector::Finix,
         resp,

@@ -12,8 +12,9 @@ pub use config::FinixConfig;
 
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
-    Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
-    HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
+    AddressPartLimits, Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow,
+    FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit,
+    ReferenceStorage,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -32,13 +33,6 @@ pub const REFERENCE_KEY: &str = "merchant_customer_id";
 /// The response header carrying Finix's request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Longest `entity.first_name` / `entity.last_name` (finix-python entity docstrings).
-pub const NAME_PART_MAX: usize = 20;
-/// Longest `personal_address.city`.
-pub const CITY_MAX: usize = 20;
-/// Longest `personal_address.postal_code`.
-pub const POSTAL_CODE_MAX: usize = 7;
-
 static CAPABILITIES: Capabilities = Capabilities {
     create_customer: true,
     unsupported_reason: None,
@@ -51,15 +45,17 @@ static CAPABILITIES: Capabilities = Capabilities {
         // A tag value may hold 500 characters: the universal 255 is the binding limit.
         merchant_customer_id_max: 255,
         email_max: 100,
-        // first_name and last_name ≤ 20 each plus one space; the parts are checked after the split.
+        // first_name and last_name ≤ 20 each (finix-python entity docstrings) plus one space.
         name_max: 41,
         // Checked on the caller's spelling; what is sent is 10 digits (NANP only, see docs.md).
         phone_max: 64,
         // Not stored (unsupported); the universal limit only matters with UnsupportedFields::Ignore.
         description_max: 5000,
         metadata: Some(MetadataLimits { max_keys: 49, key_max: 40, value_max: 500, reserved_keys: 1 }),
-        // line1/line2 ≤ 35; city ≤ 20, postal_code ≤ 7 and region (2 letters) are checked when building.
+        // line1/line2 ≤ 35; region: 2 letters, checked when building.
         address_part_max: 35,
+        name_part_max: Some(20),
+        address_parts: Some(AddressPartLimits { city_max: 20, state_max: 35, postal_code_max: 7 }),
     },
     unsupported_fields: &["description"],
     required_fields: &[],
@@ -134,7 +130,8 @@ mod tests {
     fn declarations_and_secrets() {
         let m = CAPABILITIES.limits.metadata.expect("tags");
         assert_eq!(m.max_keys + m.reserved_keys, 50);
-        assert!(CAPABILITIES.limits.name_max >= 2 * NAME_PART_MAX);
+        let part = CAPABILITIES.limits.name_part_max.expect("first/last");
+        assert!(CAPABILITIES.limits.name_max > 2 * part);
         let f = Finix::new(FinixConfig::new("USu", "pw"));
         let s: Vec<&str> = f.secrets().into_iter().map(|s| s.expose_secret()).collect();
         assert_eq!(s, ["USu", "pw", "Basic VVN1OnB3"]);

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use prism_connector::parse::lenient_string;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -93,15 +94,6 @@ pub(crate) struct ApiError {
     pub(crate) logref: Option<String>,
     #[serde(default, deserialize_with = "lenient_string")]
     pub(crate) message: Option<String>,
-}
-
-fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = serde_json::Value::deserialize(d)?;
-    Ok(match v {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
 }
 
 /// The `_embedded` of an `IdentitiesList` (`GET /identities`), the part the lookup reads.

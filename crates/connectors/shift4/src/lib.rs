@@ -44,6 +44,8 @@ static CAPABILITIES: Capabilities = Capabilities {
         // Shift4 documents no metadata limits: Prism's universal ones, plus its own reserved key.
         metadata: Some(MetadataLimits { max_keys: 20, key_max: 40, value_max: 500, reserved_keys: 1 }),
         address_part_max: 5000,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &["name", "phone", "address"],
     required_fields: &["email"],

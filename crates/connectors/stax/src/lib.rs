@@ -44,6 +44,8 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
         // address_1/address_2/address_city; the tighter state (2) and zip (16) limits are
         // checked when the request is built.
         address_part_max: 255,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &["metadata"],
     required_fields: &[],

@@ -42,6 +42,8 @@ static CAPABILITIES: Capabilities = Capabilities {
         description_max: 350,
         metadata: Some(MetadataLimits { max_keys: 49, key_max: 40, value_max: 500, reserved_keys: 1 }),
         address_part_max: 5000,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &[],
     required_fields: &[],

@@ -1,7 +1,29 @@
-//! ISO 3166-1 alpha-2 → alpha-3, generated from the pycountry package's ISO 3166-1 data.
+//! ISO 3166-1 country codes (alpha-2 → alpha-3), generated from the pycountry package's ISO
+//! 3166-1 data. Shared by the connectors (`prism_connector::normalize`) and the emulators.
+
+/// ISO 3166-1 alpha-3 for an alpha-2 code (case-insensitive), e.g. `US` → `USA`.
+pub fn country_alpha3(alpha2: &str) -> Option<&'static str> {
+    let a = alpha2.to_ascii_uppercase();
+    ALPHA2_TO_ALPHA3
+        .binary_search_by(|(k, _)| (*k).cmp(a.as_str()))
+        .ok()
+        .map(|i| ALPHA2_TO_ALPHA3[i].1)
+}
+
+/// Whether `code` is an assigned ISO 3166-1 alpha-2 code (upper case).
+pub fn is_country_alpha2(code: &str) -> bool {
+    ALPHA2_TO_ALPHA3
+        .binary_search_by(|(k, _)| (*k).cmp(code))
+        .is_ok()
+}
+
+/// Whether `code` is an assigned ISO 3166-1 alpha-3 code (upper case).
+pub fn is_country_alpha3(code: &str) -> bool {
+    ALPHA2_TO_ALPHA3.iter().any(|(_, a3)| *a3 == code)
+}
 
 /// (alpha-2, alpha-3) pairs sorted by alpha-2.
-pub(crate) const ALPHA2_TO_ALPHA3: &[(&str, &str)] = &[
+const ALPHA2_TO_ALPHA3: &[(&str, &str)] = &[
     ("AD", "AND"),
     ("AE", "ARE"),
     ("AF", "AFG"),
@@ -252,3 +274,18 @@ pub(crate) const ALPHA2_TO_ALPHA3: &[(&str, &str)] = &[
     ("ZM", "ZMB"),
     ("ZW", "ZWE"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Binary search needs the order; 249 assigned codes.
+    #[test]
+    fn sorted_and_complete() {
+        assert!(ALPHA2_TO_ALPHA3.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(ALPHA2_TO_ALPHA3.len(), 249);
+        assert_eq!(country_alpha3("gb"), Some("GBR"));
+        assert!(is_country_alpha2("GB") && !is_country_alpha2("gb") && !is_country_alpha2("XK"));
+        assert!(is_country_alpha3("DEU") && !is_country_alpha3("DE") && !is_country_alpha3("XKX"));
+    }
+}
