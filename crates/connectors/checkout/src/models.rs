@@ -1,41 +1,34 @@
-//! Checkout.com wire types (only what Prism sends and reads).
+//! Checkout.com wire types: the `POST /customers` body Prism sends and the part of the answer it
+//! reads (API reference `StoreCustomerRequest` / `StoreCustomerResponse`, docs.md).
 
 use std::collections::BTreeMap;
 
-use prism_connector::types::Address;
 use serde::{Deserialize, Serialize};
 
-/// The create body: every Prism field, so that nothing is dropped. Fields the processor has no
-/// place for go out of this struct and into `Capabilities::unsupported_fields`.
-// TODO(scaffold): the processor's field names and shapes, from its API reference.
+/// The create body, with the fields and names of the official SDKs' `CustomerRequest`. Absent
+/// fields are omitted, never sent as `null`; `default` and `instruments` are not used.
 #[derive(Debug, Serialize)]
 pub(crate) struct CustomerBody<'a> {
-    pub(crate) reference: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) email: Option<&'a str>,
+    pub(crate) email: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) phone: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) description: Option<&'a str>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) metadata: &'a BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) address: Option<&'a Address>,
+    pub(crate) phone: Option<Phone>,
+    /// The caller's metadata and the merchant reference ([`crate::REFERENCE_KEY`]).
+    pub(crate) metadata: BTreeMap<&'a str, &'a str>,
 }
 
-/// The created customer (the part Prism reads).
+/// Checkout.com's `PhoneNumber`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Phone {
+    /// `+` and the country calling code (1 to 7 characters).
+    pub(crate) country_code: String,
+    /// The rest of the number, digits only (6 to 25 characters).
+    pub(crate) number: String,
+}
+
+/// The created customer: `{"id": "cus_…"}` and nothing else.
 #[derive(Debug, Deserialize)]
 pub(crate) struct Customer {
     pub(crate) id: String,
-}
-
-/// An error answer (the part Prism reads).
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct ApiError {
-    #[serde(default)]
-    pub(crate) code: Option<String>,
-    #[serde(default)]
-    pub(crate) message: Option<String>,
 }
