@@ -365,15 +365,27 @@ fn first_requests(c: prism::Connector, pairs: &[(&str, &str)]) -> String {
     let api = config_from(c, pairs).into_connector();
     let text = |r: Result<prism_connector::HttpRequest, prism::Error>| match r {
         Ok(r) => {
-            let headers: Vec<(&str, &str)> =
-                r.headers.iter().map(|h| (h.name, h.value.as_str())).collect();
-            format!("{} {} {headers:?} {:?}", r.method.as_str(), r.path, r.body.bytes())
+            let headers: Vec<(&str, &str)> = r
+                .headers
+                .iter()
+                .map(|h| (h.name, h.value.as_str()))
+                .collect();
+            format!(
+                "{} {} {headers:?} {:?}",
+                r.method.as_str(),
+                r.path,
+                r.body.bytes()
+            )
         }
         Err(e) => e.to_string(),
     };
     let ctx = FlowContext::first(Environment::Sandbox);
     let create = api.build_request(&request("r", "john.doe@example.com"), &ctx);
-    format!("{} | {}", api.token_request().map(text).unwrap_or_default(), text(create))
+    format!(
+        "{} | {}",
+        api.token_request().map(text).unwrap_or_default(),
+        text(create)
+    )
 }
 
 /// Fields the connector declares it cannot store are refused before anything is sent (the
