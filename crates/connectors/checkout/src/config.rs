@@ -39,7 +39,10 @@ impl CheckoutConfig {
         }
         let key = self.secret_key.expose_secret();
         let sandbox_key = key.starts_with("sk_sbox");
-        let why = if key.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
+        let why = if key
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
+        {
             "the secret key must be the bare key, without `Bearer `"
         } else if key.starts_with("pk_") {
             "a public key (pk_…) cannot create customers; use the secret key (sk_…)"

@@ -34,11 +34,20 @@ pub(crate) fn parse_error(resp: &HttpResponse) -> Error {
     let codes: Vec<String> = obj
         .get("error_codes")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).take(CODES_MAX).map(cut).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .take(CODES_MAX)
+                .map(cut)
+                .collect()
+        })
         .unwrap_or_default();
     let oauth = text("error");
     let kind = match resp.status {
-        400 if oauth.as_deref().is_some_and(|e| OAUTH_AUTH_ERRORS.contains(&e)) => {
+        400 if oauth
+            .as_deref()
+            .is_some_and(|e| OAUTH_AUTH_ERRORS.contains(&e)) =>
+        {
             ErrorKind::Authentication
         }
         status => kind_for_status(status),
@@ -104,20 +113,47 @@ mod tests {
     use super::*;
 
     fn parse(status: u16, headers: &[(&str, &str)], body: &str) -> Error {
-        let headers = headers.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
-        parse_error(&HttpResponse::new(status, headers, body.as_bytes().to_vec()))
+        let headers = headers
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        parse_error(&HttpResponse::new(
+            status,
+            headers,
+            body.as_bytes().to_vec(),
+        ))
     }
 
     #[test]
     fn mapping_table() {
         for (status, body, kind, retryable) in [
-            (400, r#"{"error":"invalid_client"}"#, "authentication", false),
-            (400, r#"{"error_type":"request_invalid"}"#, "processor_error", false),
+            (
+                400,
+                r#"{"error":"invalid_client"}"#,
+                "authentication",
+                false,
+            ),
+            (
+                400,
+                r#"{"error_type":"request_invalid"}"#,
+                "processor_error",
+                false,
+            ),
             (401, "", "authentication", false),
-            (403, r#"{"error_type":"action_not_allowed"}"#, "permission_denied", false),
+            (
+                403,
+                r#"{"error_type":"action_not_allowed"}"#,
+                "permission_denied",
+                false,
+            ),
             (404, "", "processor_error", false),
             (409, "{}", "processor_error", false),
-            (422, r#"{"error_type":"request_invalid"}"#, "invalid_request", false),
+            (
+                422,
+                r#"{"error_type":"request_invalid"}"#,
+                "invalid_request",
+                false,
+            ),
             (429, "", "rate_limited", true),
             (500, "", "processor_unavailable", true),
             (502, "<html>502</html>", "processor_unavailable", true),
@@ -139,13 +175,16 @@ mod tests {
         fields.sort_unstable();
         assert_eq!(fields, ["email", "metadata", "name", "phone"]);
         assert_eq!(e.request_id(), Some("0HL80RJLS76I7"));
-        assert!(e.connector_code().is_some_and(|c| c.starts_with("email_invalid, ")));
+        assert!(e
+            .connector_code()
+            .is_some_and(|c| c.starts_with("email_invalid, ")));
         assert_eq!(e.connector_message(), Some("request_invalid"));
         // The header wins over the body.
         let e = parse(422, &[("Cko-Request-Id", "0HM3MI9LCAB4D:00000003")], body);
         assert_eq!(e.request_id(), Some("0HM3MI9LCAB4D:00000003"));
         // An email another customer already has: InvalidRequest on `email`, never AlreadyExists.
-        let taken = r#"{"error_type":"request_invalid","error_codes":["customer_email_already_exists"]}"#;
+        let taken =
+            r#"{"error_type":"request_invalid","error_codes":["customer_email_already_exists"]}"#;
         let e = parse(422, &[], taken);
         assert_eq!(e.kind(), ErrorKind::InvalidRequest);
         assert_eq!(e.field_errors()[0].field, "email");

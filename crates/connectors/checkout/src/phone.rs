@@ -110,12 +110,12 @@ mod tests {
     #[test]
     fn what_cannot_be_split_is_refused() {
         for phone in [
-            "555-123-4567",     // no country code
-            "(020) 7946 0958",  // national form
-            "+0 123 456 7890",  // no code starts with 0
-            "+28 1234 5678",    // 28x is unassigned
-            "+210 1234 5678",   // 210 is unassigned
-            "+44 12345",        // 5 digits after the code
+            "555-123-4567",    // no country code
+            "(020) 7946 0958", // national form
+            "+0 123 456 7890", // no code starts with 0
+            "+28 1234 5678",   // 28x is unassigned
+            "+210 1234 5678",  // 210 is unassigned
+            "+44 12345",       // 5 digits after the code
         ] {
             assert!(parts(phone).is_err(), "{phone}");
         }

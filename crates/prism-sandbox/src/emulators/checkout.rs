@@ -62,7 +62,12 @@ impl Emulator for CheckoutEmulator {
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        let create = create::post(Create { unique_email: false }, state.clone());
+        let create = create::post(
+            Create {
+                unique_email: false,
+            },
+            state.clone(),
+        );
         let routes = axum::Router::new()
             .route("/customers", create)
             .route("/customers/{identifier}", axum::routing::get(get_customer))
@@ -174,14 +179,19 @@ impl CreateProtocol for Create {
         if self.unique_email {
             let wanted = email.as_deref().unwrap_or_default();
             let taken = state.find_customer(Connector::Checkout, |c| {
-                c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(wanted))
+                c.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(wanted))
             });
             if taken.is_some() {
                 return Err(invalid(id, &["customer_email_already_exists".to_owned()]));
             }
         }
         let metadata: Map<String, Value> = match body.get("metadata") {
-            Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), json!(scalar(v)))).collect(),
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(scalar(v))))
+                .collect(),
             _ => Map::new(),
         };
         let reference = metadata
@@ -257,7 +267,14 @@ fn rule_breaks(body: &Map<String, Value>) -> Vec<String> {
         Some(_) => code("metadata_invalid"),
     }
     for key in body.keys() {
-        let known = ["email", "name", "phone", "metadata", "default", "instruments"];
+        let known = [
+            "email",
+            "name",
+            "phone",
+            "metadata",
+            "default",
+            "instruments",
+        ];
         if !known.contains(&key.as_str()) {
             code(&format!("{key}_invalid"));
         }
@@ -278,7 +295,9 @@ async fn get_customer(
     let id = request_id();
     let found = state.find_customer(Connector::Checkout, |c| {
         c.id == identifier
-            || c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&identifier))
+            || c.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&identifier))
     });
     match found {
         Some(c) => answer(200, &c.body, &id),
@@ -296,7 +315,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         let bearer = format!("Bearer {key}").parse().expect("header");
         headers.insert(header::AUTHORIZATION, bearer);
-        headers.insert(header::CONTENT_TYPE, "application/json".parse().expect("ct"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            "application/json".parse().expect("ct"),
+        );
         let req = Incoming {
             headers,
             body: body.to_string().into(),
@@ -314,7 +336,12 @@ mod tests {
 
     #[test]
     fn created_unauthorized_and_forbidden() {
-        let (state, p) = (SharedState::default(), Create { unique_email: false });
+        let (state, p) = (
+            SharedState::default(),
+            Create {
+                unique_email: false,
+            },
+        );
         let (status, body, reply) = post(&p, &state, SANDBOX_KEY, customer("a@example.com", "r1"));
         assert_eq!(status, 201);
         let id = body["id"].as_str().expect("id");
@@ -331,36 +358,64 @@ mod tests {
         let (status, _, reply) = post(&p, &state, "sk_sbox_other", customer("c@example.com", "r"));
         assert_eq!((status, reply.body.len()), (401, 0));
         let (status, body, _) = post(&p, &state, RESTRICTED_KEY, customer("c@example.com", "r"));
-        assert_eq!((status, &body["error_type"]), (403, &json!("action_not_allowed")));
+        assert_eq!(
+            (status, &body["error_type"]),
+            (403, &json!("action_not_allowed"))
+        );
         assert_eq!(state.customers(Connector::Checkout).len(), 2);
     }
 
     #[test]
     fn validation_collects_every_code() {
-        let (state, p) = (SharedState::default(), Create { unique_email: false });
+        let (state, p) = (
+            SharedState::default(),
+            Create {
+                unique_email: false,
+            },
+        );
         let bad = json!({"email": "not-an-address", "name": "n".repeat(256),
             "phone": {"country_code": "", "number": "12345"},
             "metadata": (0..11).map(|i| (format!("k{i}"), json!("v"))).collect::<Map<_, _>>(),
             "description": "d"});
         let (status, body, reply) = post(&p, &state, SANDBOX_KEY, bad);
         assert_eq!(status, 422);
-        let codes = json!(["email_invalid", "name_invalid", "phone_country_code_invalid",
-            "phone_number_invalid", "metadata_invalid", "description_invalid"]);
+        let codes = json!([
+            "email_invalid",
+            "name_invalid",
+            "phone_country_code_invalid",
+            "phone_number_invalid",
+            "metadata_invalid",
+            "description_invalid"
+        ]);
         assert_eq!(body["error_codes"], codes);
         assert_eq!(body["error_type"], "request_invalid");
         assert_eq!(reply.header("Cko-Request-Id"), body["request_id"].as_str());
-        let (_, body, _) = post(&p, &state, SANDBOX_KEY, json!({"metadata": {"k": {"a": 1}}}));
-        assert_eq!(body["error_codes"], json!(["email_required", "metadata_invalid"]));
+        let (_, body, _) = post(
+            &p,
+            &state,
+            SANDBOX_KEY,
+            json!({"metadata": {"k": {"a": 1}}}),
+        );
+        assert_eq!(
+            body["error_codes"],
+            json!(["email_required", "metadata_invalid"])
+        );
         assert!(state.customers(Connector::Checkout).is_empty());
     }
 
     #[test]
     fn unique_email_when_switched_on() {
         let (state, p) = (SharedState::default(), Create { unique_email: true });
-        assert_eq!(post(&p, &state, SANDBOX_KEY, customer("a@example.com", "r1")).0, 201);
+        assert_eq!(
+            post(&p, &state, SANDBOX_KEY, customer("a@example.com", "r1")).0,
+            201
+        );
         let (status, body, _) = post(&p, &state, SANDBOX_KEY, customer("A@example.com", "r2"));
         assert_eq!(status, 422);
-        assert_eq!(body["error_codes"], json!(["customer_email_already_exists"]));
+        assert_eq!(
+            body["error_codes"],
+            json!(["customer_email_already_exists"])
+        );
         assert_eq!(state.customers(Connector::Checkout).len(), 1);
     }
 

@@ -101,7 +101,10 @@ mod tests {
             .metadata("plan", "premium");
         let http = build(&req).expect("built");
         assert_request_hides(&http, [KEY]);
-        assert_eq!((http.method, http.path.as_str()), (Method::Post, "/customers"));
+        assert_eq!(
+            (http.method, http.path.as_str()),
+            (Method::Post, "/customers")
+        );
         assert_eq!(http.body.content_type(), Some("application/json"));
         assert_eq!(
             http.header_value("Authorization"),
