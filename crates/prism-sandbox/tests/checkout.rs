@@ -5,12 +5,14 @@
 #![cfg(feature = "checkout")]
 #![allow(clippy::unwrap_used)]
 
-use prism::{Connector, UnsupportedFields};
+use prism::{Connector, CustomerClient, Environment, UnsupportedFields};
 use prism_sandbox::Sandbox;
 use prism_testkit::fixtures::body_json;
 use prism_testkit::json::{assert_subset, sorted_keys};
 use prism_testkit::requests::product_request;
-use prism_testkit::sandbox::{builder, credential, get, post, reply, reqwest, respond};
+use prism_testkit::sandbox::{
+    builder, config_from, credential, get, post, reply, reqwest, respond,
+};
 use serde_json::{json, Value};
 
 const C: Connector = Connector::Checkout;
@@ -123,4 +125,36 @@ async fn lookup_by_id_or_email_and_no_idempotency() {
     assert_eq!(resp.status(), 404);
     let resp = respond(get(&sb, C, &format!("/customers/{id}"))).await;
     assert_eq!(resp.status(), 401);
+}
+
+#[test]
+fn without_an_override_the_host_is_the_accounts_own() {
+    // Built only: nothing is sent.
+    let url = |env| {
+        let config = config_from(C, Sandbox::credentials(C));
+        let live = [(
+            "PRISM_CHECKOUT_SECRET_KEY",
+            "sk_m73dzbpy7cf3gfd46xr4yj5xo4e",
+        )];
+        let config = match env {
+            Environment::Sandbox => config,
+            Environment::Production => config_from(C, &[live[0], Sandbox::credentials(C)[1]]),
+        };
+        let client = CustomerClient::builder()
+            .connector_config(config)
+            .environment(env)
+            .build()
+            .unwrap();
+        client.base_url().to_owned()
+    };
+    let sandbox = url(Environment::Sandbox);
+    assert_eq!(
+        sandbox.trim_end_matches('/'),
+        "https://prismsbx.api.sandbox.checkout.com"
+    );
+    let production = url(Environment::Production);
+    assert_eq!(
+        production.trim_end_matches('/'),
+        "https://prismsbx.api.checkout.com"
+    );
 }
