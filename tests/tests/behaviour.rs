@@ -1,7 +1,7 @@
 //! The behaviour suite (`prism_conformance::behaviour`): every case for every compiled
 //! connector against the embedded sandbox, gated by the connector's declared capabilities.
 //! `cargo test -p prism-conformance --test behaviour -- --nocapture` shows what was skipped and
-//! why.
+//! why; `PRISM_BEHAVIOUR_ONLY=stripe,stax` runs only those connectors.
 
 macro_rules! behaviour {
     ($($case:ident),* $(,)?) => {

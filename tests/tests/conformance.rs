@@ -51,6 +51,13 @@ conformance!(
     authorizedotnet,
     shift4,
     finix,
+    checkout,
+    square,
+    braintree,
+    mollie,
+    razorpay,
+    paystack,
+    xendit,
     // @prism:conformance-list (one connector name per line, above this marker)
 );
 

@@ -77,4 +77,18 @@ pub use prism_connector_shift4::Shift4Config;
 pub use prism_connector_stax::StaxConfig;
 #[cfg(feature = "stripe")]
 pub use prism_connector_stripe::StripeConfig;
+#[cfg(feature = "checkout")]
+pub use prism_connector_checkout::CheckoutConfig;
+#[cfg(feature = "square")]
+pub use prism_connector_square::SquareConfig;
+#[cfg(feature = "braintree")]
+pub use prism_connector_braintree::BraintreeConfig;
+#[cfg(feature = "mollie")]
+pub use prism_connector_mollie::MollieConfig;
+#[cfg(feature = "razorpay")]
+pub use prism_connector_razorpay::RazorpayConfig;
+#[cfg(feature = "paystack")]
+pub use prism_connector_paystack::PaystackConfig;
+#[cfg(feature = "xendit")]
+pub use prism_connector_xendit::XenditConfig;
 // @prism:reexports

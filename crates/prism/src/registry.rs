@@ -122,6 +122,13 @@ connectors! {
     Airwallex => "airwallex", prism_connector_airwallex::AirwallexConfig;
     Finix => "finix", prism_connector_finix::FinixConfig;
     AuthorizeDotNet => "authorizedotnet", prism_connector_authorizedotnet::AuthorizeDotNetConfig;
+    Checkout => "checkout", prism_connector_checkout::CheckoutConfig;
+    Square => "square", prism_connector_square::SquareConfig;
+    Braintree => "braintree", prism_connector_braintree::BraintreeConfig;
+    Mollie => "mollie", prism_connector_mollie::MollieConfig;
+    Razorpay => "razorpay", prism_connector_razorpay::RazorpayConfig;
+    Paystack => "paystack", prism_connector_paystack::PaystackConfig;
+    Xendit => "xendit", prism_connector_xendit::XenditConfig;
     // @prism:connector-list (one line per connector, above this marker)
 }
 

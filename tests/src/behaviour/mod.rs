@@ -143,7 +143,14 @@ pub async fn run(name: &str) {
         .unwrap_or_else(|| panic!("no behaviour case {name}"));
     let mut failures = Vec::new();
     let mut ran = 0;
+    // `PRISM_BEHAVIOUR_ONLY=stripe,stax` narrows a local run to those connectors.
+    let only = std::env::var("PRISM_BEHAVIOUR_ONLY").ok();
     for c in prism::compiled_connectors() {
+        if let Some(only) = &only {
+            if !only.split(',').any(|o| o.trim() == c.as_str()) {
+                continue;
+            }
+        }
         let subject = Subject::new(c);
         if let Some(why) = (case.gate)(&subject) {
             eprintln!("[{name}] {c}: skipped: {why}");

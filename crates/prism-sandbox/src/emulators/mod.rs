@@ -32,6 +32,13 @@ mod finix;
 mod shift4;
 mod stax;
 mod stripe;
+mod checkout;
+mod square;
+mod braintree;
+mod mollie;
+mod razorpay;
+mod paystack;
+mod xendit;
 // @prism:emulator-mods (one `mod x;` per emulator, above this marker)
 
 /// Adds `$emulator` to `$all` when the cargo feature `$feature` is on.
@@ -57,6 +64,13 @@ pub(crate) fn all() -> Vec<Box<dyn Emulator>> {
         "authorizedotnet",
         authorizedotnet::AuthorizeDotNetEmulator
     );
+    register!(all, "checkout", checkout::CheckoutEmulator);
+    register!(all, "square", square::SquareEmulator);
+    register!(all, "braintree", braintree::BraintreeEmulator);
+    register!(all, "mollie", mollie::MollieEmulator);
+    register!(all, "razorpay", razorpay::RazorpayEmulator);
+    register!(all, "paystack", paystack::PaystackEmulator);
+    register!(all, "xendit", xendit::XenditEmulator);
     // @prism:emulators (one `register!` line per emulator, above this marker)
     all
 }

@@ -1,0 +1,3 @@
+//! The operations Braintree implements.
+
+mod create_customer;

@@ -1,0 +1,3 @@
+//! The operations Checkout.com implements.
+
+mod create_customer;

@@ -1,0 +1,3 @@
+//! The operations Mollie implements.
+
+mod create_customer;

@@ -1,0 +1,3 @@
+//! The operations Paystack implements.
+
+mod create_customer;

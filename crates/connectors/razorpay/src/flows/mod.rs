@@ -1,0 +1,3 @@
+//! The operations Razorpay implements.
+
+mod create_customer;

@@ -1,0 +1,3 @@
+//! The operations Square implements.
+
+mod create_customer;

@@ -1,0 +1,3 @@
+//! The operations Xendit implements.
+
+mod create_customer;
