@@ -177,102 +177,31 @@ mod tests {
 
     #[test]
     fn mapping_table() {
-        for (status, category, code, kind, retryable) in [
-            (
-                400,
-                "INVALID_REQUEST_ERROR",
-                "INVALID_PHONE_NUMBER",
-                "invalid_request",
-                false,
-            ),
-            (
-                400,
-                "INVALID_REQUEST_ERROR",
-                "INVALID_SQUARE_VERSION_FORMAT",
-                "processor_error",
-                false,
-            ),
-            (
-                401,
-                "AUTHENTICATION_ERROR",
-                "ACCESS_TOKEN_EXPIRED",
-                "authentication",
-                false,
-            ),
-            (
-                401,
-                "AUTHENTICATION_ERROR",
-                "INSUFFICIENT_SCOPES",
-                "permission_denied",
-                false,
-            ),
-            (
-                403,
-                "AUTHENTICATION_ERROR",
-                "FORBIDDEN",
-                "permission_denied",
-                false,
-            ),
-            (
-                404,
-                "INVALID_REQUEST_ERROR",
-                "NOT_FOUND",
-                "processor_error",
-                false,
-            ),
-            (
-                408,
-                "API_ERROR",
-                "REQUEST_TIMEOUT",
-                "processor_unavailable",
-                true,
-            ),
-            (
-                409,
-                "INVALID_REQUEST_ERROR",
-                "CONFLICT",
-                "processor_error",
-                true,
-            ),
-            (
-                400,
-                "RATE_LIMIT_ERROR",
-                "RATE_LIMITED",
-                "rate_limited",
-                true,
-            ),
-            (
-                415,
-                "INVALID_REQUEST_ERROR",
-                "UNSUPPORTED_MEDIA_TYPE",
-                "processor_error",
-                false,
-            ),
-            (
-                422,
-                "INVALID_REQUEST_ERROR",
-                "UNPROCESSABLE_ENTITY",
-                "invalid_request",
-                false,
-            ),
-            (
-                502,
-                "API_ERROR",
-                "BAD_GATEWAY",
-                "processor_unavailable",
-                true,
-            ),
-            (
-                503,
-                "API_ERROR",
-                "SERVICE_UNAVAILABLE",
-                "processor_unavailable",
-                true,
-            ),
-        ] {
-            let e = parse(status, &square(category, code));
-            let got = (e.kind().as_str(), e.is_retryable(), e.connector_code());
-            assert_eq!(got, (kind, retryable, Some(code)), "{status} {code}");
+        // status, category, code, kind, retryable
+        const TABLE: &str = "
+            400 INVALID_REQUEST_ERROR INVALID_PHONE_NUMBER invalid_request false
+            400 INVALID_REQUEST_ERROR INVALID_SQUARE_VERSION_FORMAT processor_error false
+            401 AUTHENTICATION_ERROR ACCESS_TOKEN_EXPIRED authentication false
+            401 AUTHENTICATION_ERROR INSUFFICIENT_SCOPES permission_denied false
+            403 AUTHENTICATION_ERROR FORBIDDEN permission_denied false
+            404 INVALID_REQUEST_ERROR NOT_FOUND processor_error false
+            408 API_ERROR REQUEST_TIMEOUT processor_unavailable true
+            409 INVALID_REQUEST_ERROR CONFLICT processor_error true
+            400 RATE_LIMIT_ERROR RATE_LIMITED rate_limited true
+            415 INVALID_REQUEST_ERROR UNSUPPORTED_MEDIA_TYPE processor_error false
+            422 INVALID_REQUEST_ERROR UNPROCESSABLE_ENTITY invalid_request false
+            502 API_ERROR BAD_GATEWAY processor_unavailable true
+            503 API_ERROR SERVICE_UNAVAILABLE processor_unavailable true";
+        for row in TABLE.trim().lines() {
+            let r: Vec<&str> = row.split_whitespace().collect();
+            let status: u16 = r[0].parse().expect("status");
+            let e = parse(status, &square(r[1], r[2]));
+            let got = (
+                e.kind().as_str(),
+                e.is_retryable().to_string(),
+                e.connector_code(),
+            );
+            assert_eq!(got, (r[3], r[4].to_owned(), Some(r[2])), "{row}");
             assert_eq!(e.request_id(), Some("CDN-1"));
             assert_eq!(e.http_status(), Some(status));
         }

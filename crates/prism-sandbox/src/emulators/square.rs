@@ -1,36 +1,23 @@
-//! Square: `POST /v2/customers` (`CreateCustomer`) and `POST /v2/customers/search`
-//! (`SearchCustomers`), as described in `crates/connectors/square/EMULATOR.md` and `docs.md`,
-//! and `tests/fixtures/square/`.
+//! Square: `POST /v2/customers` (`CreateCustomer`) and `POST /v2/customers/search`, as
+//! `crates/connectors/square/EMULATOR.md` describes (deviations: docs.md "Decisions").
 //!
-//! - Auth first: `Authorization: Bearer <token>`; only [`SANDBOX_TOKEN`] is accepted, anything
-//!   else is 401 `UNAUTHORIZED` with the captured detail (`auth_failed.json`).
-//! - `Square-Version`: absent → 2025-08-20; not `YYYY-MM-DD` → 400
-//!   `INVALID_SQUARE_VERSION_FORMAT`; echoed on success. Every answer carries an
-//!   `x-speleo-traceid: CDN-<uuid>` (observed at Square, undocumented).
-//! - Body: a JSON object of `CreateCustomerRequest`'s fields; anything else → 400
-//!   `EXPECTED_JSON_BODY`, an unknown key → `UNKNOWN_BODY_PARAMETER`, a wrong type →
-//!   `EXPECTED_STRING` / `EXPECTED_OBJECT`.
-//! - Validation, every failure in one `errors[]` (400, category `INVALID_REQUEST_ERROR`, with
-//!   `field`): one of given_name/family_name/company_name/email_address/phone_number
-//!   (`MISSING_REQUIRED_PARAMETER`), `""` (`VALUE_EMPTY`), the documented maxima
-//!   (`VALUE_TOO_LONG`), the email (`INVALID_EMAIL_ADDRESS`, "Invalid email address."), the phone
-//!   (`INVALID_PHONE_NUMBER`: digits, `+`, spaces, `-`, `.`, `(`, `)`, 9-16 digits), the country
-//!   (`INVALID_ENUM_VALUE` unless two upper-case letters).
-//! - Success: 200 `{"customer": {…}}` with a 26-character upper-case id, `created_at` /
-//!   `updated_at`, `creation_source: THIRD_PARTY`, `preferences`, `version: 0` (`created.json`).
-//! - No uniqueness: the same `reference_id` twice makes two customers.
-//! - `idempotency_key` (per token): same key and same body (without the key) → the stored answer
-//!   again, unmarked; same key, other body → 400 `IDEMPOTENCY_KEY_REUSED`; a key in flight →
-//!   409 `CONFLICT`. Validation failures are not stored under the key.
-//! - Search: only `query.filter.reference_id.exact` (the lookup Prism sends), from the store's
-//!   reference index — exact and case-sensitive (Square says its filter is case-insensitive;
-//!   Prism compares the reference itself) — oldest first (`sort.order: DESC` reverses), `limit`
-//!   1-100, `{}` when nothing matches. The lag of an eventually consistent search is
-//!   `Sandbox::set_search_lag` (default none).
+//! - Auth: `Authorization: Bearer` [`SANDBOX_TOKEN`], else 401 `UNAUTHORIZED` (`auth_failed.json`).
+//!   `Square-Version` absent → 2025-08-20, not `YYYY-MM-DD` → 400 `INVALID_SQUARE_VERSION_FORMAT`;
+//!   echoed on success. Every answer has `x-speleo-traceid: CDN-<uuid>` (observed, undocumented).
+//! - Body: a JSON object of `CreateCustomerRequest`'s fields (`EXPECTED_JSON_BODY`,
+//!   `UNKNOWN_BODY_PARAMETER`, `EXPECTED_STRING` / `EXPECTED_OBJECT` otherwise). Validation puts
+//!   every failure in one 400 `errors[]` with `field`: one of given/family/company name, email,
+//!   phone (`MISSING_REQUIRED_PARAMETER`), `VALUE_EMPTY`, `VALUE_TOO_LONG`, `INVALID_EMAIL_ADDRESS`,
+//!   `INVALID_PHONE_NUMBER` (9-16 digits), `INVALID_ENUM_VALUE` (country not two capitals).
+//! - Success: 200 `{"customer": {…}}`, a 26-character upper-case id (`created.json`'s keys). No
+//!   uniqueness: the same `reference_id` twice makes two customers.
+//! - `idempotency_key` (per token): same key and body → the stored answer again, unmarked; other
+//!   body → 400 `IDEMPOTENCY_KEY_REUSED`; in flight → 409 `CONFLICT`; refusals are not stored.
+//! - Search: `query.filter.reference_id.exact` only, from the store's reference index (exact,
+//!   case-sensitive), oldest first, `limit` 1-100, `{}` when none; lag: `Sandbox::set_search_lag`.
 //!
-//! Choices where Square documents nothing (docs.md "Unverified"), made so tests are strict: the
-//! statuses of `IDEMPOTENCY_KEY_REUSED` (400) and `CONFLICT` (409), the codes and details of the
-//! body and version errors, the missing-identity code, address fields without maxima.
+//! Unverified at Square (chosen so tests are strict): the statuses of `IDEMPOTENCY_KEY_REUSED` and
+//! `CONFLICT`, the body/version/missing-identity codes and details, address maxima.
 #![cfg(feature = "square")]
 
 use axum::body::Bytes;
@@ -68,30 +55,11 @@ const FIELDS: Limits = &[
     ("birthday", usize::MAX),
 ];
 /// `Address`'s fields (their maxima are in a guide section Prism could not read).
-const ADDRESS_FIELDS: &[&str] = &[
-    "address_line_1",
-    "address_line_2",
-    "address_line_3",
-    "locality",
-    "sublocality",
-    "sublocality_2",
-    "sublocality_3",
-    "administrative_district_level_1",
-    "administrative_district_level_2",
-    "administrative_district_level_3",
-    "postal_code",
-    "country",
-    "first_name",
-    "last_name",
-];
+const ADDRESS_FIELDS: &str = "address_line_1 address_line_2 address_line_3 locality sublocality \
+    sublocality_2 sublocality_3 administrative_district_level_1 administrative_district_level_2 \
+    administrative_district_level_3 postal_code country first_name last_name";
 /// One of these is required.
-const IDENTITY: [&str; 5] = [
-    "given_name",
-    "family_name",
-    "company_name",
-    "email_address",
-    "phone_number",
-];
+const IDENTITY: &str = "given_name family_name company_name email_address phone_number";
 const EMAIL: EmailSyntax = EmailSyntax::new(true, LocalPart::DotAtom, 2, DomainChars::Any);
 
 /// The Square emulator.
@@ -226,7 +194,7 @@ impl CreateProtocol for Create {
                 ("address", Value::Object(a)) => {
                     for (ak, av) in a {
                         let field = format!("address.{ak}");
-                        if !ADDRESS_FIELDS.contains(&ak.as_str()) {
+                        if !ADDRESS_FIELDS.split_whitespace().any(|f| f == ak) {
                             errs.push(invalid("UNKNOWN_BODY_PARAMETER", "Unknown field.", &field));
                         } else if !(av.is_string() || av.is_null()) {
                             errs.push(invalid("EXPECTED_STRING", "Expected a string.", &field));
@@ -320,7 +288,10 @@ impl CreateProtocol for Create {
 fn problems(map: &Map<String, Value>) -> Vec<Value> {
     let mut errs = Vec::new();
     let text = |k: &str| map.get(k).and_then(Value::as_str);
-    if IDENTITY.iter().all(|k| text(k).is_none_or(str::is_empty)) {
+    if IDENTITY
+        .split_whitespace()
+        .all(|k| text(k).is_none_or(str::is_empty))
+    {
         let detail = "At least one of given_name, family_name, company_name, email_address or phone_number is required.";
         errs.push(invalid("MISSING_REQUIRED_PARAMETER", detail, "given_name"));
     }
@@ -328,8 +299,8 @@ fn problems(map: &Map<String, Value>) -> Vec<Value> {
     let strings = FIELDS
         .iter()
         .map(|(k, max)| ((*k).to_owned(), text(k), *max));
-    let address_strings = ADDRESS_FIELDS.iter().map(|k| {
-        let v = address.and_then(|a| a.get(*k)).and_then(Value::as_str);
+    let address_strings = ADDRESS_FIELDS.split_whitespace().map(|k| {
+        let v = address.and_then(|a| a.get(k)).and_then(Value::as_str);
         (format!("address.{k}"), v, usize::MAX)
     });
     for (field, value, max) in strings.chain(address_strings) {
@@ -417,46 +388,31 @@ mod tests {
     //! The wire (auth, idempotency, search) is `tests/square.rs`'; these are the rules.
     use super::*;
 
-    fn codes(body: Value) -> Vec<(String, String)> {
-        let map = body.as_object().cloned().unwrap_or_default();
-        problems(&map)
+    /// `CODE field` of each problem of `body`, joined by spaces.
+    fn codes(body: Value) -> String {
+        let problems = problems(body.as_object().expect("object"));
+        let text = |e: &Value, k: &str| e[k].as_str().unwrap_or("").to_owned();
+        let pairs = problems
             .iter()
-            .map(|e| {
-                (
-                    e["code"].as_str().unwrap_or("").to_owned(),
-                    e["field"].as_str().unwrap_or("").to_owned(),
-                )
-            })
-            .collect()
+            .map(|e| text(e, "code") + " " + &text(e, "field"));
+        pairs.collect::<Vec<_>>().join(" ")
     }
 
     #[test]
     fn validation_rules() {
-        let pair = |c: &str, f: &str| (c.to_owned(), f.to_owned());
-        assert_eq!(
-            codes(json!({"reference_id": "r"})),
-            [pair("MISSING_REQUIRED_PARAMETER", "given_name")]
-        );
+        let missing = codes(json!({"reference_id": "r"}));
+        assert_eq!(missing, "MISSING_REQUIRED_PARAMETER given_name");
         assert!(codes(json!({"given_name": "Cher", "address": {"country": "ZZ"}})).is_empty());
         let bad = json!({"given_name": "x".repeat(301), "email_address": "john.doe@", "phone_number": "+1 555 0100",
             "reference_id": "r".repeat(101), "note": "", "address": {"country": "usa"}});
-        assert_eq!(
-            codes(bad),
-            [
-                pair("VALUE_TOO_LONG", "given_name"),
-                pair("INVALID_EMAIL_ADDRESS", "email_address"),
-                pair("INVALID_PHONE_NUMBER", "phone_number"),
-                pair("VALUE_TOO_LONG", "reference_id"),
-                pair("VALUE_EMPTY", "note"),
-                pair("INVALID_ENUM_VALUE", "address.country"),
-            ]
-        );
-        for (phone, ok) in [
-            ("+1-555-123-4567", true),
-            ("(555) 123.4567", true),
-            ("12345678901234567", false),
-            ("555-CALL-NOW", false),
-        ] {
+        let want = "VALUE_TOO_LONG given_name INVALID_EMAIL_ADDRESS email_address \
+            INVALID_PHONE_NUMBER phone_number VALUE_TOO_LONG reference_id VALUE_EMPTY note \
+            INVALID_ENUM_VALUE address.country";
+        assert_eq!(codes(bad), want);
+        for (phone, ok) in [("+1-555-123-4567", true), ("(555) 123.4567", true)]
+            .into_iter()
+            .chain([("12345678901234567", false), ("555-CALL-NOW", false)])
+        {
             assert_eq!(phone_ok(phone), ok, "{phone}");
         }
     }
@@ -464,21 +420,16 @@ mod tests {
     #[test]
     fn error_bodies_have_squares_shape() {
         let e = SquareEmulator;
-        for (status, code) in [
-            (401, "UNAUTHORIZED"),
-            (404, "NOT_FOUND"),
-            (409, "CONFLICT"),
-            (429, "RATE_LIMITED"),
-            (500, "INTERNAL_SERVER_ERROR"),
-            (503, "SERVICE_UNAVAILABLE"),
-        ] {
-            let r = e.error_body(status);
-            assert_eq!(r.status, status);
-            assert!(r
-                .header("x-speleo-traceid")
-                .is_some_and(|t| t.starts_with("CDN-")));
+        let table = "401 UNAUTHORIZED 404 NOT_FOUND 409 CONFLICT 429 RATE_LIMITED \
+            500 INTERNAL_SERVER_ERROR 503 SERVICE_UNAVAILABLE";
+        let words: Vec<&str> = table.split_whitespace().collect();
+        for pair in words.chunks(2) {
+            let r = e.error_body(pair[0].parse().expect("status"));
+            assert_eq!(r.status.to_string(), pair[0]);
+            let trace = r.header("x-speleo-traceid");
+            assert!(trace.is_some_and(|t| t.starts_with("CDN-")));
             let v: Value = serde_json::from_slice(&r.body).expect("json");
-            assert_eq!(v["errors"][0]["code"], code, "{status}");
+            assert_eq!(v["errors"][0]["code"], pair[1]);
             assert!(v["errors"][0]["category"].is_string());
         }
         assert!(e.is_create(&Method::POST, CREATE_PATH));
