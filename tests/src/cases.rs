@@ -693,6 +693,8 @@ pub async fn connection_reset(arm: Arm) {
     let port = listener.local_addr().expect("addr").port();
     let accepted = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
     let counter = accepted.clone();
+    // A create is a POST to the create path; a lookup may be a POST too (Square's search).
+    let create_line = format!("POST {} ", arm.create_path).into_bytes();
     let server = tokio::spawn(async move {
         loop {
             let Ok((mut sock, _)) = listener.accept().await else {
@@ -707,7 +709,7 @@ pub async fn connection_reset(arm: Arm) {
                         Ok(0) | Err(_) => break,
                         Ok(n) => {
                             if first.is_empty() {
-                                first.extend_from_slice(&buf[..n.min(8)]);
+                                first.extend_from_slice(&buf[..n.min(create_line.len())]);
                             }
                         }
                     }
@@ -715,7 +717,7 @@ pub async fn connection_reset(arm: Arm) {
             })
             .await;
             // Creates only: a lookup that settles the unknown outcome afterwards is not one.
-            if first.starts_with(b"POST") {
+            if first.starts_with(&create_line) {
                 counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             }
             drop(sock);
