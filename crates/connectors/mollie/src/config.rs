@@ -34,7 +34,9 @@ impl MollieConfig {
             ));
         }
         check_key_mode(Connector::Mollie, key, env, &["live_"], &["test_"], &[])?;
-        let rest = key.strip_prefix("test_").or_else(|| key.strip_prefix("live_"));
+        let rest = key
+            .strip_prefix("test_")
+            .or_else(|| key.strip_prefix("live_"));
         match rest {
             Some(r) if r.len() >= 30 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => Ok(()),
             _ => Err(Error::configuration(
@@ -65,7 +67,9 @@ mod tests {
         ] {
             assert!(!ok(key, env), "{key}");
         }
-        let e = MollieConfig::new(l.as_str()).check(Sandbox).expect_err("live");
+        let e = MollieConfig::new(l.as_str())
+            .check(Sandbox)
+            .expect_err("live");
         assert!(!format!("{e:?} {e}").contains("B9_"));
         assert!(!format!("{:?}", MollieConfig::new(t.as_str())).contains("aaaa"));
     }

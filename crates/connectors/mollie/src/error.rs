@@ -82,16 +82,27 @@ mod tests {
             (504, "processor_unavailable", true),
         ] {
             let e = parse(status, &problem(status, "T", "d"), true);
-            assert_eq!((e.kind().as_str(), e.is_retryable()), (kind, retryable), "{status}");
+            assert_eq!(
+                (e.kind().as_str(), e.is_retryable()),
+                (kind, retryable),
+                "{status}"
+            );
             assert_eq!(e.http_status(), Some(status));
-            assert_eq!((e.connector_code(), e.connector_message()), (Some("T"), Some("d")));
+            assert_eq!(
+                (e.connector_code(), e.connector_message()),
+                (Some("T"), Some("d"))
+            );
             assert_eq!(e.request_id(), None);
         }
     }
 
     #[test]
     fn key_reuse_is_a_duplicate_only_with_the_derived_key() {
-        let body = problem(400, "Bad Request", "This Idempotency-Key has already been used.");
+        let body = problem(
+            400,
+            "Bad Request",
+            "This Idempotency-Key has already been used.",
+        );
         let e = parse(400, &body, true);
         assert_eq!(e.kind(), ErrorKind::AlreadyExists);
         assert!(!e.is_retryable() && e.existing_customer_id().is_none());
@@ -113,7 +124,15 @@ mod tests {
     #[test]
     fn odd_bodies_never_panic() {
         let huge = "x".repeat(3_000_000);
-        for body in ["", "<html>oops</html>", "\u{feff}{", "null", r#"{"title":7}"#, "[]", &huge] {
+        for body in [
+            "",
+            "<html>oops</html>",
+            "\u{feff}{",
+            "null",
+            r#"{"title":7}"#,
+            "[]",
+            &huge,
+        ] {
             for status in [400, 401, 409, 422, 429, 500, 502] {
                 let e = parse(status, body, true);
                 assert_eq!(e.http_status(), Some(status));

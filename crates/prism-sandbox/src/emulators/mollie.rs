@@ -58,7 +58,10 @@ impl Emulator for MollieEmulator {
 
     fn router(&self, state: SharedState) -> axum::Router {
         let routes = axum::Router::new()
-            .route("/v2/customers", create::post(Create, state.clone()).get(list))
+            .route(
+                "/v2/customers",
+                create::post(Create, state.clone()).get(list),
+            )
             .route("/v2/customers/{id}", get(one))
             .with_state(state);
         routes::with_fallbacks(*self, routes)
@@ -82,11 +85,18 @@ impl Emulator for MollieEmulator {
     }
 
     fn not_found(&self, head: &Head) -> Reply {
-        problem(404, &format!("No endpoint {} exists.", head.uri.path()), None)
+        problem(
+            404,
+            &format!("No endpoint {} exists.", head.uri.path()),
+            None,
+        )
     }
 
     fn method_not_allowed(&self, head: &Head) -> Reply {
-        let detail = format!("The {} method is not allowed for this endpoint.", head.method);
+        let detail = format!(
+            "The {} method is not allowed for this endpoint.",
+            head.method
+        );
         problem(405, &detail, None)
     }
 }
@@ -115,7 +125,9 @@ fn title(status: u16) -> &'static str {
 fn problem(status: u16, detail: &str, field: Option<&str>) -> Reply {
     let doc = match status {
         401 => "https://docs.mollie.com/guides/authentication",
-        400 | 409 => "https://docs.mollie.com/overview/api-idempotency",
+        _ if detail.contains("Idempotency-Key") => {
+            "https://docs.mollie.com/overview/api-idempotency"
+        }
         _ => "https://docs.mollie.com/overview/handling-errors",
     };
     let mut body = json!({"status": status, "title": title(status), "detail": detail,
@@ -128,7 +140,11 @@ fn problem(status: u16, detail: &str, field: Option<&str>) -> Reply {
 
 /// The documented 401 (`tests/fixtures/mollie/auth_failed.json`).
 fn unauthorized() -> Reply {
-    problem(401, "Missing authentication, or failed to authenticate", None)
+    problem(
+        401,
+        "Missing authentication, or failed to authenticate",
+        None,
+    )
 }
 
 fn unprocessable(field: Option<&str>, detail: impl AsRef<str>) -> Reply {
@@ -169,7 +185,12 @@ impl CreateProtocol for Create {
         json::object(&req.body).ok_or_else(|| problem(400, detail, None))
     }
 
-    fn idempotency_key(&self, key: &&'static str, req: &Incoming, body: &Self::Parsed) -> IdemResult {
+    fn idempotency_key(
+        &self,
+        key: &&'static str,
+        req: &Incoming,
+        body: &Self::Parsed,
+    ) -> IdemResult {
         // serde_json's map is sorted: equal JSON gives an equal text whatever the member order.
         let fingerprint = || Value::Object(body.clone()).to_string();
         Ok(IdempotencyKey::from_header(&req.headers, key, fingerprint))
@@ -189,9 +210,13 @@ impl CreateProtocol for Create {
     fn validate(&self, _: &&'static str, body: Self::Parsed) -> Result<Self::Valid, Reply> {
         for (name, v) in &body {
             match (name.as_str(), v) {
-                ("name" | "email" | "locale", Value::String(_) | Value::Null) | ("metadata", _) => {}
+                ("name" | "email" | "locale", Value::String(_) | Value::Null) | ("metadata", _) => {
+                }
                 ("name" | "email" | "locale", _) => {
-                    return Err(unprocessable(Some(name), format!("The {name} must be a string.")))
+                    return Err(unprocessable(
+                        Some(name),
+                        format!("The {name} must be a string."),
+                    ))
                 }
                 ("testmode", _) => {
                     let d = "The testmode parameter cannot be used with an API key: the key sets the mode.";
@@ -205,17 +230,25 @@ impl CreateProtocol for Create {
         }
         if let Some(e) = body.get("email").and_then(Value::as_str) {
             if !EMAIL.accepts(e) {
-                return Err(unprocessable(Some("email"), format!("The email address '{e}' is invalid.")));
+                return Err(unprocessable(
+                    Some("email"),
+                    format!("The email address '{e}' is invalid."),
+                ));
             }
         }
         if let Some(l) = body.get("locale").and_then(Value::as_str) {
             if !LOCALES.split_whitespace().any(|x| x == l) {
-                return Err(unprocessable(Some("locale"), format!("The locale '{l}' is not supported.")));
+                return Err(unprocessable(
+                    Some("locale"),
+                    format!("The locale '{l}' is not supported."),
+                ));
             }
         }
         let size = body.get("metadata").map_or(0, |m| m.to_string().len());
         if size > METADATA_MAX {
-            let d = format!("The metadata is too large ({size} bytes); you can use up to approximately 1kB.");
+            let d = format!(
+                "The metadata is too large ({size} bytes); you can use up to approximately 1kB."
+            );
             return Err(unprocessable(Some("metadata"), d));
         }
         Ok(body)
@@ -238,7 +271,9 @@ impl CreateProtocol for Create {
                 "documentation": {"href": "https://docs.mollie.com/reference/create-customer", "type": "text/html"},
             },
         });
-        let reference = body.get("metadata").and_then(|m| m.get("merchant_customer_id"));
+        let reference = body
+            .get("metadata")
+            .and_then(|m| m.get("merchant_customer_id"));
         let reference = reference.and_then(Value::as_str).map(str::to_owned);
         let reply = Reply::json_as(201, &customer, "application/hal+json; charset=utf-8");
         Ok((create::stored(customer, reference, text("email")), reply))
@@ -246,7 +281,11 @@ impl CreateProtocol for Create {
 }
 
 /// `GET /v2/customers/{id}`: the customer, or Mollie's 404.
-async fn one(State(state): State<SharedState>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
+async fn one(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Reply {
     if let Err(r) = authenticate(&headers) {
         return r;
     }
@@ -270,7 +309,11 @@ async fn list(
         Some(Ok(n @ 1..=250)) => n,
         Some(_) => return problem(400, "The limit must be between 1 and 250.", Some("limit")),
     };
-    let mut all: Vec<Value> = state.customers(Connector::Mollie).into_iter().map(|c| c.body).collect();
+    let mut all: Vec<Value> = state
+        .customers(Connector::Mollie)
+        .into_iter()
+        .map(|c| c.body)
+        .collect();
     all.reverse();
     let start = match q.get("from") {
         None => 0,
@@ -312,7 +355,11 @@ mod tests {
         assert_eq!(v["status"], r.status);
         assert_eq!(v["title"], title(r.status));
         assert_eq!(r.header("Content-Type"), Some(HAL));
-        (r.status, v["field"].clone(), v["detail"].as_str().expect("detail").to_owned())
+        (
+            r.status,
+            v["field"].clone(),
+            v["detail"].as_str().expect("detail").to_owned(),
+        )
     }
 
     #[test]
@@ -320,19 +367,46 @@ mod tests {
         let ok = json!({"name": "J", "email": "j.doe@example.com", "locale": "nl_NL",
             "metadata": {"merchant_customer_id": "r"}});
         assert!(Create.validate(&SANDBOX_KEY, body(ok)).is_ok());
-        assert!(Create.validate(&SANDBOX_KEY, body(json!({"metadata": [1, "x"]}))).is_ok());
+        assert!(Create
+            .validate(&SANDBOX_KEY, body(json!({"metadata": [1, "x"]})))
+            .is_ok());
         let big = "x".repeat(METADATA_MAX - 1);
         for (sent, field, start) in [
-            (json!({"phone": "1"}), Value::Null, "Non-existent body parameter \"phone\""),
-            (json!({"address": null}), Value::Null, "Non-existent body parameter \"address\""),
-            (json!({"testmode": true}), json!("testmode"), "The testmode parameter"),
-            (json!({"name": 7}), json!("name"), "The name must be a string"),
-            (json!({"email": "jan@müller.de"}), json!("email"), "The email address"),
+            (
+                json!({"phone": "1"}),
+                Value::Null,
+                "Non-existent body parameter \"phone\"",
+            ),
+            (
+                json!({"address": null}),
+                Value::Null,
+                "Non-existent body parameter \"address\"",
+            ),
+            (
+                json!({"testmode": true}),
+                json!("testmode"),
+                "The testmode parameter",
+            ),
+            (
+                json!({"name": 7}),
+                json!("name"),
+                "The name must be a string",
+            ),
+            (
+                json!({"email": "jan@müller.de"}),
+                json!("email"),
+                "The email address",
+            ),
             (json!({"email": "a@b"}), json!("email"), "The email address"),
             (json!({"locale": "en"}), json!("locale"), "The locale 'en'"),
-            (json!({"metadata": big}), json!("metadata"), "The metadata is too large"),
+            (
+                json!({"metadata": big}),
+                json!("metadata"),
+                "The metadata is too large",
+            ),
         ] {
-            let (status, f, detail) = rejection(Create.validate(&SANDBOX_KEY, body(sent)).expect_err("422"));
+            let (status, f, detail) =
+                rejection(Create.validate(&SANDBOX_KEY, body(sent)).expect_err("422"));
             assert_eq!((status, &f), (422, &field));
             assert!(detail.starts_with(start), "{detail}");
         }
@@ -340,14 +414,27 @@ mod tests {
 
     #[test]
     fn customers_and_errors_have_the_documented_shape() {
-        let sent = body(json!({"email": "a@example.com", "metadata": {"merchant_customer_id": "r1"}}));
-        let (stored, reply) = Create.store(&SANDBOX_KEY, &SharedState::default(), sent).expect("stored");
+        let sent =
+            body(json!({"email": "a@example.com", "metadata": {"merchant_customer_id": "r1"}}));
+        let (stored, reply) = Create
+            .store(&SANDBOX_KEY, &SharedState::default(), sent)
+            .expect("stored");
         assert_eq!(reply.status, 201);
         let id = stored.id.as_str();
-        assert!(id.len() == 14 && id.starts_with("cst_") && id[4..].chars().all(|c| c.is_ascii_alphanumeric()));
+        assert!(
+            id.len() == 14
+                && id.starts_with("cst_")
+                && id[4..].chars().all(|c| c.is_ascii_alphanumeric())
+        );
         assert_eq!(stored.merchant_customer_id.as_deref(), Some("r1"));
-        assert_eq!((&stored.body["name"], &stored.body["mode"]), (&Value::Null, &json!("test")));
-        assert!(stored.body["createdAt"].as_str().expect("date").ends_with("+00:00"));
+        assert_eq!(
+            (&stored.body["name"], &stored.body["mode"]),
+            (&Value::Null, &json!("test"))
+        );
+        assert!(stored.body["createdAt"]
+            .as_str()
+            .expect("date")
+            .ends_with("+00:00"));
         for status in [400, 401, 403, 404, 409, 415, 422, 429, 500, 502, 503, 504] {
             let (got, _, detail) = rejection(MollieEmulator.error_body(status));
             assert!(got == status && !detail.is_empty());

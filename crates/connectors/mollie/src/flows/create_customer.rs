@@ -27,7 +27,10 @@ impl Flow<CreateCustomer> for Mollie {
         };
         check(req, &body)?;
         let body = Body::json(&body).map_err(|e| {
-            Error::new(ErrorKind::InvalidRequest, format!("cannot encode the request: {e}"))
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!("cannot encode the request: {e}"),
+            )
         })?;
         let mut http = HttpRequest::post("/v2/customers", body)
             .sensitive_header("Authorization", self.config.authorization())
@@ -49,7 +52,10 @@ impl Flow<CreateCustomer> for Mollie {
             Environment::Production => "live",
         };
         if customer.id.trim().is_empty()
-            || customer.resource.as_deref().is_some_and(|r| r != "customer")
+            || customer
+                .resource
+                .as_deref()
+                .is_some_and(|r| r != "customer")
             || customer.mode.as_deref().is_some_and(|m| m != want_mode)
         {
             let why = format!("not a {want_mode}-mode customer object");
@@ -137,13 +143,19 @@ mod tests {
             .metadata("plan", "premium");
         let ctx = FlowContext::first(Environment::Sandbox).with_idempotency_key("prism_abc", true);
         let http = conn().build_request(&req, &ctx).expect("request");
-        assert_eq!((http.method.as_str(), http.path.as_str()), ("POST", "/v2/customers"));
+        assert_eq!(
+            (http.method.as_str(), http.path.as_str()),
+            ("POST", "/v2/customers")
+        );
         assert_eq!(http.body.content_type(), Some("application/json"));
         assert_eq!(
             body(&http),
             r#"{"name":"John Doe","email":"john.doe@example.com","metadata":{"merchant_customer_id":"cust_user_12345","plan":"premium"}}"#
         );
-        assert_eq!(http.header_value("Authorization"), Some(format!("Bearer {KEY}").as_str()));
+        assert_eq!(
+            http.header_value("Authorization"),
+            Some(format!("Bearer {KEY}").as_str())
+        );
         assert_eq!(http.header_value("Accept"), Some("application/hal+json"));
         assert_eq!(http.header_value("Idempotency-Key"), Some("prism_abc"));
         let printed = format!("{http:?} {:?}", http.redacted());
@@ -208,7 +220,12 @@ mod tests {
         let own = conn().parse_response(&r, &lost).expect("own");
         assert!(own.replayed && own.connector_customer_id == "cst_8wmqcHMN4U");
         let caller = FlowContext::first(Environment::Sandbox).with_idempotency_key("k", false);
-        assert!(conn().parse_response(&r, &caller).expect("caller key").replayed);
+        assert!(
+            conn()
+                .parse_response(&r, &caller)
+                .expect("caller key")
+                .replayed
+        );
     }
 
     #[test]
@@ -235,7 +252,16 @@ mod tests {
                 .expect_err(&body[..body.len().min(40)]);
             assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
         }
-        let bom = created("\u{feff}{\"resource\":\"customer\",\"id\":\"cst_A\",\"mode\":\"test\"}", &[]);
-        assert_eq!(conn().parse_response(&bom, &ctx).expect("ok").connector_customer_id, "cst_A");
+        let bom = created(
+            "\u{feff}{\"resource\":\"customer\",\"id\":\"cst_A\",\"mode\":\"test\"}",
+            &[],
+        );
+        assert_eq!(
+            conn()
+                .parse_response(&bom, &ctx)
+                .expect("ok")
+                .connector_customer_id,
+            "cst_A"
+        );
     }
 }
