@@ -35,7 +35,7 @@ static CAPABILITIES: Capabilities = Capabilities {
     unsupported_reason: None,
     reference_storage: ReferenceStorage::Native("reference_id"),
     duplicate_detection: DuplicateDetection::Native(
-        "reference_id is unique per account: a second create is refused with 400 DUPLICATE_END_CUSTOMER_ERROR; the existing id from GET /customers?reference_id=",
+        "reference_id is unique per account: a second create is refused with 400 DUPLICATE_END_CUSTOMER_ERROR (the existing id from GET /customers?reference_id=); within the 24 h idempotency-key window a repeat with identical data may instead be replayed as success (Xendit marks no replay)",
     ),
     idempotency: Idempotency::Header("idempotency-key"),
     limits: FieldLimits {

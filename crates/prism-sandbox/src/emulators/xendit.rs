@@ -320,7 +320,7 @@ fn check(b: &Map<String, Value>) -> Vec<Value> {
         errs.push(joi(&["email"], "must be a valid email", "string.email"));
     }
     if b.get("description")
-        .is_some_and(|v| !v.is_null() && !text(Some(v)).is_some_and(|d| !too_long(d, 1000)))
+        .is_some_and(|v| !v.is_null() && text(Some(v)).is_none_or(|d| too_long(d, 1000)))
     {
         errs.push(joi(
             &["description"],
