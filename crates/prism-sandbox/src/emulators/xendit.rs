@@ -104,7 +104,7 @@ impl Emulator for XenditEmulator {
                 "RATE_LIMIT_EXCEEDED",
                 "Too many requests, please try again later",
             ),
-            400..=499 => validation(Vec::new()),
+            400..=499 => error(status, "API_VALIDATION_ERROR", VALIDATION_MESSAGE),
             _ => error(
                 status,
                 "SERVER_ERROR",
