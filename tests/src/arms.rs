@@ -167,7 +167,7 @@ fn derive(connector: Connector) -> Arm {
         ctx = ctx.with_access_token(&t.token);
     }
     arm.create_path = leak(
-        conn.build_request(&crate::cases::minimal_request(), &ctx)
+        conn.build_request(&crate::cases::minimal_request_for(connector), &ctx)
             .unwrap_or_else(|e| panic!("{name}: build_request: {e}"))
             .path,
     );

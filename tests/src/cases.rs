@@ -51,6 +51,26 @@ pub fn minimal_request() -> CustomerCreateRequest {
     CustomerCreateRequest::new("cust_user_12345").email("john.doe@example.com")
 }
 
+/// [`minimal_request`] with what `connector` requires on top (`Capabilities::required_fields`,
+/// e.g. Xendit's name): the smallest request that connector accepts. The same request as
+/// `minimal_request` for every connector that requires nothing more.
+pub fn minimal_request_for(connector: prism::Connector) -> CustomerCreateRequest {
+    let full = full_request();
+    let mut r = minimal_request();
+    let caps = prism::capabilities(connector).expect("compiled");
+    for f in caps.required_fields {
+        match *f {
+            "email" => {}
+            "name" => r.name = full.name.clone(),
+            "phone" => r.phone = full.phone.clone(),
+            "description" => r.description = full.description.clone(),
+            "address" => r.address = full.address.clone(),
+            other => panic!("{connector}: no value for the required field {other}"),
+        }
+    }
+    r
+}
+
 /// `full_request` without the fields `arm` cannot store.
 pub fn supported_full_request(arm: &Arm) -> CustomerCreateRequest {
     let mut r = full_request();
@@ -229,7 +249,11 @@ fn expect_err(arm: &Arm, r: Result<CustomerCreateResponse, Error>) -> Error {
 pub async fn created_minimal(arm: Arm) {
     let h = Harness::new(arm).await;
     h.reply(h.fixture(arm.replies.created).template()).await;
-    let resp = h.client().create(minimal_request()).await.expect("created");
+    let resp = h
+        .client()
+        .create(minimal_request_for(arm.connector))
+        .await
+        .expect("created");
     assert_eq!(resp.merchant_customer_id, "cust_user_12345");
     assert_eq!(resp.connector_customer_id, arm.created_id);
     assert_eq!(resp.connector, arm.connector);
@@ -347,7 +371,7 @@ pub async fn bad_input(arm: Arm) {
     h.reply(h.fixture(arm.replies.created).template()).await;
     let client = h.client();
     let caps = prism::capabilities(arm.connector).expect("compiled");
-    let mut many = minimal_request();
+    let mut many = minimal_request_for(arm.connector);
     for i in 0..21 {
         many = many.metadata(format!("k{i}"), "v");
     }
@@ -370,21 +394,22 @@ pub async fn bad_input(arm: Arm) {
             "email",
             CustomerCreateRequest::new("c1").email(format!("{}@example.com", "a".repeat(600))),
         ),
-        ("name", minimal_request().name("")),
-        ("phone", minimal_request().phone("call me")),
-        ("phone", minimal_request().phone("+1 23")),
+        ("name", minimal_request_for(arm.connector).name("")),
+        ("phone", minimal_request_for(arm.connector).phone("call me")),
+        ("phone", minimal_request_for(arm.connector).phone("+1 23")),
         (
             "description",
-            minimal_request().description("d".repeat(5001)),
+            minimal_request_for(arm.connector).description("d".repeat(5001)),
         ),
         ("metadata", many),
         (
             "metadata.bad[key]",
-            minimal_request().metadata("bad[key]", "v"),
+            minimal_request_for(arm.connector).metadata("bad[key]", "v"),
         ),
         (
             "address.country",
-            minimal_request().address(Address::new().with_line1("1 Main St").with_country("USA")),
+            minimal_request_for(arm.connector)
+                .address(Address::new().with_line1("1 Main St").with_country("USA")),
         ),
     ];
     for (field, req) in cases {
@@ -417,7 +442,10 @@ pub async fn processor_rejects_data(arm: Arm) {
     let h = Harness::new(arm).await;
     h.reply(h.fixture(arm.replies.invalid_data).template())
         .await;
-    let e = expect_err(&arm, h.client().create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        h.client().create(minimal_request_for(arm.connector)).await,
+    );
     assert_eq!(e.kind(), ErrorKind::InvalidRequest, "[{}] {e}", arm.name());
     assert_eq!(e.status_code(), Some(422));
     assert_eq!(e.connector(), Some(arm.connector));
@@ -443,7 +471,10 @@ pub async fn duplicate(arm: Arm) {
     let h = Harness::new(arm).await;
     h.reply(h.fixture(fixture).template()).await;
     let client = h.client();
-    let e = expect_err(&arm, client.create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        client.create(minimal_request_for(arm.connector)).await,
+    );
     assert_eq!(e.kind(), ErrorKind::AlreadyExists, "[{}] {e}", arm.name());
     assert_eq!(e.status_code(), Some(409));
     assert_eq!(e.existing_customer_id(), existing);
@@ -451,7 +482,7 @@ pub async fn duplicate(arm: Arm) {
     h.assert_error_clean(&e);
     let r = client
         .create_with(
-            minimal_request(),
+            minimal_request_for(arm.connector),
             CallOptions {
                 on_duplicate: Some(OnDuplicate::ReturnExisting),
                 ..CallOptions::default()
@@ -472,7 +503,10 @@ pub async fn duplicate(arm: Arm) {
 pub async fn auth_failed(arm: Arm) {
     let h = Harness::new(arm).await;
     h.reply(h.fixture(arm.replies.auth_failed).template()).await;
-    let e = expect_err(&arm, h.client().create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        h.client().create(minimal_request_for(arm.connector)).await,
+    );
     assert_eq!(e.kind(), ErrorKind::Authentication, "[{}] {e}", arm.name());
     assert_eq!(e.status_code(), Some(401));
     assert!(!e.is_retryable());
@@ -487,7 +521,10 @@ pub async fn permission_denied(arm: Arm) {
     };
     let h = Harness::new(arm).await;
     h.reply(h.fixture(fixture).template()).await;
-    let e = expect_err(&arm, h.client().create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        h.client().create(minimal_request_for(arm.connector)).await,
+    );
     assert_eq!(
         e.kind(),
         ErrorKind::PermissionDenied,
@@ -514,7 +551,7 @@ pub async fn rate_limited_then_success(arm: Arm) {
     .await;
     let resp = h
         .client()
-        .create(minimal_request())
+        .create(minimal_request_for(arm.connector))
         .await
         .expect("created after a 429");
     assert_eq!(resp.diagnostics.attempts, 2);
@@ -531,7 +568,10 @@ pub async fn rate_limited_then_success(arm: Arm) {
     let h = Harness::new(arm).await;
     h.reply(h.fixture(fixture).without_retry_after().template())
         .await;
-    let e = expect_err(&arm, h.client().create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        h.client().create(minimal_request_for(arm.connector)).await,
+    );
     assert_eq!(e.kind(), ErrorKind::RateLimited, "[{}] {e}", arm.name());
     assert_eq!(e.status_code(), Some(429));
     assert_eq!(h.creates().await.len() as u32, MAX_RETRIES + 1);
@@ -557,7 +597,10 @@ pub async fn server_error_exhausted(arm: Arm) {
     let h = Harness::new(arm).await;
     h.reply(h.fixture(arm.replies.server_error).template())
         .await;
-    let e = expect_err(&arm, h.client().create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        h.client().create(minimal_request_for(arm.connector)).await,
+    );
     assert_eq!(
         e.kind(),
         ErrorKind::ProcessorUnavailable,
@@ -593,7 +636,10 @@ pub async fn malformed_success(arm: Arm) {
         let h = Harness::new(arm).await;
         h.reply(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
             .await;
-        let e = expect_err(&arm, h.client().create(minimal_request()).await);
+        let e = expect_err(
+            &arm,
+            h.client().create(minimal_request_for(arm.connector)).await,
+        );
         assert_eq!(
             e.kind(),
             ErrorKind::UnexpectedResponse,
@@ -619,7 +665,10 @@ pub async fn malformed_success(arm: Arm) {
         let h = Harness::new(arm).await;
         h.reply(ResponseTemplate::new(401).set_body_raw(body.to_vec(), "text/html"))
             .await;
-        let e = expect_err(&arm, h.client().create(minimal_request()).await);
+        let e = expect_err(
+            &arm,
+            h.client().create(minimal_request_for(arm.connector)).await,
+        );
         assert_eq!(
             e.kind(),
             ErrorKind::Authentication,
@@ -639,7 +688,10 @@ pub async fn timeout(arm: Arm) {
     )
     .await;
     let client = h.client_with(|b| b.timeout(Duration::from_millis(80)));
-    let e = expect_err(&arm, client.create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        client.create(minimal_request_for(arm.connector)).await,
+    );
     assert_eq!(e.kind(), ErrorKind::Timeout, "[{}] {e}", arm.name());
     assert_eq!(e.status_code(), Some(504));
     assert!(e.outcome_unknown());
@@ -666,7 +718,10 @@ pub async fn connection_refused(arm: Arm) {
         .retry_policy(fast_retry())
         .build()
         .expect("client");
-    let e = expect_err(&arm, client.create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        client.create(minimal_request_for(arm.connector)).await,
+    );
     assert_eq!(e.kind(), ErrorKind::Transport, "[{}] {e}", arm.name());
     assert!(!e.outcome_unknown());
     assert_eq!(
@@ -735,7 +790,10 @@ pub async fn connection_reset(arm: Arm) {
         .retry_policy(fast_retry())
         .build()
         .expect("client");
-    let e = expect_err(&arm, client.create(minimal_request()).await);
+    let e = expect_err(
+        &arm,
+        client.create(minimal_request_for(arm.connector)).await,
+    );
     server.abort();
     assert_eq!(e.kind(), ErrorKind::Transport, "[{}] {e}", arm.name());
     assert!(e.outcome_unknown(), "[{}] the request was sent", arm.name());
@@ -759,7 +817,7 @@ pub async fn no_retries_means_one_attempt(arm: Arm) {
         &arm,
         h.client()
             .create_with(
-                minimal_request(),
+                minimal_request_for(arm.connector),
                 CallOptions {
                     max_retries: Some(0),
                     ..CallOptions::default()
