@@ -128,6 +128,30 @@ impl FoundCustomer {
     }
 }
 
+/// Naming the customer a duplicate answer was about, for a processor whose uniqueness rule is on
+/// the customer's data (not on the merchant reference) and whose duplicate answer names no
+/// customer: the same create sent again in the processor's form that answers with the existing
+/// customer instead of refusing (Razorpay `fail_existing: "0"`). The facade sends it only after
+/// the processor refused the create as a duplicate, and keeps the customer only when it carries
+/// the request's reference.
+#[derive(Debug, Clone, Copy)]
+pub struct ProbeExisting;
+
+impl Operation for ProbeExisting {
+    type Request = CustomerCreateRequest;
+    /// The customer the processor answered with (its stored reference, when it has one).
+    type Output = FoundCustomer;
+    const NAME: &'static str = "customer.probe_existing";
+
+    fn personal_values(req: &CustomerCreateRequest) -> Vec<&str> {
+        req.personal_values().collect()
+    }
+
+    fn resend_is_safe(caps: &Capabilities) -> bool {
+        caps.resend_is_safe()
+    }
+}
+
 /// What a connector reads from the processor's success answer to a create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedCustomer {
@@ -200,6 +224,12 @@ pub trait ConnectorApi: Send + Sync + std::fmt::Debug + 'static {
     /// The connector's lookup by merchant reference, where the processor has one (`None`, the
     /// default, where it has not).
     fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
+        None
+    }
+
+    /// The connector's [`ProbeExisting`], where its processor has one (`None`, the default,
+    /// where it has not).
+    fn duplicate_probe(&self) -> Option<&dyn Flow<ProbeExisting>> {
         None
     }
 }

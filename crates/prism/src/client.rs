@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use prism_connector::{
     Capabilities, CreateCustomer, CreatedCustomer, CreatesCustomers, FindCustomer,
-    FindCustomerRequest, FoundCustomer, Idempotency,
+    FindCustomerRequest, FoundCustomer, Idempotency, ProbeExisting,
 };
 use prism_http::{Call, Outcome};
 use prism_types::{
@@ -197,9 +197,13 @@ impl CustomerClient {
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                 let left = deadline.saturating_sub(started.elapsed());
-                let e = self
-                    .name_existing(e, &to_send.merchant_customer_id, left)
-                    .await;
+                let e = match conn.duplicate_probe() {
+                    Some(probe) => self.probe_existing(probe, e, &to_send, left).await,
+                    None => {
+                        self.name_existing(e, &to_send.merchant_customer_id, left)
+                            .await
+                    }
+                };
                 let diagnostics = e.diagnostics().cloned().unwrap_or_default();
                 // After a lost answer, the customer this reference names is (almost surely) this
                 // call's own creation: success, as a replay. Otherwise it existed before.
@@ -293,6 +297,66 @@ impl CustomerClient {
                 );
                 e
             }
+        }
+    }
+
+    /// For an `AlreadyExists` from a processor whose uniqueness rule is on the customer's data
+    /// (Razorpay): sends the connector's [`ProbeExisting`] for the same request within `left`.
+    /// The customer it answers with is named when it carries this reference; one that carries
+    /// another reference (or none) is not this reference's customer, so the answer becomes a
+    /// `ProcessorError` (the processor refused the data as another customer's). The probe's own
+    /// failure is logged and the original error kept.
+    async fn probe_existing(
+        &self,
+        probe: &dyn prism_connector::Flow<ProbeExisting>,
+        e: Error,
+        request: &CustomerCreateRequest,
+        left: Duration,
+    ) -> Error {
+        if e.existing_customer_id().is_some() || left.is_zero() {
+            return e;
+        }
+        let mut call = self.inner.executor.default_call();
+        call.total_timeout = left;
+        let found = match self
+            .inner
+            .executor
+            .execute::<ProbeExisting, _>(probe, request, call)
+            .await
+        {
+            Ok(out) => out.output,
+            Err(failed) => {
+                tracing::warn!(
+                    kind = failed.kind().as_str(),
+                    "asking for the existing customer failed"
+                );
+                return e;
+            }
+        };
+        if found.merchant_customer_id.as_deref() == Some(request.merchant_customer_id.as_str()) {
+            return e.with_existing_customer_id(Some(found.connector_customer_id));
+        }
+        let connector = self.inner.connector.id();
+        let mut other = Error::new(
+            ErrorKind::ProcessorError,
+            format!(
+                "{} refused the customer: its data (email/phone) belongs to the existing customer {}, which carries another merchant_customer_id or none",
+                connector.display_name(),
+                found.connector_customer_id
+            ),
+        )
+        .with_connector(connector)
+        .with_http_status(e.http_status().unwrap_or(400))
+        .with_request_id(e.request_id().map(str::to_owned));
+        if let Some(code) = e.connector_code() {
+            other = other.with_connector_code(code);
+        }
+        if let Some(message) = e.connector_message() {
+            other = other.with_connector_message(message);
+        }
+        match e.diagnostics() {
+            Some(d) => other.with_diagnostics(d.clone()),
+            None => other,
         }
     }
 
