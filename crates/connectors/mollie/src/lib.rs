@@ -44,6 +44,8 @@ static CAPABILITIES: Capabilities = Capabilities {
         // universal limits apply per entry, plus its own reserved key.
         metadata: Some(MetadataLimits { max_keys: 20, key_max: 40, value_max: 500, reserved_keys: 1 }),
         address_part_max: 5000,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &["phone", "description", "address"],
     required_fields: &[],

@@ -59,6 +59,8 @@ static CAPABILITIES: Capabilities = Capabilities {
             reserved_keys: 1,
         }),
         address_part_max: 5000,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &["description", "address"],
     required_fields: &[],

@@ -60,6 +60,8 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
         metadata: None,
         // Address limits are in a guide section that could not be read (docs.md "Unverified").
         address_part_max: 5000,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &["metadata"],
     required_fields: &[],

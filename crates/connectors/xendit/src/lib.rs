@@ -48,6 +48,8 @@ static CAPABILITIES: Capabilities = Capabilities {
         description_max: DESCRIPTION_MAX,
         metadata: Some(MetadataLimits { max_keys: 20, key_max: 40, value_max: 500, reserved_keys: 0 }),
         address_part_max: 255,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &[],
     required_fields: &["name"],
