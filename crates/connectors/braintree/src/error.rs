@@ -60,7 +60,14 @@ pub(crate) fn parse_error(resp: &HttpResponse) -> Error {
         }
         _ => {
             let code = sdk_name(resp.status);
-            let e = processor_error(Connector::Braintree, resp, None, by_status, Some(code), None);
+            let e = processor_error(
+                Connector::Braintree,
+                resp,
+                None,
+                by_status,
+                Some(code),
+                None,
+            );
             e.with_retryable(matches!(
                 by_status,
                 ErrorKind::RateLimited | ErrorKind::ProcessorUnavailable
@@ -98,7 +105,10 @@ pub(crate) fn validation_error(resp: &HttpResponse, root: &Node) -> Error {
         .with_retryable(false);
     match kind {
         ErrorKind::AlreadyExists => {
-            let existing = root.text_at(&["params", "customer", "id"]).map(str::to_owned);
+            let existing = root
+                .text_at(&["params", "customer", "id"])
+                .or_else(|| root.text_at(&["params", "id"]))
+                .map(str::to_owned);
             e = e
                 .with_message("a customer with this merchant_customer_id (the Braintree customer id) already exists at this Braintree account (91609)")
                 .with_existing_customer_id(existing);
@@ -157,17 +167,24 @@ mod tests {
     /// 91609 names the echoed id when there is one; it wins over other errors in the reply.
     #[test]
     fn the_duplicate() {
-        let params = "<params><customer><id>cust_9</id></customer><merchant-id>m</merchant-id></params>";
+        let params =
+            "<params><customer><id>cust_9</id></customer><merchant-id>m</merchant-id></params>";
         let e = parse_error(&resp(422, &api_error("91609", "id", params)));
         assert_eq!(e.kind(), ErrorKind::AlreadyExists);
         assert_eq!(e.existing_customer_id(), Some("cust_9"));
         let e = parse_error(&resp(422, &api_error("91609", "id", "")));
-        assert_eq!((e.kind(), e.existing_customer_id()), (ErrorKind::AlreadyExists, None));
+        assert_eq!(
+            (e.kind(), e.existing_customer_id()),
+            (ErrorKind::AlreadyExists, None)
+        );
         let both = api_error("81604", "email", "").replace(
             "</errors></customer>",
             "<error><code>91609</code><attribute>id</attribute></error></errors></customer>",
         );
-        assert_eq!(parse_error(&resp(422, &both)).connector_code(), Some("91609"));
+        assert_eq!(
+            parse_error(&resp(422, &both)).connector_code(),
+            Some("91609")
+        );
     }
 
     /// Statuses without a documented body: the status's kind, the SDK's name as the code.
@@ -176,20 +193,48 @@ mod tests {
         use ErrorKind::*;
         for (status, body, kind, code) in [
             (401, "", Authentication, "AuthenticationError"),
-            (403, "<html>no</html>", PermissionDenied, "AuthorizationError"),
+            (
+                403,
+                "<html>no</html>",
+                PermissionDenied,
+                "AuthorizationError",
+            ),
             (404, "", ProcessorError, "NotFoundError"),
             (426, "", ProcessorError, "UpgradeRequiredError"),
-            (429, &api_error("1", "id", ""), RateLimited, "TooManyRequestsError"),
+            (
+                429,
+                &api_error("1", "id", ""),
+                RateLimited,
+                "TooManyRequestsError",
+            ),
             (500, "\u{feff}", ProcessorUnavailable, "ServerError"),
-            (503, "{\"x\":1}", ProcessorUnavailable, "ServiceUnavailableError"),
-            (502, "<html>bad gateway</html>", ProcessorUnavailable, "UnexpectedError"),
-            (400, "<api-error-response>", ProcessorError, "UnexpectedError"),
+            (
+                503,
+                "{\"x\":1}",
+                ProcessorUnavailable,
+                "ServiceUnavailableError",
+            ),
+            (
+                502,
+                "<html>bad gateway</html>",
+                ProcessorUnavailable,
+                "UnexpectedError",
+            ),
+            (
+                400,
+                "<api-error-response>",
+                ProcessorError,
+                "UnexpectedError",
+            ),
             (422, "", InvalidRequest, "UnexpectedError"),
         ] {
             let e = parse_error(&resp(status, body));
             assert_eq!(e.kind(), kind, "{status} {body}");
             assert_eq!(e.connector_code(), Some(code), "{status}");
-            assert_eq!(e.is_retryable(), matches!(kind, RateLimited | ProcessorUnavailable));
+            assert_eq!(
+                e.is_retryable(),
+                matches!(kind, RateLimited | ProcessorUnavailable)
+            );
         }
     }
 }

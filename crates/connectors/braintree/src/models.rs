@@ -80,7 +80,11 @@ impl Node {
         out
     }
 
-    fn collect_errors<'a>(&'a self, at: &mut Vec<&'a str>, out: &mut Vec<(Vec<&'a str>, &'a Node)>) {
+    fn collect_errors<'a>(
+        &'a self,
+        at: &mut Vec<&'a str>,
+        out: &mut Vec<(Vec<&'a str>, &'a Node)>,
+    ) {
         for c in &self.children {
             if c.name == "error" {
                 out.push((at.clone(), c));
@@ -113,12 +117,18 @@ pub(crate) fn parse(body: &[u8]) -> Result<Node, String> {
                     return Err("XML nested too deeply".into());
                 }
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-                stack.push(Node { name, ..Node::default() });
+                stack.push(Node {
+                    name,
+                    ..Node::default()
+                });
                 None
             }
             Event::Empty(e) => {
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-                Some(Node { name, ..Node::default() })
+                Some(Node {
+                    name,
+                    ..Node::default()
+                })
             }
             Event::End(_) => {
                 let mut node = stack.pop().ok_or("unbalanced XML")?;
@@ -213,8 +223,12 @@ mod tests {
             assert!(parse(body.as_bytes()).is_err(), "{body}");
         }
         assert!(parse(b"\xff<a/>").is_err());
-        let ok = parse(b"<?xml version=\"1.0\"?>\n<!-- c --><a>\n <b type=\"x\">1 &amp; 2</b><c/></a>");
+        let ok =
+            parse(b"<?xml version=\"1.0\"?>\n<!-- c --><a>\n <b type=\"x\">1 &amp; 2</b><c/></a>");
         let a = ok.expect("parses");
-        assert_eq!((a.text_at(&["b"]), a.text_at(&["c"])), (Some("1 & 2"), None));
+        assert_eq!(
+            (a.text_at(&["b"]), a.text_at(&["c"])),
+            (Some("1 & 2"), None)
+        );
     }
 }

@@ -41,7 +41,9 @@ impl Flow<CreateCustomer> for Braintree {
             phone: req.phone.as_deref(),
         }
         .to_xml()
-        .map_err(|e| Error::configuration(format!("braintree: could not encode the request ({e})")))?;
+        .map_err(|e| {
+            Error::configuration(format!("braintree: could not encode the request ({e})"))
+        })?;
         // The contract's body kinds are JSON and forms; an encoded body with its own content
         // type travels as `Body::Json` with that type (the executor sends the bytes as they are).
         let body = Body::Json {
@@ -100,7 +102,11 @@ mod tests {
     use prism_connector::types::{Environment, ErrorKind};
 
     fn braintree() -> Box<dyn Flow<CreateCustomer>> {
-        Box::new(Braintree::new(BraintreeConfig::new("merchant_1", "pub", "priv")))
+        Box::new(Braintree::new(BraintreeConfig::new(
+            "merchant_1",
+            "pub",
+            "priv",
+        )))
     }
 
     fn ctx() -> FlowContext<'static> {
@@ -112,7 +118,9 @@ mod tests {
     #[test]
     fn docs_example_request_exactly() {
         let docs = include_str!("../../docs.md");
-        let start = docs.find("<customer><id>cust_user_12345").expect("example in docs.md");
+        let start = docs
+            .find("<customer><id>cust_user_12345")
+            .expect("example in docs.md");
         let example = &docs[start..start + docs[start..].find('\n').expect("line end")];
         let req = CustomerCreateRequest::new("cust_user_12345")
             .email("john.doe@example.com")
@@ -125,7 +133,10 @@ mod tests {
         for (h, v) in [("Accept", "application/xml"), ("X-ApiVersion", "6")] {
             assert_eq!(r.header_value(h), Some(v));
         }
-        assert!(r.headers.iter().any(|h| h.name == "Authorization" && h.sensitive));
+        assert!(r
+            .headers
+            .iter()
+            .any(|h| h.name == "Authorization" && h.sensitive));
     }
 
     #[test]
@@ -164,12 +175,24 @@ mod tests {
             let resp = HttpResponse::new(201, vec![], body.as_bytes().to_vec());
             braintree().parse_response(&resp, &ctx())
         };
-        for body in ["<customer/>", "<customer><id> </id></customer>", "<html>x</html>"] {
-            assert_eq!(read(body).expect_err(body).kind(), ErrorKind::UnexpectedResponse);
+        for body in [
+            "<customer/>",
+            "<customer><id> </id></customer>",
+            "<html>x</html>",
+        ] {
+            assert_eq!(
+                read(body).expect_err(body).kind(),
+                ErrorKind::UnexpectedResponse
+            );
         }
         let refused = "<api-error-response><errors><customer><errors><error><code>81604</code><attribute>email</attribute></error></errors></customer></errors></api-error-response>";
-        assert_eq!(read(refused).expect_err("refused").kind(), ErrorKind::InvalidRequest);
-        let ok = read("\u{feff}<customer><id>c_1</id><global-id>Y3VzdG9tZXJfY18x</global-id></customer>");
+        assert_eq!(
+            read(refused).expect_err("refused").kind(),
+            ErrorKind::InvalidRequest
+        );
+        let ok = read(
+            "\u{feff}<customer><id>c_1</id><global-id>Y3VzdG9tZXJfY18x</global-id></customer>",
+        );
         assert_eq!(ok.expect("created").connector_customer_id, "c_1");
     }
 }

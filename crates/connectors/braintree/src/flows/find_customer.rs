@@ -68,7 +68,11 @@ mod tests {
         let find = |r: &str| FindCustomerRequest {
             merchant_customer_id: r.to_owned(),
         };
-        let path = |r| Flow::<FindCustomer>::build_request(&b, &find(r), &ctx).expect("req").path;
+        let path = |r| {
+            Flow::<FindCustomer>::build_request(&b, &find(r), &ctx)
+                .expect("req")
+                .path
+        };
         assert_eq!(path("cust_1"), "/merchants/m1/customers/cust_1");
         assert_eq!(path("a/b"), "/merchants/m1/customers/a%2Fb");
         let read = |status, body: &str| {
@@ -81,8 +85,17 @@ mod tests {
         assert_eq!(read(404, "").expect("none"), vec![]);
         let found = read(200, "<customer><id>CUST_1</id></customer>").expect("one");
         assert_eq!(FoundCustomer::pick(found.clone(), "cust_1"), None);
-        assert_eq!(FoundCustomer::pick(found, "CUST_1").as_deref(), Some("CUST_1"));
-        assert_eq!(read(401, "").expect_err("401").kind(), ErrorKind::Authentication);
-        assert_eq!(read(200, "<x/>").expect_err("x").kind(), ErrorKind::UnexpectedResponse);
+        assert_eq!(
+            FoundCustomer::pick(found, "CUST_1").as_deref(),
+            Some("CUST_1")
+        );
+        assert_eq!(
+            read(401, "").expect_err("401").kind(),
+            ErrorKind::Authentication
+        );
+        assert_eq!(
+            read(200, "<x/>").expect_err("x").kind(),
+            ErrorKind::UnexpectedResponse
+        );
     }
 }
