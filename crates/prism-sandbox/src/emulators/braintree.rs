@@ -63,12 +63,13 @@ const LENGTH_CODES: [(&str, &str, &str); 5] = [
     ("phone", "81614", "Phone is too long."),
 ];
 /// The customer elements stored and answered, in the reply's order.
-const FIELDS: [&str; 6] = [
+const FIELDS: [&str; 7] = [
     "first_name",
     "last_name",
     "company",
     "email",
     "phone",
+    "fax",
     "website",
 ];
 
