@@ -110,6 +110,12 @@ impl Harness {
     pub async fn new(arm: Arm) -> Self {
         let (captured, guard) = capture::start();
         let server = MockServer::start().await;
+        // Lookups by reference are not mocked: they fail, so an unknown outcome stays unknown
+        // (an unmatched 404 would tell a strongly consistent lookup "no such customer").
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
         if let Some((token_path, fixture)) = arm.token {
             Mock::given(method("POST"))
                 .and(path(token_path))

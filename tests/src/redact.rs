@@ -87,7 +87,8 @@ pub fn request_snapshot(req: &Request, arm: &Arm) -> Value {
     };
     json!({
         "method": req.method.as_str(),
-        "path": req.url.path(),
+        // Some processors put an account id in the path (Braintree `/merchants/{merchant_id}/…`).
+        "path": scrub(req.url.path(), arm),
         "headers": headers.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>(),
         "body": scrub_value(body, arm),
     })

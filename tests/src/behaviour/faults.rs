@@ -49,6 +49,8 @@ fn client(sb: &Sandbox, s: &Subject, retries: u32) -> CustomerClient {
 pub async fn fault_matrix(sb: Sandbox, s: Subject) {
     let c = s.connector;
     let safe = s.caps.resend_is_safe();
+    // A strongly consistent lookup settles an unapplied create as a definite failure (SPEC §8).
+    let settled = s.has_finder() && s.caps.lookup.not_found_is_definite();
     let secrets: Vec<&str> = Sandbox::credentials(c).iter().map(|(_, v)| *v).collect();
     for retries in [0u32, 2] {
         let client = client(&sb, &s, retries);
@@ -97,7 +99,8 @@ pub async fn fault_matrix(sb: Sandbox, s: Subject) {
                     Ok(r) => assert!(retried && safe && r.diagnostics.attempts == 2, "{cell}"),
                     Err(e) => {
                         assert_eq!(e.kind(), ErrorKind::ProcessorUnavailable, "{cell}: {e}");
-                        assert!(e.outcome_unknown(), "{cell}: a 5xx may have been applied");
+                        // A 5xx may have been applied, unless a strong lookup found nothing.
+                        assert_eq!(e.outcome_unknown(), !settled, "{cell}: {e}");
                         // The emulator answers in the processor's shape: its words are read.
                         let words = e.connector_code().or(e.connector_message());
                         assert!(words.is_some(), "{cell}: no processor code or message: {e}");
@@ -138,7 +141,7 @@ pub async fn fault_matrix(sb: Sandbox, s: Subject) {
                                 ),
                                 "{cell}: {e}"
                             );
-                            assert!(e.outcome_unknown(), "{cell}: the request was sent");
+                            assert_eq!(e.outcome_unknown(), !settled, "{cell}: sent: {e}");
                             assert!(
                                 !(retried && safe && e.kind() == ErrorKind::Transport),
                                 "{cell}: not retried: {e}"

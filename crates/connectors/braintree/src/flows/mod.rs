@@ -1,3 +1,4 @@
 //! The operations Braintree implements.
 
 mod create_customer;
+mod find_customer;
