@@ -59,6 +59,8 @@ static CAPABILITIES: Capabilities = Capabilities {
         description_max: 5000,
         metadata: None,
         address_part_max: 5000,
+        name_part_max: None,
+        address_parts: None,
     },
     unsupported_fields: &["description", "metadata", "address"],
     required_fields: &[],
