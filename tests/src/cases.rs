@@ -693,6 +693,7 @@ pub async fn connection_reset(arm: Arm) {
     let port = listener.local_addr().expect("addr").port();
     let accepted = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
     let counter = accepted.clone();
+    let checks = arm.config().into_connector().existing_check().is_some();
     let server = tokio::spawn(async move {
         loop {
             let Ok((mut sock, _)) = listener.accept().await else {
@@ -717,6 +718,12 @@ pub async fn connection_reset(arm: Arm) {
             // Creates only: a lookup that settles the unknown outcome afterwards is not one.
             if first.starts_with(b"POST") {
                 counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            } else if checks && first.starts_with(b"GET") {
+                // The check before creates (Paystack's e-mail fetch) finds nothing.
+                use tokio::io::AsyncWriteExt;
+                let _ = sock
+                    .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
+                    .await;
             }
             drop(sock);
         }
