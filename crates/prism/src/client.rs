@@ -298,7 +298,7 @@ impl CustomerClient {
     /// lookup by reference (where the connector has one), within what is `left` of the call's
     /// deadline. The lookup's own failure is logged and the original error kept.
     async fn name_existing(&self, e: Error, merchant_customer_id: &str, left: Duration) -> Error {
-        if e.existing_customer_id().is_some() {
+        if e.existing_customer_id().is_some() || self.inner.connector.finder().is_none() {
             return e;
         }
         match self.find(merchant_customer_id, left).await {
