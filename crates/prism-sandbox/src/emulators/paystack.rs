@@ -67,7 +67,8 @@ impl Emulator for PaystackEmulator {
             401 => failure(401, "Invalid key"),
             404 => failure(404, "Entity not found"),
             429 => failure(429, "Rate limit exceeded"),
-            400..=499 => invalid("Bad request", "Check the request"),
+            400 => invalid("Bad request", "Check the request"),
+            402..=499 => failure(status, "Request failed"),
             _ => failure(status, "Server error"),
         }
     }
