@@ -756,6 +756,7 @@ pub async fn connection_reset(arm: Arm) {
     let counter = accepted.clone();
     // A create is a POST to the create path; a lookup may be a POST too (Square's search).
     let create_line = format!("POST {} ", arm.create_path).into_bytes();
+    let checks = arm.config().into_connector().existing_check().is_some();
     let server = tokio::spawn(async move {
         loop {
             let Ok((mut sock, _)) = listener.accept().await else {
@@ -780,6 +781,12 @@ pub async fn connection_reset(arm: Arm) {
             // Creates only: a lookup that settles the unknown outcome afterwards is not one.
             if first.starts_with(&create_line) {
                 counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            } else if checks && first.starts_with(b"GET") {
+                // The check before creates (Paystack's e-mail fetch) finds nothing.
+                use tokio::io::AsyncWriteExt;
+                let _ = sock
+                    .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
+                    .await;
             }
             drop(sock);
         }

@@ -103,6 +103,27 @@ impl Operation for FindCustomer {
     const IDEMPOTENT: bool = true;
 }
 
+/// Looking up, before a create, the customer a processor would hand back instead of creating a
+/// new one: for processors keyed on another field than the merchant reference, which answer a
+/// create for a key they already hold with that customer, as a success (Paystack and the
+/// e-mail). The flow reads the answer against the request ([`Flow::parse_response_for`]):
+/// `Ok(())` when the processor holds no such customer; `AlreadyExists` naming the customer when
+/// it carries this request's reference; an error that names no customer (so that no duplicate
+/// policy returns it) when it belongs to someone else.
+#[derive(Debug, Clone, Copy)]
+pub struct FindExisting;
+
+impl Operation for FindExisting {
+    type Request = CustomerCreateRequest;
+    type Output = ();
+    const NAME: &'static str = "customer.find_existing";
+    const IDEMPOTENT: bool = true;
+
+    fn personal_values(req: &CustomerCreateRequest) -> Vec<&str> {
+        req.personal_values().collect()
+    }
+}
+
 /// A customer a lookup returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundCustomer {
@@ -232,6 +253,13 @@ pub trait ConnectorApi: Send + Sync + std::fmt::Debug + 'static {
     fn duplicate_probe(&self) -> Option<&dyn Flow<ProbeExisting>> {
         None
     }
+
+    /// The connector's check before every create ([`FindExisting`]), where the processor answers
+    /// a create for a key it already holds with the existing customer (`None`, the default,
+    /// elsewhere).
+    fn existing_check(&self) -> Option<&dyn Flow<FindExisting>> {
+        None
+    }
 }
 
 /// One operation of a connector: build the request, read the answer. Pure functions.
@@ -248,6 +276,19 @@ pub trait Flow<Op: Operation>: ConnectorApi {
         resp: &HttpResponse,
         ctx: &FlowContext<'_>,
     ) -> Result<Op::Output, Error>;
+
+    /// Reads a 2xx answer knowing the request it answers (what the executor calls). Default:
+    /// [`Self::parse_response`]. Connectors whose answer must be checked against the request
+    /// override it (Paystack: a create may answer with a customer that was already there).
+    fn parse_response_for(
+        &self,
+        req: &Op::Request,
+        resp: &HttpResponse,
+        ctx: &FlowContext<'_>,
+    ) -> Result<Op::Output, Error> {
+        let _ = req;
+        self.parse_response(resp, ctx)
+    }
 
     /// Reads a non-2xx answer to this operation. Default: the connector's error mapping
     /// ([`ConnectorApi::parse_error`]). A lookup overrides it to read "not found" as an answer.

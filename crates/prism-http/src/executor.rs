@@ -332,7 +332,7 @@ impl Executor {
         }
         tracing::debug!(attempt, status = resp.status, "answer");
         let read = if resp.is_success() {
-            conn.parse_response(&resp, &ctx)
+            conn.parse_response_for(req, &resp, &ctx)
         } else {
             conn.parse_error_response(&resp, &ctx)
         };

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use prism_connector::{
     Capabilities, CreateCustomer, CreatedCustomer, CreatesCustomers, FindCustomer,
-    FindCustomerRequest, FoundCustomer, Idempotency, ProbeExisting,
+    FindCustomerRequest, FindExisting, FoundCustomer, Idempotency, ProbeExisting,
 };
 use prism_http::{Call, Outcome};
 use prism_types::{
@@ -169,11 +169,29 @@ impl CustomerClient {
         let deadline = call.total_timeout;
         let call_for_resend = call.clone();
 
-        match inner
-            .executor
-            .execute::<CreateCustomer, _>(conn, &to_send, call)
-            .await
-        {
+        // Processors that answer a create for a key they already hold (Paystack: the e-mail) with
+        // that customer are asked first: an `AlreadyExists` from the check takes the duplicate
+        // policy below like a processor's own.
+        let checked = match conn.existing_check() {
+            Some(check) => inner
+                .executor
+                .execute::<FindExisting, _>(check, &to_send, call.clone())
+                .await
+                // Nothing was created whatever happened to the check.
+                .map(|_| ())
+                .map_err(|e| e.with_outcome_unknown(false)),
+            None => Ok(()),
+        };
+        let created = match checked {
+            Ok(()) => {
+                inner
+                    .executor
+                    .execute::<CreateCustomer, _>(conn, &to_send, call)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        match created {
             Ok(Outcome {
                 output:
                     CreatedCustomer {
@@ -284,7 +302,7 @@ impl CustomerClient {
     /// lookup by reference (where the connector has one), within what is `left` of the call's
     /// deadline. The lookup's own failure is logged and the original error kept.
     async fn name_existing(&self, e: Error, merchant_customer_id: &str, left: Duration) -> Error {
-        if e.existing_customer_id().is_some() {
+        if e.existing_customer_id().is_some() || self.inner.connector.finder().is_none() {
             return e;
         }
         match self.find(merchant_customer_id, left).await {
@@ -389,6 +407,55 @@ impl CustomerClient {
             .map(|out| FoundCustomer::pick(out.output, merchant_customer_id))
     }
 
+    /// Settles an unknown outcome with the connector's check before creates ([`FindExisting`]),
+    /// where it has one and no lookup by reference: the check found nothing before the create,
+    /// so a customer carrying this reference now is this call's own. Anything else leaves the
+    /// outcome unknown (the check's consistency is not known to be strong).
+    async fn settle_by_check(
+        &self,
+        e: Error,
+        request: CustomerCreateRequest,
+        unstored_fields: Vec<String>,
+        mut call: Call,
+        left: Duration,
+    ) -> Result<CustomerCreateResponse, Error> {
+        let inner = &*self.inner;
+        let Some(check) = inner.connector.existing_check() else {
+            return Err(e);
+        };
+        if left.is_zero() {
+            return Err(e);
+        }
+        call.total_timeout = left;
+        let found = inner
+            .executor
+            .execute::<FindExisting, _>(check, &request, call)
+            .await;
+        let id = match found {
+            Err(f) if f.kind() == ErrorKind::AlreadyExists => {
+                f.existing_customer_id().map(str::to_owned)
+            }
+            _ => None,
+        };
+        let Some(connector_customer_id) = id else {
+            return Err(e);
+        };
+        let mut diagnostics = e.diagnostics().cloned().unwrap_or_default();
+        diagnostics.reconciled = true;
+        diagnostics.lost_answer = true;
+        diagnostics.unstored_fields = unstored_fields;
+        Ok(CustomerCreateResponse {
+            merchant_customer_id: request.merchant_customer_id,
+            connector_customer_id,
+            status: CustomerStatus::Active,
+            // The answer that named the customer (the check) was a 200.
+            status_code: 200,
+            connector: inner.connector.id(),
+            existing: false,
+            diagnostics,
+        })
+    }
+
     /// Settles a create whose outcome is unknown with the processor's own records (SPEC §8):
     /// found → this call's customer; not found by a strongly consistent lookup → the create did
     /// not happen: resent once where resending was unsafe before (retries and deadline
@@ -405,7 +472,9 @@ impl CustomerClient {
         let caps = inner.connector.capabilities();
         let connector = inner.connector.id();
         if inner.connector.finder().is_none() {
-            return Err(e);
+            return self
+                .settle_by_check(e, request, unstored_fields, call, left)
+                .await;
         }
         let started = std::time::Instant::now();
         let found = match self.find(&request.merchant_customer_id, left).await {

@@ -54,8 +54,8 @@ mod settings;
 pub use client::{CallOptions, CustomerClient, CustomerClientBuilder, Reconciliation};
 pub use prism_connector::{
     Capabilities, CreateCustomer, CreatedCustomer, CreatesCustomers, CredentialField,
-    DuplicateDetection, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse, Idempotency,
-    Lookup, ReferenceStorage,
+    DuplicateDetection, FindExisting, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
+    Idempotency, Lookup, ReferenceStorage,
 };
 pub use prism_http::RetryPolicy;
 pub use prism_types::{

@@ -49,6 +49,29 @@ impl Subject {
         self.api.finder().is_some()
     }
 
+    /// Requests the connector's check before every create adds (0 or 1): Paystack looks the
+    /// e-mail up first (`ConnectorApi::existing_check`).
+    pub fn checks_before_create(&self) -> usize {
+        usize::from(self.api.existing_check().is_some())
+    }
+
+    /// The e-mail of a request for `reference` in cases that create several references: the
+    /// suite's usual address, or one per reference where the processor keys customers on the
+    /// e-mail (the check before creates would rightly refuse another reference's e-mail).
+    pub fn email(&self, reference: &str) -> String {
+        if self.checks_before_create() == 0 {
+            "john.doe@example.com".to_owned()
+        } else {
+            format!("john.doe+{reference}@example.com")
+        }
+    }
+
+    /// Whether an unknown outcome can be settled with the processor's records: a lookup by
+    /// reference, or the check before creates.
+    pub fn can_settle(&self) -> bool {
+        self.has_finder() || self.api.existing_check().is_some()
+    }
+
     pub fn has_token_step(&self) -> bool {
         self.api.token_request().is_some()
     }

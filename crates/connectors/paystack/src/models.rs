@@ -1,41 +1,65 @@
-//! Paystack wire types (only what Prism sends and reads).
+//! Paystack wire types (only what Prism sends and reads): every reply is an envelope
+//! `{status, message, data}`, failures `status: false` with `type`/`code`/`meta.nextStep`.
 
 use std::collections::BTreeMap;
 
-use prism_connector::types::Address;
 use serde::{Deserialize, Serialize};
 
-/// The create body: every Prism field, so that nothing is dropped. Fields the processor has no
-/// place for go out of this struct and into `Capabilities::unsupported_fields`.
-// TODO(scaffold): the processor's field names and shapes, from its API reference.
+/// The `POST /customer` body (spec `CustomerCreate`). `description` and `address` have no place.
 #[derive(Debug, Serialize)]
 pub(crate) struct CustomerBody<'a> {
-    pub(crate) reference: &'a str,
+    pub(crate) email: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) email: Option<&'a str>,
+    pub(crate) first_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) name: Option<&'a str>,
+    pub(crate) last_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) phone: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) description: Option<&'a str>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) metadata: &'a BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) address: Option<&'a Address>,
+    pub(crate) phone: Option<String>,
+    /// A JSON object (never a string, never `null`): the caller's pairs and the reference.
+    pub(crate) metadata: BTreeMap<&'a str, &'a str>,
 }
 
-/// The created customer (the part Prism reads).
+/// A reply envelope. `status` is required: without it the body is not Paystack's.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Envelope {
+    pub(crate) status: bool,
+    #[serde(default)]
+    pub(crate) data: Option<Customer>,
+}
+
+/// The customer in `data` (the part Prism reads).
 #[derive(Debug, Deserialize)]
 pub(crate) struct Customer {
-    pub(crate) id: String,
+    #[serde(default)]
+    pub(crate) customer_code: Option<String>,
+    /// An object in every documented reply; anything else is read as "no reference".
+    #[serde(default)]
+    pub(crate) metadata: Option<serde_json::Value>,
 }
 
-/// An error answer (the part Prism reads).
+impl Customer {
+    /// The `merchant_customer_id` kept in the customer's metadata, if any.
+    pub(crate) fn reference(&self) -> Option<&str> {
+        self.metadata.as_ref()?.get(crate::REFERENCE_KEY)?.as_str()
+    }
+}
+
+/// A failure envelope (spec `components.schemas.Error`); every member optional.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ApiError {
     #[serde(default)]
+    pub(crate) message: Option<String>,
+    #[serde(default, rename = "type")]
+    pub(crate) kind: Option<String>,
+    #[serde(default)]
     pub(crate) code: Option<String>,
     #[serde(default)]
-    pub(crate) message: Option<String>,
+    pub(crate) meta: Option<Meta>,
+}
+
+/// `meta` of a failure.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Meta {
+    #[serde(default, rename = "nextStep")]
+    pub(crate) next_step: Option<String>,
 }
