@@ -111,9 +111,13 @@ impl Harness {
         let (captured, guard) = capture::start();
         let server = MockServer::start().await;
         // Lookups by reference are not mocked: they fail, so an unknown outcome stays unknown
-        // (an unmatched 404 would tell a strongly consistent lookup "no such customer").
+        // (an unmatched 404 would tell a strongly consistent lookup "no such customer"). A check
+        // before creates (Paystack's e-mail fetch) finds nothing: 404. Below every mock a case
+        // mounts (wiremock's default priority is 5).
+        let checks = arm.config().into_connector().existing_check().is_some();
         Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(503))
+            .respond_with(ResponseTemplate::new(if checks { 404 } else { 503 }))
+            .with_priority(10)
             .mount(&server)
             .await;
         if let Some((token_path, fixture)) = arm.token {

@@ -15,7 +15,7 @@ fn unsupported(c: Connector) -> String {
 fn processors_without_a_create_operation_say_why() {
     assert!(unsupported(Connector::Adyen).contains("shopperReference"));
     assert!(unsupported(Connector::PayPal).contains("vault"));
-    assert!(unsupported(Connector::Square).contains("no connector for Square yet"));
+    assert!(unsupported(Connector::Rapyd).contains("no connector for Rapyd yet"));
 }
 
 #[test]

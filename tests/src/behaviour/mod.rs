@@ -55,15 +55,18 @@ impl Subject {
         usize::from(self.api.existing_check().is_some())
     }
 
-    /// The e-mail of a request for `reference` in cases that create several references: the
-    /// suite's usual address, or one per reference where the processor keys customers on the
-    /// e-mail (the check before creates would rightly refuse another reference's e-mail).
+    /// The e-mail of a request for `reference` in cases that create several references: one
+    /// per reference, as real customers have (processors that key customers on the e-mail —
+    /// Paystack, Razorpay, Checkout.com — rightly refuse another reference's e-mail).
     pub fn email(&self, reference: &str) -> String {
-        if self.checks_before_create() == 0 {
-            "john.doe@example.com".to_owned()
-        } else {
-            format!("john.doe+{reference}@example.com")
-        }
+        format!("john.doe+{reference}@example.com")
+    }
+
+    /// Whether the processor keys duplicates on contact data (e-mail, phone) rather than on the
+    /// reference: a check before creates (Paystack) or a probe after a refusal (Razorpay). The
+    /// same reference with other contact data is then another customer.
+    pub fn keyed_on_contact(&self) -> bool {
+        self.api.existing_check().is_some() || self.api.duplicate_probe().is_some()
     }
 
     /// Whether an unknown outcome can be settled with the processor's records: a lookup by

@@ -28,16 +28,16 @@ pub(crate) use crate::store::SharedState;
 
 mod airwallex;
 mod authorizedotnet;
+mod braintree;
+mod checkout;
 mod finix;
+mod mollie;
+mod paystack;
+mod razorpay;
 mod shift4;
+mod square;
 mod stax;
 mod stripe;
-mod checkout;
-mod square;
-mod braintree;
-mod mollie;
-mod razorpay;
-mod paystack;
 mod xendit;
 // @prism:emulator-mods (one `mod x;` per emulator, above this marker)
 
