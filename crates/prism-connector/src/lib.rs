@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod auth;
 mod capabilities;
 mod context;
 pub mod credentials;
@@ -16,6 +17,7 @@ pub mod encoding;
 mod http;
 pub mod normalize;
 pub mod parse;
+pub mod rules;
 pub mod time;
 
 use std::borrow::Cow;
@@ -92,6 +94,16 @@ pub struct FindCustomerRequest {
     pub merchant_customer_id: String,
 }
 
+impl FindCustomerRequest {
+    /// A lookup by list filter: a GET of `path` with `param=<reference>` (after `&` when `path`
+    /// already has a query), the reference query-encoded.
+    pub fn get_by(&self, path: &str, param: &str) -> HttpRequest {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let reference = encoding::query_encode(&self.merchant_customer_id);
+        HttpRequest::get(format!("{path}{sep}{param}={reference}"))
+    }
+}
+
 impl Operation for FindCustomer {
     type Request = FindCustomerRequest;
     /// The customers the processor returned for the reference (empty when none, or when a
@@ -135,6 +147,15 @@ pub struct FoundCustomer {
 }
 
 impl FoundCustomer {
+    /// A customer from the processor's id and the reference stored with it (`None` when the
+    /// answer does not carry it).
+    pub fn new(connector_customer_id: String, merchant_customer_id: Option<String>) -> Self {
+        Self {
+            connector_customer_id,
+            merchant_customer_id,
+        }
+    }
+
     /// The id of the first customer that carries `reference` (or carries none to compare).
     pub fn pick(found: Vec<FoundCustomer>, reference: &str) -> Option<String> {
         found

@@ -58,6 +58,31 @@ pub fn created(resp: &HttpResponse, id: String) -> Result<crate::CreatedCustomer
     })
 }
 
+/// Reads a lookup's list answer: the JSON body as `L` ([`parse_json`]), then each of the
+/// customers `items` takes from it as a [`FoundCustomer`](crate::FoundCustomer) through `found`.
+///
+/// ```
+/// # use prism_connector::{parse::found_customers, FoundCustomer, HttpResponse};
+/// #[derive(serde::Deserialize)]
+/// struct List { data: Vec<Item> }
+/// #[derive(serde::Deserialize)]
+/// struct Item { id: String, reference: Option<String> }
+/// let resp = HttpResponse::new(200, vec![], r#"{"data":[{"id":"c1","reference":"r1"}]}"#);
+/// let found = found_customers(&resp, |l: List| l.data, |c| FoundCustomer::new(c.id, c.reference));
+/// assert_eq!(found.ok(), Some(vec![FoundCustomer::new("c1".into(), Some("r1".into()))]));
+/// ```
+pub fn found_customers<L, I>(
+    resp: &HttpResponse,
+    items: impl FnOnce(L) -> I,
+    found: impl FnMut(I::Item) -> crate::FoundCustomer,
+) -> Result<Vec<crate::FoundCustomer>, Error>
+where
+    L: DeserializeOwned,
+    I: IntoIterator,
+{
+    Ok(items(parse_json(resp)?).into_iter().map(found).collect())
+}
+
 /// The kind a bare HTTP status means when the processor's body says nothing more specific.
 pub fn kind_for_status(status: u16) -> ErrorKind {
     match status {
@@ -200,6 +225,45 @@ mod tests {
         }
         let ok = HttpResponse::new(200, vec![], b"\xEF\xBB\xBF{\"id\":\"x\"}".to_vec());
         assert!(parse_json::<T>(&ok).is_ok());
+    }
+
+    #[test]
+    fn lookup_lists() {
+        use crate::{FindCustomerRequest, FoundCustomer};
+        #[derive(serde::Deserialize)]
+        struct List {
+            items: Vec<(String, Option<String>)>,
+        }
+        let read = |body: &str| {
+            let resp = HttpResponse::new(200, vec![], body.to_owned());
+            found_customers(
+                &resp,
+                |l: List| l.items.into_iter().filter(|(id, _)| id != "skip"),
+                |(id, r)| FoundCustomer::new(id, r),
+            )
+        };
+        let found = read(r#"{"items":[["c1","r1"],["skip",null],["c2",null]]}"#).expect("list");
+        assert_eq!(
+            found,
+            [
+                FoundCustomer::new("c1".into(), Some("r1".into())),
+                FoundCustomer::new("c2".into(), None)
+            ]
+        );
+        assert_eq!(read(r#"{"items":[]}"#).expect("empty"), []);
+        let e = read("<html>").expect_err("not JSON");
+        assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+
+        let req = FindCustomerRequest {
+            merchant_customer_id: "a b&c".into(),
+        };
+        assert_eq!(
+            req.get_by("/customers", "reference_id").path,
+            "/customers?reference_id=a+b%26c"
+        );
+        let tagged = req.get_by("/identities?tags.key=k", "tags.value");
+        assert_eq!(tagged.path, "/identities?tags.key=k&tags.value=a+b%26c");
+        assert_eq!(tagged.method, crate::Method::Get);
     }
 
     #[test]
