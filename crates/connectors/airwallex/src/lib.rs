@@ -18,7 +18,7 @@ use prism_connector::{
     AccessToken, Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext,
     HttpRequest, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 /// The pinned API version: the `info.version` of the official OpenAPI document the request
 /// mapping was taken from (see docs.md, "Endpoint and authentication").
@@ -92,7 +92,7 @@ fn login_token<'a>(ctx: &FlowContext<'a>) -> Result<&'a SecretString, Error> {
 /// `req` with `token` (`Authorization: Bearer …`, sensitive), the pinned API version and JSON
 /// accepted: every call after the login.
 fn with_token(req: HttpRequest, token: &SecretString) -> HttpRequest {
-    req.sensitive_header("Authorization", format!("Bearer {}", token.expose_secret()))
+    req.bearer_auth(token)
         .header("x-api-version", API_VERSION)
         .header("Accept", "application/json")
 }

@@ -18,6 +18,7 @@ mod models;
 
 pub use config::BraintreeConfig;
 
+use prism_connector::auth::Authorization;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
@@ -77,7 +78,7 @@ static CAPABILITIES: Capabilities = Capabilities {
 pub struct Braintree {
     config: BraintreeConfig,
     /// `Basic base64(public_key:private_key)`, kept so the executor can scrub it too.
-    basic_auth: SecretString,
+    basic_auth: Authorization,
 }
 
 impl Braintree {
@@ -96,7 +97,8 @@ impl Braintree {
     /// `req` with the headers braintree_python sends on every server-API call (its own
     /// `User-Agent` and `Accept-Encoding` are the HTTP client's business).
     pub(crate) fn with_headers(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.basic_auth.expose_secret())
+        self.basic_auth
+            .apply(req)
             .header("Accept", "application/xml")
             .header("X-ApiVersion", API_VERSION)
     }
@@ -111,12 +113,7 @@ prism_connector::connector_api! {
     }
 
     fn secrets(&self) -> Vec<&SecretString> {
-        vec![
-            &self.config.merchant_id,
-            &self.config.public_key,
-            &self.config.private_key,
-            &self.basic_auth,
-        ]
+        self.basic_auth.and_secrets(&self.config)
     }
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {

@@ -10,13 +10,14 @@ mod models;
 
 pub use config::FinixConfig;
 
+use prism_connector::auth::Authorization;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     AddressPartLimits, Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow,
     FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit,
     ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 /// The pinned API version header value (`Finix-Version`; the spec's `info.version`, see docs.md).
 pub const API_VERSION: &str = "2022-02-01";
@@ -74,7 +75,7 @@ static CAPABILITIES: Capabilities = Capabilities {
 pub struct Finix {
     config: FinixConfig,
     /// `Basic base64(username:password)`, kept so the executor can scrub it too.
-    basic_auth: SecretString,
+    basic_auth: Authorization,
 }
 
 impl Finix {
@@ -87,7 +88,8 @@ impl Finix {
     /// `req` with the headers of every Finix call: Basic auth (sensitive), the pinned
     /// `Finix-Version`, HAL answers.
     fn with_headers(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.basic_auth.expose_secret())
+        self.basic_auth
+            .apply(req)
             .header("Finix-Version", API_VERSION)
             .header("Accept", "application/hal+json")
     }
@@ -102,11 +104,7 @@ prism_connector::connector_api! {
     }
 
     fn secrets(&self) -> Vec<&SecretString> {
-        vec![
-            &self.config.username,
-            &self.config.password,
-            &self.basic_auth,
-        ]
+        self.basic_auth.and_secrets(&self.config)
     }
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {

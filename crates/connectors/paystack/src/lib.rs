@@ -15,7 +15,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindExisting, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::ExposeSecret;
 
 /// Paystack's one host, for test and live mode alike (the secret key picks the mode).
 pub const BASE_URL: &str = "https://api.paystack.co";
@@ -62,8 +61,7 @@ impl Paystack {
 
     /// `req` with the secret key (`Authorization: Bearer …`, sensitive) and JSON accepted.
     fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        let bearer = format!("Bearer {}", self.config.secret_key.expose_secret());
-        req.sensitive_header("Authorization", bearer)
+        req.bearer_auth(&self.config.secret_key)
             .header("Accept", "application/json")
     }
 }

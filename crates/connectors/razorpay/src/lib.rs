@@ -10,12 +10,13 @@ mod models;
 
 pub use config::RazorpayConfig;
 
+use prism_connector::auth::Authorization;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, Flow, FlowContext, HttpRequest, HttpResponse,
     Idempotency, Lookup, MetadataLimits, ProbeExisting, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 /// Razorpay's one host, for test and live keys alike (the key id says which mode).
 pub const BASE_URL: &str = "https://api.razorpay.com";
@@ -79,7 +80,7 @@ static CAPABILITIES: Capabilities = Capabilities {
 pub struct Razorpay {
     config: RazorpayConfig,
     /// `Basic base64(key_id:key_secret)`, kept so the executor can scrub it too.
-    basic_auth: SecretString,
+    basic_auth: Authorization,
 }
 
 impl Razorpay {
@@ -91,7 +92,8 @@ impl Razorpay {
 
     /// `req` with the headers of every Razorpay call: Basic auth (sensitive), JSON answers.
     fn with_headers(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.basic_auth.expose_secret())
+        self.basic_auth
+            .apply(req)
             .header("Accept", "application/json")
     }
 }
@@ -105,7 +107,7 @@ prism_connector::connector_api! {
     }
 
     fn secrets(&self) -> Vec<&SecretString> {
-        vec![&self.config.key_id, &self.config.key_secret, &self.basic_auth]
+        self.basic_auth.and_secrets(&self.config)
     }
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
@@ -121,6 +123,7 @@ prism_connector::connector_api! {
 mod tests {
     use super::*;
     use prism_connector::ConnectorApi;
+    use secrecy::ExposeSecret;
 
     /// What no shared check can know: 15 notes in all (one the reference), a notes value of
     /// 256 holds any reference, and the Basic header among the secrets.

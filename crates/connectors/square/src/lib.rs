@@ -15,7 +15,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
-use secrecy::ExposeSecret;
 
 /// The pinned `Square-Version`: the version of the official OpenAPI document and SDK release
 /// the request mapping was taken from (docs.md, "Endpoint and authentication").
@@ -86,8 +85,7 @@ impl Square {
     /// `req` with the token (`Authorization: Bearer …`, sensitive), the pinned version and
     /// JSON accepted: every call.
     fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        let bearer = format!("Bearer {}", self.config.access_token.expose_secret());
-        req.sensitive_header("Authorization", bearer)
+        req.bearer_auth(&self.config.access_token)
             .header("Square-Version", API_VERSION)
             .header("Accept", "application/json")
     }

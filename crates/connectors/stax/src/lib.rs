@@ -15,7 +15,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
-use secrecy::ExposeSecret;
 
 /// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
 /// ("When using a live or sandbox API key, you will use the same production URL", see docs.md).
@@ -73,8 +72,7 @@ impl Stax {
 
     /// `req` with the key (`Authorization: Bearer …`, sensitive) and JSON accepted: every call.
     fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        let bearer = format!("Bearer {}", self.config.api_key.expose_secret());
-        req.sensitive_header("Authorization", bearer)
+        req.bearer_auth(&self.config.api_key)
             .header("Accept", "application/json")
     }
 }

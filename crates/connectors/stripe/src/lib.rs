@@ -10,12 +10,13 @@ mod models;
 
 pub use config::StripeConfig;
 
+use prism_connector::auth::Authorization;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 /// The pinned API version (stripe-node `src/apiVersion.ts`, see docs.md).
 pub const API_VERSION: &str = "2025-10-29.clover";
@@ -62,14 +63,13 @@ static CAPABILITIES: Capabilities = Capabilities {
 pub struct Stripe {
     config: StripeConfig,
     /// `Bearer <api_key>`, built once (and scrubbed like the key).
-    authorization: SecretString,
+    authorization: Authorization,
 }
 
 impl Stripe {
     /// A connector with `config`.
     pub fn new(config: StripeConfig) -> Self {
-        let authorization =
-            SecretString::from(format!("Bearer {}", config.api_key.expose_secret()));
+        let authorization = Authorization::bearer(&config.api_key);
         Self {
             config,
             authorization,
@@ -79,7 +79,8 @@ impl Stripe {
     /// `req` with the key (`Authorization`, sensitive), the pinned version and JSON accepted:
     /// every call.
     fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.authorization.expose_secret())
+        self.authorization
+            .apply(req)
             .header("Stripe-Version", API_VERSION)
             .header("Accept", "application/json")
     }
@@ -94,7 +95,7 @@ prism_connector::connector_api! {
     }
 
     fn secrets(&self) -> Vec<&SecretString> {
-        vec![&self.config.api_key, &self.authorization]
+        self.authorization.and_secrets(&self.config)
     }
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {

@@ -11,12 +11,13 @@ mod models;
 
 pub use config::{XenditConfig, LIVE_KEY_PREFIX, TEST_KEY_PREFIX};
 
+use prism_connector::auth::Authorization;
 use prism_connector::types::{Environment, Error};
 use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 /// Xendit's base URL, the same for test and live mode (the key's prefix picks the mode).
 pub const BASE_URL: &str = "https://api.xendit.co";
@@ -68,7 +69,7 @@ static CAPABILITIES: Capabilities = Capabilities {
 pub struct Xendit {
     config: XenditConfig,
     /// `Basic base64(key:)`, built once (and scrubbed like the key).
-    authorization: SecretString,
+    authorization: Authorization,
 }
 
 impl Xendit {
@@ -84,7 +85,8 @@ impl Xendit {
     /// `req` with the headers of every Xendit call: Basic auth (sensitive), the pinned
     /// `api-version`, JSON accepted.
     fn with_headers(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.authorization.expose_secret())
+        self.authorization
+            .apply(req)
             .header("api-version", API_VERSION)
             .header("Accept", "application/json")
     }
@@ -99,7 +101,7 @@ prism_connector::connector_api! {
     }
 
     fn secrets(&self) -> Vec<&SecretString> {
-        vec![&self.config.secret_key, &self.authorization]
+        self.authorization.and_secrets(&self.config)
     }
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {

@@ -4,9 +4,8 @@
 use prism_connector::parse::{created, parse_json};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::{Customer, CustomerBody};
 use crate::{phone, Checkout, REFERENCE_KEY};
@@ -18,12 +17,8 @@ impl Flow<CreateCustomer> for Checkout {
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
         let body = to_wire(req)?;
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("checkout: could not encode the request: {e}"))
-        })?;
         // No `Cko-Idempotency-Key`: not documented for /customers, and the SDKs send none there.
-        let bearer = format!("Bearer {}", self.config.secret_key.expose_secret());
-        Ok(HttpRequest::post("/customers", body).sensitive_header("Authorization", bearer))
+        Ok(HttpRequest::post_json("/customers", &body)?.bearer_auth(&self.config.secret_key))
     }
 
     fn parse_response(

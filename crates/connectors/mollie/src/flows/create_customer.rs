@@ -3,9 +3,10 @@
 //! answer.
 
 use prism_connector::parse::parse_json;
+use prism_connector::rules::reserved_reference_key;
 use prism_connector::types::{CustomerCreateRequest, Environment, Error, ErrorKind, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{Customer, CustomerRequest, Metadata};
@@ -26,19 +27,10 @@ impl Flow<CreateCustomer> for Mollie {
             },
         };
         check(req, &body)?;
-        let body = Body::json(&body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                format!("cannot encode the request: {e}"),
-            )
-        })?;
-        let mut http = HttpRequest::post("/v2/customers", body)
-            .sensitive_header("Authorization", self.config.authorization())
-            .header("Accept", "application/hal+json");
-        if let Some(key) = ctx.idempotency_key {
-            http = http.header("Idempotency-Key", key);
-        }
-        Ok(http)
+        Ok(HttpRequest::post_json("/v2/customers", &body)?
+            .bearer_auth(&self.config.api_key)
+            .header("Accept", "application/hal+json")
+            .header_opt("Idempotency-Key", ctx.idempotency_key))
     }
 
     fn parse_response(
@@ -88,13 +80,7 @@ impl Flow<CreateCustomer> for Mollie {
 /// connector used on its own never overwrites the reference).
 fn check(req: &CustomerCreateRequest, body: &CustomerRequest<'_>) -> Result<(), Error> {
     let mut errs = Vec::new();
-    if req.metadata.contains_key(REFERENCE_KEY) {
-        errs.push(FieldError::new(
-            format!("metadata.{REFERENCE_KEY}"),
-            "reserved_key",
-            "key is reserved: Mollie stores merchant_customer_id there",
-        ));
-    }
+    errs.extend(reserved_reference_key(req, REFERENCE_KEY, "Mollie"));
     let size = serde_json::to_vec(&body.metadata).map_or(usize::MAX, |b| b.len());
     if size > METADATA_MAX_BYTES {
         errs.push(FieldError::new(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use prism_connector::normalize::split_name;
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::CustomerBody;
@@ -18,10 +18,7 @@ impl Flow<CreateCustomer> for Paystack {
         req: &CustomerCreateRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        let body = Body::json(&to_wire(req)?).map_err(|e| {
-            Error::configuration(format!("paystack: could not encode the request: {e}"))
-        })?;
-        Ok(self.authorized(HttpRequest::post("/customer", body)))
+        Ok(self.authorized(HttpRequest::post_json("/customer", &to_wire(req)?)?))
     }
 
     fn parse_response(

@@ -5,7 +5,7 @@ use prism_connector::normalize::split_name;
 use prism_connector::parse::{created, parse_json};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{AddressBody, CreateResponse, CustomerBody};
@@ -22,10 +22,7 @@ impl Flow<CreateCustomer> for Square {
         ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
         let body = to_wire(req, ctx.idempotency_key)?;
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("square: could not encode the request: {e}"))
-        })?;
-        Ok(self.authorized(HttpRequest::post(CREATE_PATH, body)))
+        Ok(self.authorized(HttpRequest::post_json(CREATE_PATH, &body)?))
     }
 
     fn parse_response(

@@ -5,7 +5,7 @@ use prism_connector::parse::created;
 use prism_connector::parse::parse_json;
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{Customer, CustomerBody};
@@ -23,10 +23,7 @@ impl Flow<CreateCustomer> for Stax {
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
         let body = to_wire(req)?;
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("stax: could not encode the request: {e}"))
-        })?;
-        Ok(self.authorized(HttpRequest::post("/customer", body)))
+        Ok(self.authorized(HttpRequest::post_json("/customer", &body)?))
     }
 
     fn parse_response(

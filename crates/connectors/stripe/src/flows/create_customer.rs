@@ -40,14 +40,10 @@ impl Flow<CreateCustomer> for Stripe {
         for (k, v) in &req.metadata {
             form.push_nested("metadata", k, v);
         }
-        let mut http = self.authorized(HttpRequest::post(
-            "/v1/customers",
-            Body::Form(form.finish().into()),
-        ));
-        if let Some(key) = ctx.idempotency_key {
-            http = http.header("Idempotency-Key", key);
-        }
-        Ok(http)
+        let http = HttpRequest::post("/v1/customers", Body::Form(form.finish().into()));
+        Ok(self
+            .authorized(http)
+            .header_opt("Idempotency-Key", ctx.idempotency_key))
     }
 
     fn parse_response(
