@@ -67,19 +67,6 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     notes: "bearer token from POST /api/v1/authentication/login (30 min); JSON; x-api-version pinned; address needs country; trace_id from error bodies",
 };
 
-/// The Airwallex connector.
-#[derive(Debug, Clone)]
-pub struct Airwallex {
-    config: AirwallexConfig,
-}
-
-impl Airwallex {
-    /// A connector with `config`.
-    pub fn new(config: AirwallexConfig) -> Self {
-        Self { config }
-    }
-}
-
 /// The login step's token, which the executor fetches before any other call.
 fn login_token<'a>(ctx: &FlowContext<'a>) -> Result<&'a SecretString, Error> {
     ctx.access_token.ok_or_else(|| {
@@ -98,7 +85,8 @@ fn with_token(req: HttpRequest, token: &SecretString) -> HttpRequest {
 }
 
 prism_connector::connector_api! {
-    Airwallex: AirwallexConfig, CAPABILITIES,
+    /// The Airwallex connector.
+    pub struct Airwallex(AirwallexConfig): CAPABILITIES,
     base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {

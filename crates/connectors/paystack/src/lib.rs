@@ -47,27 +47,9 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "JSON; one host, sk_test_/sk_live_ must match the environment; name split into first_name/last_name; metadata sent as an object; no idempotency key, so a create that may have been applied is never resent (the e-mail check settles it when it finds our reference)",
 };
 
-/// The Paystack connector.
-#[derive(Debug, Clone)]
-pub struct Paystack {
-    config: PaystackConfig,
-}
-
-impl Paystack {
-    /// A connector with `config`.
-    pub fn new(config: PaystackConfig) -> Self {
-        Self { config }
-    }
-
-    /// `req` with the secret key (`Authorization: Bearer …`, sensitive) and JSON accepted.
-    fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        req.bearer_auth(&self.config.secret_key)
-            .header("Accept", "application/json")
-    }
-}
-
 prism_connector::connector_api! {
-    Paystack: PaystackConfig, CAPABILITIES,
+    /// The Paystack connector.
+    pub struct Paystack(PaystackConfig): CAPABILITIES,
     base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
@@ -80,5 +62,13 @@ prism_connector::connector_api! {
 
     fn existing_check(&self) -> Option<&dyn Flow<FindExisting>> {
         Some(self)
+    }
+}
+
+impl Paystack {
+    /// `req` with the secret key (`Authorization: Bearer …`, sensitive) and JSON accepted.
+    fn authorized(&self, req: HttpRequest) -> HttpRequest {
+        req.bearer_auth(&self.config.secret_key)
+            .header("Accept", "application/json")
     }
 }
