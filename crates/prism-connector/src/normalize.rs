@@ -1,7 +1,25 @@
 //! Normalising request values into processor shapes: name split, ISO 3166 alpha-3, E.164-like
 //! phone numbers.
 
+use std::collections::BTreeMap;
+
 pub use prism_types::iso3166::{country_alpha3, is_country_alpha2, is_country_alpha3};
+use prism_types::CustomerCreateRequest;
+
+/// The caller's metadata with the merchant reference under `key`, in key order: a processor's
+/// metadata object that carries the reference among the caller's entries.
+pub fn metadata_with_reference<'a>(
+    req: &'a CustomerCreateRequest,
+    key: &'a str,
+) -> BTreeMap<&'a str, &'a str> {
+    let mut metadata: BTreeMap<&str, &str> = req
+        .metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    metadata.insert(key, &req.merchant_customer_id);
+    metadata
+}
 
 /// Splits a full name into (first, last): the last word is the last name, the rest the first
 /// name; a one-word name is a first name only.
@@ -41,6 +59,19 @@ mod tests {
         assert_eq!(country_alpha3("GB"), Some("GBR"));
         assert_eq!(country_alpha3("XX"), None);
         assert!(is_country_alpha2("DE") && !is_country_alpha2("de"));
+    }
+
+    #[test]
+    fn metadata_carries_the_reference() {
+        let req = CustomerCreateRequest::new("r1")
+            .metadata("z", "1")
+            .metadata("a", "2");
+        let m = metadata_with_reference(&req, "merchant_customer_id");
+        let entries: Vec<(&str, &str)> = m.into_iter().collect();
+        assert_eq!(
+            entries,
+            [("a", "2"), ("merchant_customer_id", "r1"), ("z", "1")]
+        );
     }
 
     #[test]

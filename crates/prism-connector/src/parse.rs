@@ -58,6 +58,40 @@ pub fn created(resp: &HttpResponse, id: String) -> Result<crate::CreatedCustomer
     })
 }
 
+/// The created customer `id` of a 2xx answer that may replay the stored answer of a reused
+/// idempotency key (`replayed`, from the processor's replay header). A replay for a
+/// reference-derived key that nothing this call sent before can have caused was created by an
+/// earlier call with the same reference: `AlreadyExists` naming it (SPEC §4), with the request id
+/// from `request_id_header`. Any other replay (a key the caller chose and reused, or after an
+/// attempt of this call that may have been applied) is this call's own result, flagged.
+pub fn created_or_replayed(
+    connector: Connector,
+    resp: &HttpResponse,
+    ctx: &crate::FlowContext<'_>,
+    id: String,
+    replayed: bool,
+    request_id_header: Option<&str>,
+) -> Result<crate::CreatedCustomer, Error> {
+    if replayed && ctx.key_from_reference && !ctx.earlier_attempt_may_have_applied {
+        let text = format!(
+            "a customer with this merchant_customer_id was already created at this {} account (idempotent replay)",
+            connector.display_name()
+        );
+        return Err(Error::new(ErrorKind::AlreadyExists, text)
+            .with_http_status(resp.status)
+            .with_request_id(
+                request_id_header
+                    .and_then(|h| resp.header(h))
+                    .map(str::to_owned),
+            )
+            .with_existing_customer_id(Some(id)));
+    }
+    Ok(crate::CreatedCustomer {
+        connector_customer_id: id,
+        replayed,
+    })
+}
+
 /// Reads a lookup's list answer: the JSON body as `L` ([`parse_json`]), then each of the
 /// customers `items` takes from it as a [`FoundCustomer`](crate::FoundCustomer) through `found`.
 ///
@@ -225,6 +259,39 @@ mod tests {
         }
         let ok = HttpResponse::new(200, vec![], b"\xEF\xBB\xBF{\"id\":\"x\"}".to_vec());
         assert!(parse_json::<T>(&ok).is_ok());
+    }
+
+    #[test]
+    fn replays_are_an_earlier_calls_customer_or_this_calls_own() {
+        use crate::FlowContext;
+        use prism_types::Environment;
+        let resp = HttpResponse::new(200, vec![("request-id".into(), "req_1".into())], "{}");
+        let read = |ctx: &FlowContext<'_>, replayed: bool| {
+            created_or_replayed(
+                Connector::Stripe,
+                &resp,
+                ctx,
+                "cus_1".into(),
+                replayed,
+                Some("request-id"),
+            )
+        };
+        let derived = FlowContext::first(Environment::Sandbox).with_idempotency_key("k", true);
+        let e = read(&derived, true).expect_err("an earlier call's customer");
+        assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+        assert_eq!(e.existing_customer_id(), Some("cus_1"));
+        assert_eq!(e.request_id(), Some("req_1"));
+        assert_eq!(
+            e.message(),
+            "a customer with this merchant_customer_id was already created at this Stripe account (idempotent replay)"
+        );
+        let fresh = read(&derived, false).expect("fresh");
+        assert!(!fresh.replayed && fresh.connector_customer_id == "cus_1");
+        let mut lost = derived;
+        lost.earlier_attempt_may_have_applied = true;
+        assert!(read(&lost, true).expect("own").replayed);
+        let caller = FlowContext::first(Environment::Sandbox).with_idempotency_key("k", false);
+        assert!(read(&caller, true).expect("caller's key").replayed);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `POST /customers`: the request from docs.md's "Request mapping" (the official SDKs' fields,
 //! names and headers), the answer's `id`.
 
+use prism_connector::normalize::metadata_with_reference;
 use prism_connector::parse::{created, parse_json};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
@@ -55,17 +56,11 @@ pub(crate) fn to_wire(req: &CustomerCreateRequest) -> Result<CustomerBody<'_>, E
     if !errs.is_empty() {
         return Err(Error::invalid_fields(errs).with_connector(Connector::Checkout));
     }
-    let mut metadata: std::collections::BTreeMap<&str, &str> = req
-        .metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    metadata.insert(REFERENCE_KEY, &req.merchant_customer_id);
     Ok(CustomerBody {
         email,
         name: req.name.as_deref(),
         phone,
-        metadata,
+        metadata: metadata_with_reference(req, REFERENCE_KEY),
     })
 }
 

@@ -1,9 +1,7 @@
 //! `POST /customer`: the body from docs.md's "Request mapping", the answer's `customer_code`,
 //! checked against the request (a create for a known e-mail answers with the existing customer).
 
-use std::collections::BTreeMap;
-
-use prism_connector::normalize::split_name;
+use prism_connector::normalize::{metadata_with_reference, split_name};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
     CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
@@ -77,18 +75,12 @@ pub(crate) fn to_wire(req: &CustomerCreateRequest) -> Result<CustomerBody<'_>, E
             .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
             .collect()
     });
-    let mut metadata: BTreeMap<&str, &str> = req
-        .metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    metadata.insert(REFERENCE_KEY, &req.merchant_customer_id);
     Ok(CustomerBody {
         email: email(req)?,
         first_name,
         last_name,
         phone,
-        metadata,
+        metadata: metadata_with_reference(req, REFERENCE_KEY),
     })
 }
 
