@@ -21,8 +21,15 @@ use crate::{CredentialSet, HttpRequest};
 /// let req = auth.apply(HttpRequest::get("/customers"));
 /// assert!(req.headers[0].sensitive);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Authorization(SecretString);
+
+/// Shown as the secret it holds is (redacted).
+impl std::fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 impl Authorization {
     /// HTTP Basic (RFC 7617): `Basic base64(user:password)`; no password is an empty one

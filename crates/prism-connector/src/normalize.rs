@@ -31,6 +31,18 @@ pub fn split_name(full: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// An optional name as (first, last) parts ([`split_name`]); a missing or blank name has
+/// neither.
+pub fn first_last(name: Option<&str>) -> (Option<&str>, Option<&str>) {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => {
+            let (first, last) = split_name(n);
+            (Some(first), last)
+        }
+        None => (None, None),
+    }
+}
+
 /// The digits of a phone number, with a leading `+` kept (E.164-like), e.g.
 /// `+1-555-123-4567` → `+15551234567`.
 pub fn phone_e164ish(phone: &str) -> String {
@@ -51,6 +63,13 @@ mod tests {
         assert_eq!(split_name("John Doe"), ("John", Some("Doe")));
         assert_eq!(split_name("Mary Ann  Smith "), ("Mary Ann", Some("Smith")));
         assert_eq!(split_name("Cher"), ("Cher", None));
+        assert_eq!(
+            first_last(Some(" Mary Ann Smith")),
+            (Some("Mary Ann"), Some("Smith"))
+        );
+        assert_eq!(first_last(Some("Cher ")), (Some("Cher"), None));
+        assert_eq!(first_last(Some("  ")), (None, None));
+        assert_eq!(first_last(None), (None, None));
     }
 
     #[test]

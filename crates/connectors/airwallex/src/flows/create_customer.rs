@@ -1,7 +1,7 @@
 //! Airwallex `POST /api/v1/pa/customers/create`: the request from Prism's fields, the created customer
 //! (or the native duplicate) from the answer.
 
-use prism_connector::normalize::split_name;
+use prism_connector::normalize::first_last;
 use prism_connector::parse::created;
 use prism_connector::parse::parse_json;
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
@@ -38,11 +38,7 @@ impl Flow<CreateCustomer> for Airwallex {
             })?;
 
         let mut errs = Vec::new();
-        let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let (first_name, last_name) = name.map_or((None, None), |n| {
-            let (first, last) = split_name(n);
-            (Some(first), last)
-        });
+        let (first_name, last_name) = first_last(req.name.as_deref());
         let too_long = |part: &str| part.chars().count() > FIRST_LAST_NAME_MAX;
         if first_name.is_some_and(too_long) || last_name.is_some_and(too_long) {
             errs.push(FieldError::new(

@@ -1,7 +1,7 @@
 //! `POST /customer`: the body from docs.md's "Request mapping", the answer's `customer_code`,
 //! checked against the request (a create for a known e-mail answers with the existing customer).
 
-use prism_connector::normalize::{metadata_with_reference, split_name};
+use prism_connector::normalize::{first_last, metadata_with_reference};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
     CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
@@ -63,13 +63,7 @@ pub(crate) fn email(req: &CustomerCreateRequest) -> Result<&str, Error> {
 /// The body: name split at the last space, phone without separators, metadata an object with
 /// the reference. `description` and `address` have no Paystack field (left out by the facade).
 pub(crate) fn to_wire(req: &CustomerCreateRequest) -> Result<CustomerBody<'_>, Error> {
-    let (first_name, last_name) = match req.name.as_deref().map(str::trim) {
-        Some(n) if !n.is_empty() => {
-            let (first, last) = split_name(n);
-            (Some(first), last)
-        }
-        _ => (None, None),
-    };
+    let (first_name, last_name) = first_last(req.name.as_deref());
     let phone = req.phone.as_deref().map(|p| {
         p.chars()
             .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))

@@ -1,6 +1,6 @@
 //! `POST /customer`: the request from docs.md's "Request mapping", the answer's `id`.
 
-use prism_connector::normalize::{country_alpha3, split_name};
+use prism_connector::normalize::{country_alpha3, first_last};
 use prism_connector::parse::created;
 use prism_connector::parse::parse_json;
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
@@ -48,13 +48,7 @@ pub(crate) fn to_wire(req: &CustomerCreateRequest) -> Result<CustomerBody<'_>, E
         errs.push(FieldError::new("name", "required_one_of", msg));
         errs.push(FieldError::new("email", "required_one_of", msg));
     }
-    let (firstname, lastname) = match name {
-        Some(n) => {
-            let (first, last) = split_name(n);
-            (Some(first), last)
-        }
-        None => (None, None),
-    };
+    let (firstname, lastname) = first_last(name);
 
     let phone = req
         .phone
