@@ -405,6 +405,14 @@ macro_rules! __credential_required {
     };
 }
 
+/// True when `key` begins with the scheme word `Bearer ` (any case, after leading white space):
+/// a key pasted with its header's prefix, which a connector that adds the scheme refuses.
+pub fn has_bearer_prefix(key: &str) -> bool {
+    key.trim_start()
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
+}
+
 /// Checks a credential's shape before anything is sent: not empty, no white space or control
 /// characters. `what` names it in the error (`"stripe API key"`); the value is never shown.
 pub fn check_credential(what: &str, value: &str) -> Result<(), Error> {
@@ -535,6 +543,12 @@ mod tests {
         assert!(check_credential("k", "abc").is_ok());
         assert!(check_credential("k", " ").is_err());
         assert!(check_credential("k", "a b").is_err());
+        for pasted in ["Bearer sk_1", "bearer sk_1", " BEARER sk_1"] {
+            assert!(has_bearer_prefix(pasted), "{pasted}");
+        }
+        for bare in ["sk_1", "Bearer", "Bearerx sk", "sk_Bearer x"] {
+            assert!(!has_bearer_prefix(bare), "{bare}");
+        }
         let m = |k, e| {
             check_key_mode(
                 Connector::Stripe,

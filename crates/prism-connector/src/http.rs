@@ -3,6 +3,8 @@
 use std::fmt;
 
 use bytes::Bytes;
+use prism_types::{Error, ErrorKind};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -145,6 +147,22 @@ impl HttpRequest {
         Self::new(Method::Get, path, Body::Empty)
     }
 
+    /// A POST of `body` as `application/json` to `path`. A value that cannot be encoded (never
+    /// one of the connectors' wire structs, whose keys are all strings) is an `InvalidRequest`:
+    /// nothing is sent.
+    pub fn post_json<T: Serialize + ?Sized>(
+        path: impl Into<String>,
+        body: &T,
+    ) -> Result<Self, Error> {
+        let body = Body::json(body).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!("cannot encode the request: {e}"),
+            )
+        })?;
+        Ok(Self::post(path, body))
+    }
+
     /// Adds a header.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push(Header {
@@ -153,6 +171,20 @@ impl HttpRequest {
             sensitive: false,
         });
         self
+    }
+
+    /// Adds a header when `value` is set (an idempotency key the call may not have).
+    pub fn header_opt(self, name: &'static str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.header(name, v),
+            None => self,
+        }
+    }
+
+    /// Adds `Authorization: Bearer <token>`, marked sensitive (for a value kept, see
+    /// [`Authorization`](crate::auth::Authorization)).
+    pub fn bearer_auth(self, token: &SecretString) -> Self {
+        self.sensitive_header("Authorization", format!("Bearer {}", token.expose_secret()))
     }
 
     /// Adds a header whose value is a credential.
@@ -321,5 +353,37 @@ impl fmt::Debug for HttpResponse {
             .field("status", &self.status)
             .field("body_len", &self.body.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_posts_optional_headers_and_bearer_auth() {
+        let req = HttpRequest::post_json("/customers", &serde_json::json!({"email": "a@b.c"}))
+            .expect("encodes")
+            .header_opt("Idempotency-Key", Some("k1"))
+            .header_opt("Absent", None)
+            .bearer_auth(&SecretString::from("sk_test_secretvalue"));
+        assert_eq!(
+            (req.method, req.path.as_str()),
+            (Method::Post, "/customers")
+        );
+        assert_eq!(req.body.content_type(), Some("application/json"));
+        assert_eq!(req.body.bytes(), br#"{"email":"a@b.c"}"#);
+        assert_eq!(req.header_value("idempotency-key"), Some("k1"));
+        assert_eq!(req.header_value("Absent"), None);
+        assert_eq!(
+            req.header_value("Authorization"),
+            Some("Bearer sk_test_secretvalue")
+        );
+        assert!(!format!("{req:?} {:?}", req.redacted()).contains("secretvalue"));
+
+        // A map with non-string keys is the one shape JSON cannot hold.
+        let bad = std::collections::BTreeMap::from([((1, 2), "x")]);
+        let e = HttpRequest::post_json("/x", &bad).expect_err("not encodable");
+        assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     }
 }

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod auth;
 mod capabilities;
 mod context;
 pub mod credentials;
@@ -16,6 +17,7 @@ pub mod encoding;
 mod http;
 pub mod normalize;
 pub mod parse;
+pub mod rules;
 pub mod time;
 
 use std::borrow::Cow;
@@ -92,6 +94,16 @@ pub struct FindCustomerRequest {
     pub merchant_customer_id: String,
 }
 
+impl FindCustomerRequest {
+    /// A lookup by list filter: a GET of `path` with `param=<reference>` (after `&` when `path`
+    /// already has a query), the reference query-encoded.
+    pub fn get_by(&self, path: &str, param: &str) -> HttpRequest {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let reference = encoding::query_encode(&self.merchant_customer_id);
+        HttpRequest::get(format!("{path}{sep}{param}={reference}"))
+    }
+}
+
 impl Operation for FindCustomer {
     type Request = FindCustomerRequest;
     /// The customers the processor returned for the reference (empty when none, or when a
@@ -135,6 +147,15 @@ pub struct FoundCustomer {
 }
 
 impl FoundCustomer {
+    /// A customer from the processor's id and the reference stored with it (`None` when the
+    /// answer does not carry it).
+    pub fn new(connector_customer_id: String, merchant_customer_id: Option<String>) -> Self {
+        Self {
+            connector_customer_id,
+            merchant_customer_id,
+        }
+    }
+
     /// The id of the first customer that carries `reference` (or carries none to compare).
     pub fn pick(found: Vec<FoundCustomer>, reference: &str) -> Option<String> {
         found
@@ -342,9 +363,15 @@ pub fn by_environment(
 /// read the config). The connector's own methods follow, and go into the same
 /// `impl ConnectorApi`.
 ///
+/// Written `pub struct Name(Config): CAPS, …` it declares the connector struct too (its
+/// `config` field and `new`); with `pub struct Name(Config, authorization = Config::method)` the
+/// struct also keeps the [`Authorization`](auth::Authorization) that `method` builds from the
+/// config, as its `authorization` field, listed among the connector's secrets.
+///
 /// ```ignore
 /// prism_connector::connector_api! {
-///     Stripe: StripeConfig, CAPABILITIES,
+///     /// The Stripe connector.
+///     pub struct Stripe(StripeConfig, authorization = StripeConfig::authorization): CAPABILITIES,
 ///     base_url(self, _env) => BASE_URL.into();
 ///
 ///     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
@@ -354,6 +381,62 @@ pub fn by_environment(
 /// ```
 #[macro_export]
 macro_rules! connector_api {
+    (
+        $(#[$meta:meta])*
+        pub struct $connector:ident($config:ident): $caps:ident,
+        $($rest:tt)*
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $connector {
+            config: $config,
+        }
+
+        impl $connector {
+            /// A connector with `config`.
+            pub fn new(config: $config) -> Self {
+                Self { config }
+            }
+        }
+
+        $crate::connector_api! { $connector: $config, $caps, $($rest)* }
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $connector:ident($config:ident, authorization = $auth:path): $caps:ident,
+        base_url($this:ident, $env:ident) => $base:expr;
+        $($item:tt)*
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $connector {
+            config: $config,
+            /// The `Authorization` value, built once from the config (and scrubbed like it).
+            authorization: $crate::auth::Authorization,
+        }
+
+        impl $connector {
+            /// A connector with `config`.
+            pub fn new(config: $config) -> Self {
+                let authorization = $auth(&config);
+                Self {
+                    config,
+                    authorization,
+                }
+            }
+        }
+
+        $crate::connector_api! {
+            $connector: $config, $caps,
+            base_url($this, $env) => $base;
+
+            fn secrets(&self) -> Vec<&$crate::SecretString> {
+                self.authorization.and_secrets(&self.config)
+            }
+
+            $($item)*
+        }
+    };
     (
         $connector:ident: $config:ident, $caps:ident,
         base_url($this:ident, $env:ident) => $base:expr;
@@ -400,4 +483,116 @@ pub trait Configurator: Credentials {
     fn capabilities() -> &'static Capabilities;
     /// Builds the connector.
     fn into_connector(self) -> Self::Connector;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    static CAPS: Capabilities = Capabilities {
+        create_customer: true,
+        unsupported_reason: None,
+        reference_storage: ReferenceStorage::None,
+        duplicate_detection: DuplicateDetection::None("test"),
+        idempotency: Idempotency::None,
+        limits: FieldLimits::UNIVERSAL,
+        unsupported_fields: &[],
+        required_fields: &[],
+        request_id_header: None,
+        lookup: Lookup::None,
+        rate_limit: RateLimit::UNDOCUMENTED,
+        notes: "",
+    };
+
+    credentials! {
+        /// A key.
+        pub struct KeyConfig for Stripe {
+            /// The key.
+            api_key: secret,
+        }
+        account = [api_key];
+    }
+
+    credentials! {
+        /// A key, sent as a kept `Bearer` value.
+        pub struct BearerConfig for Shift4 {
+            /// The key.
+            api_key: secret,
+        }
+        account = [api_key];
+    }
+
+    impl BearerConfig {
+        fn authorization(&self) -> auth::Authorization {
+            auth::Authorization::bearer(&self.api_key)
+        }
+    }
+
+    connector_api! {
+        /// Keeps only its config.
+        pub struct Plain(KeyConfig): CAPS,
+        base_url(self, env) => by_environment(env, "https://sandbox", "https://live");
+
+        fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
+            Error::unsupported(format!("HTTP {}", resp.status))
+        }
+    }
+
+    connector_api! {
+        /// Keeps its `Authorization` too.
+        pub struct Kept(BearerConfig, authorization = BearerConfig::authorization): CAPS,
+        base_url(self, _env) => "https://one".into();
+
+        fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
+            Error::unsupported(format!("HTTP {}", resp.status))
+        }
+    }
+
+    macro_rules! creates_nothing {
+        ($($connector:ident),+) => {$(
+            impl Flow<CreateCustomer> for $connector {
+                fn build_request(
+                    &self,
+                    _req: &CustomerCreateRequest,
+                    _ctx: &FlowContext<'_>,
+                ) -> Result<HttpRequest, Error> {
+                    Ok(HttpRequest::get("/"))
+                }
+
+                fn parse_response(
+                    &self,
+                    resp: &HttpResponse,
+                    _ctx: &FlowContext<'_>,
+                ) -> Result<CreatedCustomer, Error> {
+                    parse::created(resp, "c1".into())
+                }
+            }
+        )+};
+    }
+    creates_nothing!(Plain, Kept);
+
+    #[test]
+    fn connector_api_declares_the_struct_and_its_kept_authorization() {
+        let plain = Plain::new(KeyConfig::new("sk_test_secretvalue"));
+        assert_eq!(plain.base_url(Environment::Production), "https://live");
+        assert_eq!(plain.secrets().len(), 1);
+        let config = BearerConfig::new("sk_test_secretvalue");
+        let kept = <BearerConfig as Configurator>::into_connector(config);
+        assert_eq!(
+            kept.authorization.expose_secret(),
+            "Bearer sk_test_secretvalue"
+        );
+        let secrets: Vec<&str> = kept
+            .secrets()
+            .into_iter()
+            .map(|s| s.expose_secret())
+            .collect();
+        assert_eq!(
+            secrets,
+            ["sk_test_secretvalue", "Bearer sk_test_secretvalue"]
+        );
+        assert_eq!(kept.id(), Connector::Shift4);
+        assert!(!format!("{plain:?} {kept:?}").contains("secretvalue"));
+    }
 }

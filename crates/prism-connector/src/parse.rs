@@ -58,6 +58,65 @@ pub fn created(resp: &HttpResponse, id: String) -> Result<crate::CreatedCustomer
     })
 }
 
+/// The created customer `id` of a 2xx answer that may replay the stored answer of a reused
+/// idempotency key (`replayed`, from the processor's replay header). A replay for a
+/// reference-derived key that nothing this call sent before can have caused was created by an
+/// earlier call with the same reference: `AlreadyExists` naming it (SPEC §4), with the request id
+/// from `request_id_header`. Any other replay (a key the caller chose and reused, or after an
+/// attempt of this call that may have been applied) is this call's own result, flagged.
+pub fn created_or_replayed(
+    connector: Connector,
+    resp: &HttpResponse,
+    ctx: &crate::FlowContext<'_>,
+    id: String,
+    replayed: bool,
+    request_id_header: Option<&str>,
+) -> Result<crate::CreatedCustomer, Error> {
+    if replayed && ctx.key_from_reference && !ctx.earlier_attempt_may_have_applied {
+        let text = format!(
+            "a customer with this merchant_customer_id was already created at this {} account (idempotent replay)",
+            connector.display_name()
+        );
+        return Err(Error::new(ErrorKind::AlreadyExists, text)
+            .with_http_status(resp.status)
+            .with_request_id(
+                request_id_header
+                    .and_then(|h| resp.header(h))
+                    .map(str::to_owned),
+            )
+            .with_existing_customer_id(Some(id)));
+    }
+    Ok(crate::CreatedCustomer {
+        connector_customer_id: id,
+        replayed,
+    })
+}
+
+/// Reads a lookup's list answer: the JSON body as `L` ([`parse_json`]), then each of the
+/// customers `items` takes from it as a [`FoundCustomer`](crate::FoundCustomer) through `found`.
+///
+/// ```
+/// # use prism_connector::{parse::found_customers, FoundCustomer, HttpResponse};
+/// #[derive(serde::Deserialize)]
+/// struct List { data: Vec<Item> }
+/// #[derive(serde::Deserialize)]
+/// struct Item { id: String, reference: Option<String> }
+/// let resp = HttpResponse::new(200, vec![], r#"{"data":[{"id":"c1","reference":"r1"}]}"#);
+/// let found = found_customers(&resp, |l: List| l.data, |c| FoundCustomer::new(c.id, c.reference));
+/// assert_eq!(found.ok(), Some(vec![FoundCustomer::new("c1".into(), Some("r1".into()))]));
+/// ```
+pub fn found_customers<L, I>(
+    resp: &HttpResponse,
+    items: impl FnOnce(L) -> I,
+    found: impl FnMut(I::Item) -> crate::FoundCustomer,
+) -> Result<Vec<crate::FoundCustomer>, Error>
+where
+    L: DeserializeOwned,
+    I: IntoIterator,
+{
+    Ok(items(parse_json(resp)?).into_iter().map(found).collect())
+}
+
 /// The kind a bare HTTP status means when the processor's body says nothing more specific.
 pub fn kind_for_status(status: u16) -> ErrorKind {
     match status {
@@ -200,6 +259,78 @@ mod tests {
         }
         let ok = HttpResponse::new(200, vec![], b"\xEF\xBB\xBF{\"id\":\"x\"}".to_vec());
         assert!(parse_json::<T>(&ok).is_ok());
+    }
+
+    #[test]
+    fn replays_are_an_earlier_calls_customer_or_this_calls_own() {
+        use crate::FlowContext;
+        use prism_types::Environment;
+        let resp = HttpResponse::new(200, vec![("request-id".into(), "req_1".into())], "{}");
+        let read = |ctx: &FlowContext<'_>, replayed: bool| {
+            created_or_replayed(
+                Connector::Stripe,
+                &resp,
+                ctx,
+                "cus_1".into(),
+                replayed,
+                Some("request-id"),
+            )
+        };
+        let derived = FlowContext::first(Environment::Sandbox).with_idempotency_key("k", true);
+        let e = read(&derived, true).expect_err("an earlier call's customer");
+        assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+        assert_eq!(e.existing_customer_id(), Some("cus_1"));
+        assert_eq!(e.request_id(), Some("req_1"));
+        assert_eq!(
+            e.message(),
+            "a customer with this merchant_customer_id was already created at this Stripe account (idempotent replay)"
+        );
+        let fresh = read(&derived, false).expect("fresh");
+        assert!(!fresh.replayed && fresh.connector_customer_id == "cus_1");
+        let mut lost = derived;
+        lost.earlier_attempt_may_have_applied = true;
+        assert!(read(&lost, true).expect("own").replayed);
+        let caller = FlowContext::first(Environment::Sandbox).with_idempotency_key("k", false);
+        assert!(read(&caller, true).expect("caller's key").replayed);
+    }
+
+    #[test]
+    fn lookup_lists() {
+        use crate::{FindCustomerRequest, FoundCustomer};
+        #[derive(serde::Deserialize)]
+        struct List {
+            items: Vec<(String, Option<String>)>,
+        }
+        let read = |body: &str| {
+            let resp = HttpResponse::new(200, vec![], body.to_owned());
+            found_customers(
+                &resp,
+                |l: List| l.items.into_iter().filter(|(id, _)| id != "skip"),
+                |(id, r)| FoundCustomer::new(id, r),
+            )
+        };
+        let found = read(r#"{"items":[["c1","r1"],["skip",null],["c2",null]]}"#).expect("list");
+        assert_eq!(
+            found,
+            [
+                FoundCustomer::new("c1".into(), Some("r1".into())),
+                FoundCustomer::new("c2".into(), None)
+            ]
+        );
+        assert_eq!(read(r#"{"items":[]}"#).expect("empty"), []);
+        let e = read("<html>").expect_err("not JSON");
+        assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+
+        let req = FindCustomerRequest {
+            merchant_customer_id: "a b&c".into(),
+        };
+        assert_eq!(
+            req.get_by("/customers", "reference_id").path,
+            "/customers?reference_id=a+b%26c"
+        );
+        let tagged = req.get_by("/identities?tags.key=k", "tags.value");
+        assert_eq!(tagged.path, "/identities?tags.key=k&tags.value=a+b%26c");
+        assert_eq!(tagged.method, crate::Method::Get);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use prism_connector::{
     AccessToken, Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext,
     HttpRequest, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 /// The pinned API version: the `info.version` of the official OpenAPI document the request
 /// mapping was taken from (see docs.md, "Endpoint and authentication").
@@ -67,19 +67,6 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     notes: "bearer token from POST /api/v1/authentication/login (30 min); JSON; x-api-version pinned; address needs country; trace_id from error bodies",
 };
 
-/// The Airwallex connector.
-#[derive(Debug, Clone)]
-pub struct Airwallex {
-    config: AirwallexConfig,
-}
-
-impl Airwallex {
-    /// A connector with `config`.
-    pub fn new(config: AirwallexConfig) -> Self {
-        Self { config }
-    }
-}
-
 /// The login step's token, which the executor fetches before any other call.
 fn login_token<'a>(ctx: &FlowContext<'a>) -> Result<&'a SecretString, Error> {
     ctx.access_token.ok_or_else(|| {
@@ -92,13 +79,14 @@ fn login_token<'a>(ctx: &FlowContext<'a>) -> Result<&'a SecretString, Error> {
 /// `req` with `token` (`Authorization: Bearer …`, sensitive), the pinned API version and JSON
 /// accepted: every call after the login.
 fn with_token(req: HttpRequest, token: &SecretString) -> HttpRequest {
-    req.sensitive_header("Authorization", format!("Bearer {}", token.expose_secret()))
+    req.bearer_auth(token)
         .header("x-api-version", API_VERSION)
         .header("Accept", "application/json")
 }
 
 prism_connector::connector_api! {
-    Airwallex: AirwallexConfig, CAPABILITIES,
+    /// The Airwallex connector.
+    pub struct Airwallex(AirwallexConfig): CAPABILITIES,
     base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {

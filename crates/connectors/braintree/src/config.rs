@@ -1,9 +1,9 @@
 //! Braintree's credentials, declared once.
 
-use prism_connector::encoding::basic_auth;
+use prism_connector::auth::{check_basic_user, Authorization};
 use prism_connector::types::Error;
 use prism_connector::CredentialSet;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 prism_connector::credentials! {
     /// Braintree API credentials (Control Panel → API keys): the gateway account's merchant id
@@ -27,11 +27,8 @@ prism_connector::credentials! {
 
 impl BraintreeConfig {
     /// `Basic base64(public_key:private_key)`.
-    pub(crate) fn basic_auth(&self) -> SecretString {
-        SecretString::from(basic_auth(
-            self.public_key.expose_secret(),
-            self.private_key.expose_secret(),
-        ))
+    pub(crate) fn basic_auth(&self) -> Authorization {
+        Authorization::basic(&self.public_key, Some(&self.private_key))
     }
 
     /// The shared checks; a merchant id that could not be one URL path segment; a public key
@@ -47,12 +44,7 @@ impl BraintreeConfig {
                 "braintree: the merchant id may hold only letters, digits, '_' and '-'",
             ));
         }
-        if self.public_key.expose_secret().contains(':') {
-            return Err(Error::configuration(
-                "braintree: the public key contains ':' which HTTP Basic auth cannot carry",
-            ));
-        }
-        Ok(())
+        check_basic_user("braintree: the public key", self.public_key.expose_secret())
     }
 }
 

@@ -23,7 +23,7 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 /// Sandbox base URL (braintree_python `environment.py`: `api.sandbox.braintreegateway.com:443`).
 pub const SANDBOX_BASE_URL: &str = "https://api.sandbox.braintreegateway.com";
@@ -72,21 +72,25 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "server API (XML, X-ApiVersion 6), not GraphQL createCustomer (no id input, no idempotency, no duplicate detection); the reference is the customer id (1-36 of [A-Za-z0-9_-], not all/new); name split into first/last; phone sent as given; global-id not kept",
 };
 
-/// The Braintree connector.
-#[derive(Debug, Clone)]
-pub struct Braintree {
-    config: BraintreeConfig,
-    /// `Basic base64(public_key:private_key)`, kept so the executor can scrub it too.
-    basic_auth: SecretString,
+prism_connector::connector_api! {
+    /// The Braintree connector.
+    pub struct Braintree(BraintreeConfig, authorization = BraintreeConfig::basic_auth): CAPABILITIES,
+    base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
+
+    fn check_config(&self, _env: Environment) -> Result<(), Error> {
+        self.config.check()
+    }
+
+    fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
+        error::parse_error(resp)
+    }
+
+    fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
+        Some(self)
+    }
 }
 
 impl Braintree {
-    /// A connector with `config`.
-    pub fn new(config: BraintreeConfig) -> Self {
-        let basic_auth = config.basic_auth();
-        Self { config, basic_auth }
-    }
-
     /// `/merchants/{merchant_id}/customers` followed by `rest`.
     pub(crate) fn customers_path(&self, rest: &str) -> String {
         let merchant = self.config.merchant_id.expose_secret();
@@ -96,35 +100,10 @@ impl Braintree {
     /// `req` with the headers braintree_python sends on every server-API call (its own
     /// `User-Agent` and `Accept-Encoding` are the HTTP client's business).
     pub(crate) fn with_headers(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.basic_auth.expose_secret())
+        self.authorization
+            .apply(req)
             .header("Accept", "application/xml")
             .header("X-ApiVersion", API_VERSION)
-    }
-}
-
-prism_connector::connector_api! {
-    Braintree: BraintreeConfig, CAPABILITIES,
-    base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
-
-    fn check_config(&self, _env: Environment) -> Result<(), Error> {
-        self.config.check()
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![
-            &self.config.merchant_id,
-            &self.config.public_key,
-            &self.config.private_key,
-            &self.basic_auth,
-        ]
-    }
-
-    fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
-        error::parse_error(resp)
-    }
-
-    fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
-        Some(self)
     }
 }
 

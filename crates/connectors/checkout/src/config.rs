@@ -1,6 +1,7 @@
 //! Checkout.com's credentials, declared once, and the rules they must meet before anything is
 //! sent (docs.md "Endpoint and authentication").
 
+use prism_connector::credentials::has_bearer_prefix;
 use prism_connector::types::{Connector, Environment, Error};
 use prism_connector::CredentialSet;
 use secrecy::ExposeSecret;
@@ -39,10 +40,7 @@ impl CheckoutConfig {
         }
         let key = self.secret_key.expose_secret();
         let sandbox_key = key.starts_with("sk_sbox");
-        let why = if key
-            .get(..7)
-            .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
-        {
+        let why = if has_bearer_prefix(key) {
             "the secret key must be the bare key, without `Bearer `"
         } else if key.starts_with("pk_") {
             "a public key (pk_…) cannot create customers; use the secret key (sk_…)"

@@ -66,30 +66,9 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "JSON on the account's host {prefix}.api.(sandbox.)checkout.com; phone split into {country_code, number}; email required; Cko-Idempotency-Key is not documented for /customers, so a create that may have been applied is never resent",
 };
 
-/// The Checkout.com connector.
-#[derive(Debug, Clone)]
-pub struct Checkout {
-    config: CheckoutConfig,
-}
-
-impl Checkout {
-    /// A connector with `config`.
-    pub fn new(config: CheckoutConfig) -> Self {
-        Self { config }
-    }
-
-    /// The account's base URL in `env`: `https://{prefix}.api.(sandbox.)checkout.com`.
-    fn account_base_url(&self, env: Environment) -> Cow<'static, str> {
-        let host = match env {
-            Environment::Sandbox => SANDBOX_HOST,
-            Environment::Production => PRODUCTION_HOST,
-        };
-        Cow::Owned(format!("https://{}.{host}", self.config.prefix()))
-    }
-}
-
 prism_connector::connector_api! {
-    Checkout: CheckoutConfig, CAPABILITIES,
+    /// The Checkout.com connector.
+    pub struct Checkout(CheckoutConfig): CAPABILITIES,
     base_url(self, env) => self.account_base_url(env);
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
@@ -98,6 +77,17 @@ prism_connector::connector_api! {
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
         error::parse_error(resp)
+    }
+}
+
+impl Checkout {
+    /// The account's base URL in `env`: `https://{prefix}.api.(sandbox.)checkout.com`.
+    fn account_base_url(&self, env: Environment) -> Cow<'static, str> {
+        let host = match env {
+            Environment::Sandbox => SANDBOX_HOST,
+            Environment::Production => PRODUCTION_HOST,
+        };
+        Cow::Owned(format!("https://{}.{host}", self.config.prefix()))
     }
 }
 

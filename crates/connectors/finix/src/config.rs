@@ -1,9 +1,9 @@
 //! Finix's credentials, declared once.
 
-use prism_connector::encoding::basic_auth;
+use prism_connector::auth::{check_basic_user, Authorization};
 use prism_connector::types::Error;
 use prism_connector::CredentialSet;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 prism_connector::credentials! {
     /// Finix API credentials: an API user's `username` (e.g. `US…`) and its `password`, sent with
@@ -22,23 +22,15 @@ prism_connector::credentials! {
 
 impl FinixConfig {
     /// The `Authorization` header value: `Basic base64(username:password)`.
-    pub(crate) fn basic_auth(&self) -> SecretString {
-        SecretString::from(basic_auth(
-            self.username.expose_secret(),
-            self.password.expose_secret(),
-        ))
+    pub(crate) fn basic_auth(&self) -> Authorization {
+        Authorization::basic(&self.username, Some(&self.password))
     }
 
     /// Rejects credentials that cannot work before anything is sent. Finix credentials carry no
     /// environment marker, so a sandbox/live mix-up can only be told by Finix (401).
     pub(crate) fn check(&self) -> Result<(), Error> {
         self.check_fields()?;
-        if self.username.expose_secret().contains(':') {
-            return Err(Error::configuration(
-                "finix username contains ':' which HTTP Basic auth cannot carry",
-            ));
-        }
-        Ok(())
+        check_basic_user("finix username", self.username.expose_secret())
     }
 }
 

@@ -16,7 +16,6 @@ use prism_connector::{
     FlowContext, HttpRequest, HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit,
     ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
 
 /// The pinned API version header value (`Finix-Version`; the spec's `info.version`, see docs.md).
 pub const API_VERSION: &str = "2022-02-01";
@@ -69,44 +68,13 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "buyer Identity; HAL JSON; Finix-Version 2022-02-01 pinned; name split into first/last (≤20 each); phone: NANP 10 digits only; address all-or-nothing (line1, city, 2-letter state, postal ≤7, country→alpha-3); no idempotency: a create that may have been applied is never resent",
 };
 
-/// The Finix connector.
-#[derive(Debug, Clone)]
-pub struct Finix {
-    config: FinixConfig,
-    /// `Basic base64(username:password)`, kept so the executor can scrub it too.
-    basic_auth: SecretString,
-}
-
-impl Finix {
-    /// A connector with `config`.
-    pub fn new(config: FinixConfig) -> Self {
-        let basic_auth = config.basic_auth();
-        Self { config, basic_auth }
-    }
-
-    /// `req` with the headers of every Finix call: Basic auth (sensitive), the pinned
-    /// `Finix-Version`, HAL answers.
-    fn with_headers(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.basic_auth.expose_secret())
-            .header("Finix-Version", API_VERSION)
-            .header("Accept", "application/hal+json")
-    }
-}
-
 prism_connector::connector_api! {
-    Finix: FinixConfig, CAPABILITIES,
+    /// The Finix connector.
+    pub struct Finix(FinixConfig, authorization = FinixConfig::basic_auth): CAPABILITIES,
     base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {
         self.config.check()
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![
-            &self.config.username,
-            &self.config.password,
-            &self.basic_auth,
-        ]
     }
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
@@ -115,6 +83,17 @@ prism_connector::connector_api! {
 
     fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
         Some(self)
+    }
+}
+
+impl Finix {
+    /// `req` with the headers of every Finix call: Basic auth (sensitive), the pinned
+    /// `Finix-Version`, HAL answers.
+    fn with_headers(&self, req: HttpRequest) -> HttpRequest {
+        self.authorization
+            .apply(req)
+            .header("Finix-Version", API_VERSION)
+            .header("Accept", "application/hal+json")
     }
 }
 

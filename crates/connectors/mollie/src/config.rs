@@ -17,10 +17,6 @@ prism_connector::credentials! {
 
 impl MollieConfig {
     /// `Bearer <key>`.
-    pub(crate) fn authorization(&self) -> String {
-        format!("Bearer {}", self.api_key.expose_secret())
-    }
-
     /// Rejects keys that cannot work in `env`. Mollie has one host: the key alone picks test or
     /// live mode, so a `live_` key with `Sandbox` (or a `test_` key with `Production`) would
     /// silently create customers in the other mode. Shape: `^(live|test)_\w{30,}$`

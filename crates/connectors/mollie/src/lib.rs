@@ -59,21 +59,9 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "JSON, HAL answers; one host, the key's test_/live_ prefix picks the mode; metadata ≤ 1 kB of JSON in total; ASCII email only",
 };
 
-/// The Mollie connector.
-#[derive(Debug, Clone)]
-pub struct Mollie {
-    config: MollieConfig,
-}
-
-impl Mollie {
-    /// A connector with `config`.
-    pub fn new(config: MollieConfig) -> Self {
-        Self { config }
-    }
-}
-
 prism_connector::connector_api! {
-    Mollie: MollieConfig, CAPABILITIES,
+    /// The Mollie connector.
+    pub struct Mollie(MollieConfig): CAPABILITIES,
     base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {

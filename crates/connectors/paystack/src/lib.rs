@@ -15,7 +15,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindExisting, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::ExposeSecret;
 
 /// Paystack's one host, for test and live mode alike (the secret key picks the mode).
 pub const BASE_URL: &str = "https://api.paystack.co";
@@ -48,28 +47,9 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "JSON; one host, sk_test_/sk_live_ must match the environment; name split into first_name/last_name; metadata sent as an object; no idempotency key, so a create that may have been applied is never resent (the e-mail check settles it when it finds our reference)",
 };
 
-/// The Paystack connector.
-#[derive(Debug, Clone)]
-pub struct Paystack {
-    config: PaystackConfig,
-}
-
-impl Paystack {
-    /// A connector with `config`.
-    pub fn new(config: PaystackConfig) -> Self {
-        Self { config }
-    }
-
-    /// `req` with the secret key (`Authorization: Bearer …`, sensitive) and JSON accepted.
-    fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        let bearer = format!("Bearer {}", self.config.secret_key.expose_secret());
-        req.sensitive_header("Authorization", bearer)
-            .header("Accept", "application/json")
-    }
-}
-
 prism_connector::connector_api! {
-    Paystack: PaystackConfig, CAPABILITIES,
+    /// The Paystack connector.
+    pub struct Paystack(PaystackConfig): CAPABILITIES,
     base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
@@ -82,5 +62,13 @@ prism_connector::connector_api! {
 
     fn existing_check(&self) -> Option<&dyn Flow<FindExisting>> {
         Some(self)
+    }
+}
+
+impl Paystack {
+    /// `req` with the secret key (`Authorization: Bearer …`, sensitive) and JSON accepted.
+    fn authorized(&self, req: HttpRequest) -> HttpRequest {
+        req.bearer_auth(&self.config.secret_key)
+            .header("Accept", "application/json")
     }
 }

@@ -1,10 +1,10 @@
 //! Razorpay's credentials, declared once, and the key id's mode rule.
 
+use prism_connector::auth::{check_basic_user, Authorization};
 use prism_connector::credentials::check_key_mode;
-use prism_connector::encoding::basic_auth;
 use prism_connector::types::{Connector, Environment, Error};
 use prism_connector::CredentialSet;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 prism_connector::credentials! {
     /// Razorpay API keys: the key id (`rzp_test_…` / `rzp_live_…`) and its key secret, sent with
@@ -23,11 +23,8 @@ prism_connector::credentials! {
 
 impl RazorpayConfig {
     /// The `Authorization` header value: `Basic base64(key_id:key_secret)`.
-    pub(crate) fn basic_auth(&self) -> SecretString {
-        SecretString::from(basic_auth(
-            self.key_id.expose_secret(),
-            self.key_secret.expose_secret(),
-        ))
+    pub(crate) fn basic_auth(&self) -> Authorization {
+        Authorization::basic(&self.key_id, Some(&self.key_secret))
     }
 
     /// Rejects keys that cannot work in `env` before anything is sent: a live key id with
@@ -48,12 +45,7 @@ impl RazorpayConfig {
                 "razorpay key_id must start with rzp_test_ or rzp_live_",
             ));
         }
-        if id.contains(':') {
-            return Err(Error::configuration(
-                "razorpay key_id contains ':' which HTTP Basic auth cannot carry",
-            ));
-        }
-        Ok(())
+        check_basic_user("razorpay key_id", id)
     }
 }
 

@@ -15,7 +15,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, Flow, FlowContext, HttpRequest, HttpResponse,
     Idempotency, Lookup, MetadataLimits, ProbeExisting, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
 
 /// Razorpay's one host, for test and live keys alike (the key id says which mode).
 pub const BASE_URL: &str = "https://api.razorpay.com";
@@ -74,38 +73,13 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "one host, mode by key id (rzp_test_/rzp_live_); Basic key_id:key_secret; email or phone required by Prism (Razorpay's duplicate rule, and so safe resending, rests on them); contact sent as digits with +; no idempotency key: a resend is answered by the email+contact rule",
 };
 
-/// The Razorpay connector.
-#[derive(Debug, Clone)]
-pub struct Razorpay {
-    config: RazorpayConfig,
-    /// `Basic base64(key_id:key_secret)`, kept so the executor can scrub it too.
-    basic_auth: SecretString,
-}
-
-impl Razorpay {
-    /// A connector with `config`.
-    pub fn new(config: RazorpayConfig) -> Self {
-        let basic_auth = config.basic_auth();
-        Self { config, basic_auth }
-    }
-
-    /// `req` with the headers of every Razorpay call: Basic auth (sensitive), JSON answers.
-    fn with_headers(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.basic_auth.expose_secret())
-            .header("Accept", "application/json")
-    }
-}
-
 prism_connector::connector_api! {
-    Razorpay: RazorpayConfig, CAPABILITIES,
+    /// The Razorpay connector.
+    pub struct Razorpay(RazorpayConfig, authorization = RazorpayConfig::basic_auth): CAPABILITIES,
     base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
         self.config.check(env)
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![&self.config.key_id, &self.config.key_secret, &self.basic_auth]
     }
 
     fn parse_error(&self, resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
@@ -117,10 +91,20 @@ prism_connector::connector_api! {
     }
 }
 
+impl Razorpay {
+    /// `req` with the headers of every Razorpay call: Basic auth (sensitive), JSON answers.
+    fn with_headers(&self, req: HttpRequest) -> HttpRequest {
+        self.authorization
+            .apply(req)
+            .header("Accept", "application/json")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use prism_connector::ConnectorApi;
+    use secrecy::ExposeSecret;
 
     /// What no shared check can know: 15 notes in all (one the reference), a notes value of
     /// 256 holds any reference, and the Basic header among the secrets.

@@ -55,21 +55,9 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "JSON; Basic auth with the secret key; email required; no name/phone/address on the customer; no request-id header",
 };
 
-/// The Shift4 connector.
-#[derive(Debug, Clone)]
-pub struct Shift4 {
-    config: Shift4Config,
-}
-
-impl Shift4 {
-    /// A connector with `config`.
-    pub fn new(config: Shift4Config) -> Self {
-        Self { config }
-    }
-}
-
 prism_connector::connector_api! {
-    Shift4: Shift4Config, CAPABILITIES,
+    /// The Shift4 connector.
+    pub struct Shift4(Shift4Config): CAPABILITIES,
     base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {

@@ -15,7 +15,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
-use secrecy::ExposeSecret;
 
 /// The pinned `Square-Version`: the version of the official OpenAPI document and SDK release
 /// the request mapping was taken from (docs.md, "Endpoint and authentication").
@@ -71,30 +70,9 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     notes: "JSON; Square-Version 2025-08-20 pinned; idempotency_key in the body (≤ 45); name split into given_name/family_name; needs name, email or phone; phone 9-16 digits",
 };
 
-/// The Square connector.
-#[derive(Debug, Clone)]
-pub struct Square {
-    config: SquareConfig,
-}
-
-impl Square {
-    /// A connector with `config`.
-    pub fn new(config: SquareConfig) -> Self {
-        Self { config }
-    }
-
-    /// `req` with the token (`Authorization: Bearer …`, sensitive), the pinned version and
-    /// JSON accepted: every call.
-    fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        let bearer = format!("Bearer {}", self.config.access_token.expose_secret());
-        req.sensitive_header("Authorization", bearer)
-            .header("Square-Version", API_VERSION)
-            .header("Accept", "application/json")
-    }
-}
-
 prism_connector::connector_api! {
-    Square: SquareConfig, CAPABILITIES,
+    /// The Square connector.
+    pub struct Square(SquareConfig): CAPABILITIES,
     base_url(self, env) => prism_connector::by_environment(env, SANDBOX_BASE_URL, PRODUCTION_BASE_URL);
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
@@ -103,6 +81,16 @@ prism_connector::connector_api! {
 
     fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
         Some(self)
+    }
+}
+
+impl Square {
+    /// `req` with the token (`Authorization: Bearer …`, sensitive), the pinned version and
+    /// JSON accepted: every call.
+    fn authorized(&self, req: HttpRequest) -> HttpRequest {
+        req.bearer_auth(&self.config.access_token)
+            .header("Square-Version", API_VERSION)
+            .header("Accept", "application/json")
     }
 }
 

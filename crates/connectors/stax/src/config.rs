@@ -1,5 +1,6 @@
 //! Stax's credentials, declared once.
 
+use prism_connector::credentials::has_bearer_prefix;
 use prism_connector::types::Error;
 use prism_connector::CredentialSet;
 use secrecy::ExposeSecret;
@@ -23,11 +24,7 @@ impl StaxConfig {
     /// Rejects keys that cannot work before anything is sent.
     pub(crate) fn check(&self) -> Result<(), Error> {
         let key = self.api_key.expose_secret();
-        if key
-            .trim_start()
-            .get(..7)
-            .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
-        {
+        if has_bearer_prefix(key) {
             return Err(Error::configuration(
                 "stax API key must be the bare key, without the `Bearer ` prefix",
             ));

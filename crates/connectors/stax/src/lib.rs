@@ -15,7 +15,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
-use secrecy::ExposeSecret;
 
 /// Stax's API host. Sandbox accounts use the same host as live ones: the key picks the account
 /// ("When using a live or sandbox API key, you will use the same production URL", see docs.md).
@@ -59,28 +58,9 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     notes: "JSON; name split into firstname/lastname; phone sent as 10-15 digits; state 2 letters; country alpha-3; needs name or email; a create that may have been applied is never resent",
 };
 
-/// The Stax connector.
-#[derive(Debug, Clone)]
-pub struct Stax {
-    config: StaxConfig,
-}
-
-impl Stax {
-    /// A connector with `config`.
-    pub fn new(config: StaxConfig) -> Self {
-        Self { config }
-    }
-
-    /// `req` with the key (`Authorization: Bearer …`, sensitive) and JSON accepted: every call.
-    fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        let bearer = format!("Bearer {}", self.config.api_key.expose_secret());
-        req.sensitive_header("Authorization", bearer)
-            .header("Accept", "application/json")
-    }
-}
-
 prism_connector::connector_api! {
-    Stax: StaxConfig, CAPABILITIES,
+    /// The Stax connector.
+    pub struct Stax(StaxConfig): CAPABILITIES,
     base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, _env: Environment) -> Result<(), Error> {
@@ -93,5 +73,13 @@ prism_connector::connector_api! {
 
     fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
         Some(self)
+    }
+}
+
+impl Stax {
+    /// `req` with the key (`Authorization: Bearer …`, sensitive) and JSON accepted: every call.
+    fn authorized(&self, req: HttpRequest) -> HttpRequest {
+        req.bearer_auth(&self.config.api_key)
+            .header("Accept", "application/json")
     }
 }

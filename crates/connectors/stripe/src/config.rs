@@ -1,5 +1,6 @@
 //! Stripe's credentials, declared once.
 
+use prism_connector::auth::Authorization;
 use prism_connector::credentials::{check_credential, check_key_mode};
 use prism_connector::types::{Connector, Environment, Error};
 use secrecy::ExposeSecret;
@@ -16,6 +17,11 @@ prism_connector::credentials! {
 }
 
 impl StripeConfig {
+    /// `Bearer <api_key>`, built once by the connector (and scrubbed like the key).
+    pub(crate) fn authorization(&self) -> Authorization {
+        Authorization::bearer(&self.api_key)
+    }
+
     /// Rejects keys that cannot work in `env` before anything is sent.
     pub(crate) fn check(&self, env: Environment) -> Result<(), Error> {
         let key = self.api_key.expose_secret();

@@ -15,7 +15,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
 
 /// The pinned API version (stripe-node `src/apiVersion.ts`, see docs.md).
 pub const API_VERSION: &str = "2025-10-29.clover";
@@ -57,44 +56,13 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "form-encoded; Stripe-Version pinned",
 };
 
-/// The Stripe connector.
-#[derive(Debug, Clone)]
-pub struct Stripe {
-    config: StripeConfig,
-    /// `Bearer <api_key>`, built once (and scrubbed like the key).
-    authorization: SecretString,
-}
-
-impl Stripe {
-    /// A connector with `config`.
-    pub fn new(config: StripeConfig) -> Self {
-        let authorization =
-            SecretString::from(format!("Bearer {}", config.api_key.expose_secret()));
-        Self {
-            config,
-            authorization,
-        }
-    }
-
-    /// `req` with the key (`Authorization`, sensitive), the pinned version and JSON accepted:
-    /// every call.
-    fn authorized(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.authorization.expose_secret())
-            .header("Stripe-Version", API_VERSION)
-            .header("Accept", "application/json")
-    }
-}
-
 prism_connector::connector_api! {
-    Stripe: StripeConfig, CAPABILITIES,
+    /// The Stripe connector.
+    pub struct Stripe(StripeConfig, authorization = StripeConfig::authorization): CAPABILITIES,
     base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
         self.config.check(env)
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![&self.config.api_key, &self.authorization]
     }
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
@@ -103,5 +71,16 @@ prism_connector::connector_api! {
 
     fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
         Some(self)
+    }
+}
+
+impl Stripe {
+    /// `req` with the key (`Authorization`, sensitive), the pinned version and JSON accepted:
+    /// every call.
+    fn authorized(&self, req: HttpRequest) -> HttpRequest {
+        self.authorization
+            .apply(req)
+            .header("Stripe-Version", API_VERSION)
+            .header("Accept", "application/json")
     }
 }

@@ -1,9 +1,9 @@
 //! Xendit's credentials, declared once.
 
+use prism_connector::auth::{check_basic_user, Authorization};
 use prism_connector::credentials::{check_credential, check_key_mode};
-use prism_connector::encoding::basic_auth;
 use prism_connector::types::{Connector, Environment, Error};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 /// Prefix of secret keys of test mode (docs.md "Endpoint and authentication").
 pub const TEST_KEY_PREFIX: &str = "xnd_development_";
@@ -24,8 +24,8 @@ prism_connector::credentials! {
 
 impl XenditConfig {
     /// `Authorization: Basic base64("<secret key>:")`.
-    pub(crate) fn authorization(&self) -> SecretString {
-        SecretString::from(basic_auth(self.secret_key.expose_secret(), ""))
+    pub(crate) fn authorization(&self) -> Authorization {
+        Authorization::basic(&self.secret_key, None)
     }
 
     /// Rejects keys that cannot work in `env` before anything is sent: Xendit has one host, so
@@ -33,11 +33,7 @@ impl XenditConfig {
     pub(crate) fn check(&self, env: Environment) -> Result<(), Error> {
         let key = self.secret_key.expose_secret();
         check_credential("xendit secret key", key)?;
-        if key.contains(':') {
-            return Err(Error::configuration(
-                "xendit secret key contains ':' which HTTP Basic auth cannot carry",
-            ));
-        }
+        check_basic_user("xendit secret key", key)?;
         check_key_mode(
             Connector::Xendit,
             key,

@@ -16,7 +16,6 @@ use prism_connector::{
     Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow, FlowContext, HttpRequest,
     HttpResponse, Idempotency, Lookup, MetadataLimits, RateLimit, ReferenceStorage,
 };
-use secrecy::{ExposeSecret, SecretString};
 
 /// Xendit's base URL, the same for test and live mode (the key's prefix picks the mode).
 pub const BASE_URL: &str = "https://api.xendit.co";
@@ -63,43 +62,13 @@ static CAPABILITIES: Capabilities = Capabilities {
     notes: "api-version 2020-10-31 pinned; one host, key prefix picks test/live; type INDIVIDUAL, name required and split into given_names/surname (≤50 each); phone sent as E.164 (a leading + required); address as addresses[0] with the 2020-10-31 names",
 };
 
-/// The Xendit connector.
-#[derive(Debug, Clone)]
-pub struct Xendit {
-    config: XenditConfig,
-    /// `Basic base64(key:)`, built once (and scrubbed like the key).
-    authorization: SecretString,
-}
-
-impl Xendit {
-    /// A connector with `config`.
-    pub fn new(config: XenditConfig) -> Self {
-        let authorization = config.authorization();
-        Self {
-            config,
-            authorization,
-        }
-    }
-
-    /// `req` with the headers of every Xendit call: Basic auth (sensitive), the pinned
-    /// `api-version`, JSON accepted.
-    fn with_headers(&self, req: HttpRequest) -> HttpRequest {
-        req.sensitive_header("Authorization", self.authorization.expose_secret())
-            .header("api-version", API_VERSION)
-            .header("Accept", "application/json")
-    }
-}
-
 prism_connector::connector_api! {
-    Xendit: XenditConfig, CAPABILITIES,
+    /// The Xendit connector.
+    pub struct Xendit(XenditConfig, authorization = XenditConfig::authorization): CAPABILITIES,
     base_url(self, _env) => BASE_URL.into();
 
     fn check_config(&self, env: Environment) -> Result<(), Error> {
         self.config.check(env)
-    }
-
-    fn secrets(&self) -> Vec<&SecretString> {
-        vec![&self.config.secret_key, &self.authorization]
     }
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
@@ -108,5 +77,16 @@ prism_connector::connector_api! {
 
     fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
         Some(self)
+    }
+}
+
+impl Xendit {
+    /// `req` with the headers of every Xendit call: Basic auth (sensitive), the pinned
+    /// `api-version`, JSON accepted.
+    fn with_headers(&self, req: HttpRequest) -> HttpRequest {
+        self.authorization
+            .apply(req)
+            .header("api-version", API_VERSION)
+            .header("Accept", "application/json")
     }
 }

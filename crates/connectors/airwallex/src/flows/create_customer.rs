@@ -1,12 +1,12 @@
 //! Airwallex `POST /api/v1/pa/customers/create`: the request from Prism's fields, the created customer
 //! (or the native duplicate) from the answer.
 
-use prism_connector::normalize::split_name;
+use prism_connector::normalize::first_last;
 use prism_connector::parse::created;
 use prism_connector::parse::parse_json;
-use prism_connector::types::{Connector, CustomerCreateRequest, Error, ErrorKind, FieldError};
+use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{AddressBody, CreateCustomerBody, Customer};
@@ -38,11 +38,7 @@ impl Flow<CreateCustomer> for Airwallex {
             })?;
 
         let mut errs = Vec::new();
-        let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let (first_name, last_name) = name.map_or((None, None), |n| {
-            let (first, last) = split_name(n);
-            (Some(first), last)
-        });
+        let (first_name, last_name) = first_last(req.name.as_deref());
         let too_long = |part: &str| part.chars().count() > FIRST_LAST_NAME_MAX;
         if first_name.is_some_and(too_long) || last_name.is_some_and(too_long) {
             errs.push(FieldError::new(
@@ -101,14 +97,8 @@ impl Flow<CreateCustomer> for Airwallex {
             metadata: &req.metadata,
             address,
         };
-        let body = Body::json(&body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                format!("cannot encode the request: {e}"),
-            )
-        })?;
         Ok(with_token(
-            HttpRequest::post(CREATE_CUSTOMER_PATH, body),
+            HttpRequest::post_json(CREATE_CUSTOMER_PATH, &body)?,
             token,
         ))
     }
@@ -130,7 +120,7 @@ mod tests {
     //! Airwallex's own rules before sending and the documented key order. Each body's content is
     //! the conformance snapshots' (`create_customer_{minimal,full}@airwallex`), the created answer
     //! `created.json`'s `expect`, odd answers the conformance case `malformed_success`.
-    use prism_connector::types::{Address, Environment};
+    use prism_connector::types::{Address, Environment, ErrorKind};
     use prism_testkit::leaks::assert_request_hides;
     use prism_testkit::requests::{field_paths, request_with_address};
     use secrecy::SecretString;

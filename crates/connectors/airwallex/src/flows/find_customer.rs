@@ -2,8 +2,7 @@
 //! (docs.md, "Endpoint and authentication": the lookup by merchant reference). Names the
 //! customer behind `resource_already_exists` / `duplicate_request`, which carry no id.
 
-use prism_connector::encoding::query_encode;
-use prism_connector::parse::parse_json;
+use prism_connector::parse::found_customers;
 use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
@@ -22,9 +21,8 @@ impl Flow<FindCustomer> for Airwallex {
         ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
         let token = login_token(ctx)?;
-        let reference = query_encode(&req.merchant_customer_id);
-        let path = format!("{LIST_CUSTOMERS_PATH}?merchant_customer_id={reference}");
-        Ok(with_token(HttpRequest::get(path), token))
+        let list = req.get_by(LIST_CUSTOMERS_PATH, "merchant_customer_id");
+        Ok(with_token(list, token))
     }
 
     fn parse_response(
@@ -32,15 +30,11 @@ impl Flow<FindCustomer> for Airwallex {
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
     ) -> Result<Vec<FoundCustomer>, Error> {
-        let list: CustomerList = parse_json(resp)?;
         // merchant_customer_id is unique at Airwallex: at most one item.
-        Ok(list
-            .items
-            .into_iter()
-            .map(|c| FoundCustomer {
-                connector_customer_id: c.id,
-                merchant_customer_id: c.merchant_customer_id,
-            })
-            .collect())
+        found_customers(
+            resp,
+            |list: CustomerList| list.items,
+            |c| FoundCustomer::new(c.id, c.merchant_customer_id),
+        )
     }
 }

@@ -1,12 +1,12 @@
 //! `POST /customers`: the request from docs.md's "Request mapping" (the official SDKs' fields,
 //! names and headers), the answer's `id`.
 
+use prism_connector::normalize::metadata_with_reference;
 use prism_connector::parse::{created, parse_json};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::models::{Customer, CustomerBody};
 use crate::{phone, Checkout, REFERENCE_KEY};
@@ -18,12 +18,8 @@ impl Flow<CreateCustomer> for Checkout {
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
         let body = to_wire(req)?;
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("checkout: could not encode the request: {e}"))
-        })?;
         // No `Cko-Idempotency-Key`: not documented for /customers, and the SDKs send none there.
-        let bearer = format!("Bearer {}", self.config.secret_key.expose_secret());
-        Ok(HttpRequest::post("/customers", body).sensitive_header("Authorization", bearer))
+        Ok(HttpRequest::post_json("/customers", &body)?.bearer_auth(&self.config.secret_key))
     }
 
     fn parse_response(
@@ -60,17 +56,11 @@ pub(crate) fn to_wire(req: &CustomerCreateRequest) -> Result<CustomerBody<'_>, E
     if !errs.is_empty() {
         return Err(Error::invalid_fields(errs).with_connector(Connector::Checkout));
     }
-    let mut metadata: std::collections::BTreeMap<&str, &str> = req
-        .metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    metadata.insert(REFERENCE_KEY, &req.merchant_customer_id);
     Ok(CustomerBody {
         email,
         name: req.name.as_deref(),
         phone,
-        metadata,
+        metadata: metadata_with_reference(req, REFERENCE_KEY),
     })
 }
 

@@ -2,9 +2,10 @@
 
 use prism_connector::normalize::{country_alpha3, phone_e164ish, split_name};
 use prism_connector::parse::{created, parse_json};
+use prism_connector::rules::reserved_reference_key;
 use prism_connector::types::{Address, Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{CreateIdentityRequest, Entity, Identity, PersonalAddress, Tags};
@@ -44,13 +45,7 @@ impl Flow<CreateCustomer> for Finix {
             entity.personal_address = personal_address(a, &mut errs);
         }
 
-        if req.metadata.contains_key(REFERENCE_KEY) {
-            errs.push(FieldError::new(
-                format!("metadata.{REFERENCE_KEY}"),
-                "reserved_key",
-                "key is reserved: Finix stores merchant_customer_id there",
-            ));
-        }
+        errs.extend(reserved_reference_key(req, REFERENCE_KEY, "Finix"));
 
         if !errs.is_empty() {
             return Err(Error::invalid_fields(errs).with_connector(Connector::Finix));
@@ -63,10 +58,7 @@ impl Flow<CreateCustomer> for Finix {
                 metadata: &req.metadata,
             },
         };
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("finix: could not encode the request ({e})"))
-        })?;
-        Ok(self.with_headers(HttpRequest::post("/identities", body)))
+        Ok(self.with_headers(HttpRequest::post_json("/identities", &body)?))
     }
 
     fn parse_response(

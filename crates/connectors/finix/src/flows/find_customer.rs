@@ -4,8 +4,7 @@
 //! so the connector declares it eventually consistent (a hit settles an unknown outcome, a miss
 //! does not) and returns each Identity's tag, so that only an exact match counts.
 
-use prism_connector::encoding::query_encode;
-use prism_connector::parse::parse_json;
+use prism_connector::parse::found_customers;
 use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
@@ -20,11 +19,8 @@ impl Flow<FindCustomer> for Finix {
         req: &FindCustomerRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        let path = format!(
-            "/identities?tags.key={REFERENCE_KEY}&tags.value={}",
-            query_encode(&req.merchant_customer_id)
-        );
-        Ok(self.with_headers(HttpRequest::get(path)))
+        let path = format!("/identities?tags.key={REFERENCE_KEY}");
+        Ok(self.with_headers(req.get_by(&path, "tags.value")))
     }
 
     fn parse_response(
@@ -32,17 +28,11 @@ impl Flow<FindCustomer> for Finix {
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
     ) -> Result<Vec<FoundCustomer>, Error> {
-        let list: Hal<Identities> = parse_json(resp)?;
-        Ok(list
-            .embedded
-            .map(|e| e.identities)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| FoundCustomer {
-                merchant_customer_id: i.tags.get(REFERENCE_KEY).cloned(),
-                connector_customer_id: i.id,
-            })
-            .collect())
+        found_customers(
+            resp,
+            |list: Hal<Identities>| list.embedded.map(|e| e.identities).unwrap_or_default(),
+            |i| FoundCustomer::new(i.id, i.tags.get(REFERENCE_KEY).cloned()),
+        )
     }
 }
 

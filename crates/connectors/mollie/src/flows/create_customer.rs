@@ -2,10 +2,11 @@
 //! checked first), the customer (or a replay read as a duplicate or as this call's own) from the
 //! answer.
 
-use prism_connector::parse::parse_json;
-use prism_connector::types::{CustomerCreateRequest, Environment, Error, ErrorKind, FieldError};
+use prism_connector::parse::{created_or_replayed, parse_json};
+use prism_connector::rules::reserved_reference_key;
+use prism_connector::types::{Connector, CustomerCreateRequest, Environment, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{Customer, CustomerRequest, Metadata};
@@ -26,19 +27,10 @@ impl Flow<CreateCustomer> for Mollie {
             },
         };
         check(req, &body)?;
-        let body = Body::json(&body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                format!("cannot encode the request: {e}"),
-            )
-        })?;
-        let mut http = HttpRequest::post("/v2/customers", body)
-            .sensitive_header("Authorization", self.config.authorization())
-            .header("Accept", "application/hal+json");
-        if let Some(key) = ctx.idempotency_key {
-            http = http.header("Idempotency-Key", key);
-        }
-        Ok(http)
+        Ok(HttpRequest::post_json("/v2/customers", &body)?
+            .bearer_auth(&self.config.api_key)
+            .header("Accept", "application/hal+json")
+            .header_opt("Idempotency-Key", ctx.idempotency_key))
     }
 
     fn parse_response(
@@ -64,21 +56,8 @@ impl Flow<CreateCustomer> for Mollie {
         let replayed = resp
             .header("idempotent-replayed")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        if replayed && ctx.key_from_reference && !ctx.earlier_attempt_may_have_applied {
-            // Nothing this call sent before can have created it: an earlier call with the same
-            // reference-derived key did (SPEC §4). A caller-chosen key reused is the caller's own
-            // retry of one operation: its replay is a success.
-            return Err(Error::new(
-                ErrorKind::AlreadyExists,
-                "a customer with this merchant_customer_id was already created at this Mollie account (idempotent replay)",
-            )
-            .with_http_status(resp.status)
-            .with_existing_customer_id(Some(customer.id)));
-        }
-        Ok(CreatedCustomer {
-            connector_customer_id: customer.id,
-            replayed,
-        })
+        // A replay is a duplicate or this call's own (SPEC §4).
+        created_or_replayed(Connector::Mollie, resp, ctx, customer.id, replayed, None)
     }
 }
 
@@ -88,13 +67,7 @@ impl Flow<CreateCustomer> for Mollie {
 /// connector used on its own never overwrites the reference).
 fn check(req: &CustomerCreateRequest, body: &CustomerRequest<'_>) -> Result<(), Error> {
     let mut errs = Vec::new();
-    if req.metadata.contains_key(REFERENCE_KEY) {
-        errs.push(FieldError::new(
-            format!("metadata.{REFERENCE_KEY}"),
-            "reserved_key",
-            "key is reserved: Mollie stores merchant_customer_id there",
-        ));
-    }
+    errs.extend(reserved_reference_key(req, REFERENCE_KEY, "Mollie"));
     let size = serde_json::to_vec(&body.metadata).map_or(usize::MAX, |b| b.len());
     if size > METADATA_MAX_BYTES {
         errs.push(FieldError::new(
@@ -123,6 +96,7 @@ fn check(req: &CustomerCreateRequest, body: &CustomerRequest<'_>) -> Result<(), 
 mod tests {
     use super::*;
     use crate::MollieConfig;
+    use prism_connector::types::ErrorKind;
 
     const KEY: &str = "test_dHar4XY7LxsDOtmnkVtjNVWXLSlXsM";
 

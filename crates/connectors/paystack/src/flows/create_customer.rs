@@ -1,12 +1,10 @@
 //! `POST /customer`: the body from docs.md's "Request mapping", the answer's `customer_code`,
 //! checked against the request (a create for a known e-mail answers with the existing customer).
 
-use std::collections::BTreeMap;
-
-use prism_connector::normalize::split_name;
+use prism_connector::normalize::{first_last, metadata_with_reference};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::CustomerBody;
@@ -18,10 +16,7 @@ impl Flow<CreateCustomer> for Paystack {
         req: &CustomerCreateRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        let body = Body::json(&to_wire(req)?).map_err(|e| {
-            Error::configuration(format!("paystack: could not encode the request: {e}"))
-        })?;
-        Ok(self.authorized(HttpRequest::post("/customer", body)))
+        Ok(self.authorized(HttpRequest::post_json("/customer", &to_wire(req)?)?))
     }
 
     fn parse_response(
@@ -68,30 +63,18 @@ pub(crate) fn email(req: &CustomerCreateRequest) -> Result<&str, Error> {
 /// The body: name split at the last space, phone without separators, metadata an object with
 /// the reference. `description` and `address` have no Paystack field (left out by the facade).
 pub(crate) fn to_wire(req: &CustomerCreateRequest) -> Result<CustomerBody<'_>, Error> {
-    let (first_name, last_name) = match req.name.as_deref().map(str::trim) {
-        Some(n) if !n.is_empty() => {
-            let (first, last) = split_name(n);
-            (Some(first), last)
-        }
-        _ => (None, None),
-    };
+    let (first_name, last_name) = first_last(req.name.as_deref());
     let phone = req.phone.as_deref().map(|p| {
         p.chars()
             .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
             .collect()
     });
-    let mut metadata: BTreeMap<&str, &str> = req
-        .metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    metadata.insert(REFERENCE_KEY, &req.merchant_customer_id);
     Ok(CustomerBody {
         email: email(req)?,
         first_name,
         last_name,
         phone,
-        metadata,
+        metadata: metadata_with_reference(req, REFERENCE_KEY),
     })
 }
 

@@ -5,10 +5,11 @@
 
 use prism_connector::normalize::phone_e164ish;
 use prism_connector::parse::{created, parse_json};
+use prism_connector::rules::reserved_reference_key;
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, FoundCustomer, HttpRequest,
-    HttpResponse, ProbeExisting,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
+    ProbeExisting,
 };
 
 use crate::models::{Customer, CustomerBody, Notes};
@@ -93,14 +94,7 @@ impl Razorpay {
                 bad("phone", "contact_format", why);
             }
         }
-        if req.metadata.contains_key(REFERENCE_KEY) {
-            let why = "key is reserved: Razorpay stores merchant_customer_id there";
-            bad(
-                &format!("metadata.{REFERENCE_KEY}"),
-                "reserved_key",
-                why.into(),
-            );
-        }
+        errs.extend(reserved_reference_key(req, REFERENCE_KEY, "Razorpay"));
         if !errs.is_empty() {
             return Err(Error::invalid_fields(errs).with_connector(Connector::Razorpay));
         }
@@ -114,10 +108,7 @@ impl Razorpay {
                 merchant_customer_id: &req.merchant_customer_id,
             },
         };
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("razorpay: could not encode the request ({e})"))
-        })?;
-        Ok(self.with_headers(HttpRequest::post(PATH, body)))
+        Ok(self.with_headers(HttpRequest::post_json(PATH, &body)?))
     }
 }
 

@@ -1,9 +1,10 @@
 //! Shift4 `POST /customers`: the request from Prism's fields, the created customer from the answer.
 
 use prism_connector::parse::parse_json;
-use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind, FieldError};
+use prism_connector::rules::reserved_reference_key;
+use prism_connector::types::{CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{Customer, CustomerRequest, Metadata};
@@ -24,12 +25,8 @@ impl Flow<CreateCustomer> for Shift4 {
                 "is required by Shift4",
             )]));
         };
-        if req.metadata.contains_key(REFERENCE_KEY) {
-            return Err(Error::invalid_fields(vec![FieldError::new(
-                format!("metadata.{REFERENCE_KEY}"),
-                "reserved_key",
-                "key is reserved: Shift4 stores merchant_customer_id there",
-            )]));
+        if let Some(reserved) = reserved_reference_key(req, REFERENCE_KEY, "Shift4") {
+            return Err(Error::invalid_fields(vec![reserved]));
         }
         let body = CustomerRequest {
             email,
@@ -39,19 +36,10 @@ impl Flow<CreateCustomer> for Shift4 {
                 merchant_customer_id: &req.merchant_customer_id,
             },
         };
-        let body = Body::json(&body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                format!("cannot encode the request: {e}"),
-            )
-        })?;
-        let mut http = HttpRequest::post("/customers", body)
+        Ok(HttpRequest::post_json("/customers", &body)?
             .sensitive_header("Authorization", self.config.authorization())
-            .header("Accept", "application/json");
-        if let Some(key) = ctx.idempotency_key {
-            http = http.header("Idempotency-Key", key);
-        }
-        Ok(http)
+            .header("Accept", "application/json")
+            .header_opt("Idempotency-Key", ctx.idempotency_key))
     }
 
     fn parse_response(
@@ -86,7 +74,7 @@ impl Flow<CreateCustomer> for Shift4 {
 mod tests {
     use super::*;
     use crate::Shift4Config;
-    use prism_connector::types::{Address, Environment};
+    use prism_connector::types::{Address, Environment, ErrorKind};
 
     fn conn() -> Shift4 {
         Shift4::new(Shift4Config::new("sk_test_example"))

@@ -1,11 +1,11 @@
 //! `POST /v2/customers` (`CreateCustomer`): the request from docs.md's "Request mapping", the
 //! customer's `id` from the answer.
 
-use prism_connector::normalize::split_name;
+use prism_connector::normalize::first_last;
 use prism_connector::parse::{created, parse_json};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{AddressBody, CreateResponse, CustomerBody};
@@ -22,10 +22,7 @@ impl Flow<CreateCustomer> for Square {
         ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
         let body = to_wire(req, ctx.idempotency_key)?;
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("square: could not encode the request: {e}"))
-        })?;
-        Ok(self.authorized(HttpRequest::post(CREATE_PATH, body)))
+        Ok(self.authorized(HttpRequest::post_json(CREATE_PATH, &body)?))
     }
 
     fn parse_response(
@@ -81,10 +78,7 @@ pub(crate) fn to_wire<'a>(
     if !errs.is_empty() {
         return Err(Error::invalid_fields(errs).with_connector(Connector::Square));
     }
-    let (given_name, family_name) = name.map_or((None, None), |n| {
-        let (given, family) = split_name(n);
-        (Some(given), family)
-    });
+    let (given_name, family_name) = first_last(name);
     let address = req.address.as_ref().map(|a| AddressBody {
         address_line_1: a.line1.as_deref(),
         address_line_2: a.line2.as_deref(),

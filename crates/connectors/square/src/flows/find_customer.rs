@@ -5,11 +5,10 @@
 //! `reference_id` is returned for the facade's exact comparison. `reference_id` is not unique at
 //! Square: several matches are possible, the oldest is named.
 
-use prism_connector::parse::parse_json;
+use prism_connector::parse::found_customers;
 use prism_connector::types::Error;
 use prism_connector::{
-    Body, FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest,
-    HttpResponse,
+    FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
 };
 use serde_json::json;
 
@@ -29,10 +28,7 @@ impl Flow<FindCustomer> for Square {
                 "sort": {"field": "CREATED_AT", "order": "ASC"},
             },
         });
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("square: could not encode the search: {e}"))
-        })?;
-        Ok(self.authorized(HttpRequest::post(SEARCH_PATH, body)))
+        Ok(self.authorized(HttpRequest::post_json(SEARCH_PATH, &body)?))
     }
 
     fn parse_response(
@@ -40,16 +36,12 @@ impl Flow<FindCustomer> for Square {
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
     ) -> Result<Vec<FoundCustomer>, Error> {
-        let found: SearchResponse = parse_json(resp)?;
-        Ok(found
-            .customers
-            .into_iter()
-            .map(|c| FoundCustomer {
-                connector_customer_id: c.id,
-                // A listed customer without a reference cannot be ours.
-                merchant_customer_id: Some(c.reference_id.unwrap_or_default()),
-            })
-            .collect())
+        found_customers(
+            resp,
+            |found: SearchResponse| found.customers,
+            // A listed customer without a reference cannot be ours.
+            |c| FoundCustomer::new(c.id, Some(c.reference_id.unwrap_or_default())),
+        )
     }
 }
 

@@ -1,11 +1,11 @@
 //! `POST /customer`: the request from docs.md's "Request mapping", the answer's `id`.
 
-use prism_connector::normalize::{country_alpha3, split_name};
+use prism_connector::normalize::{country_alpha3, first_last};
 use prism_connector::parse::created;
 use prism_connector::parse::parse_json;
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{Customer, CustomerBody};
@@ -23,10 +23,7 @@ impl Flow<CreateCustomer> for Stax {
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
         let body = to_wire(req)?;
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("stax: could not encode the request: {e}"))
-        })?;
-        Ok(self.authorized(HttpRequest::post("/customer", body)))
+        Ok(self.authorized(HttpRequest::post_json("/customer", &body)?))
     }
 
     fn parse_response(
@@ -51,13 +48,7 @@ pub(crate) fn to_wire(req: &CustomerCreateRequest) -> Result<CustomerBody<'_>, E
         errs.push(FieldError::new("name", "required_one_of", msg));
         errs.push(FieldError::new("email", "required_one_of", msg));
     }
-    let (firstname, lastname) = match name {
-        Some(n) => {
-            let (first, last) = split_name(n);
-            (Some(first), last)
-        }
-        None => (None, None),
-    };
+    let (firstname, lastname) = first_last(name);
 
     let phone = req
         .phone

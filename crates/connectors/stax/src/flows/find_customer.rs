@@ -5,8 +5,7 @@
 //! and the lookup is declared eventually consistent (a miss proves nothing). Soft-deleted
 //! customers (`deleted_at` set) are left out.
 
-use prism_connector::encoding::query_encode;
-use prism_connector::parse::parse_json;
+use prism_connector::parse::found_customers;
 use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
@@ -21,8 +20,7 @@ impl Flow<FindCustomer> for Stax {
         req: &FindCustomerRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        let reference = query_encode(&req.merchant_customer_id);
-        Ok(self.authorized(HttpRequest::get(format!("/customer?reference={reference}"))))
+        Ok(self.authorized(req.get_by("/customer", "reference")))
     }
 
     fn parse_response(
@@ -30,17 +28,12 @@ impl Flow<FindCustomer> for Stax {
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
     ) -> Result<Vec<FoundCustomer>, Error> {
-        let page: CustomerPage = parse_json(resp)?;
-        Ok(page
-            .data
-            .into_iter()
-            .filter(|c| c.deleted_at.is_none())
-            .map(|c| FoundCustomer {
-                connector_customer_id: c.id,
-                // A listed customer without a reference cannot be ours.
-                merchant_customer_id: Some(c.reference.unwrap_or_default()),
-            })
-            .collect())
+        found_customers(
+            resp,
+            |page: CustomerPage| page.data.into_iter().filter(|c| c.deleted_at.is_none()),
+            // A listed customer without a reference cannot be ours.
+            |c| FoundCustomer::new(c.id, Some(c.reference.unwrap_or_default())),
+        )
     }
 }
 

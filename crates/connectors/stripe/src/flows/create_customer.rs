@@ -2,8 +2,8 @@
 //! as a duplicate or as this call's own) from the answer.
 
 use prism_connector::encoding::FormEncoder;
-use prism_connector::parse::parse_json;
-use prism_connector::types::{CustomerCreateRequest, Error, ErrorKind};
+use prism_connector::parse::{created_or_replayed, parse_json};
+use prism_connector::types::{Connector, CustomerCreateRequest, Error};
 use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
@@ -40,14 +40,10 @@ impl Flow<CreateCustomer> for Stripe {
         for (k, v) in &req.metadata {
             form.push_nested("metadata", k, v);
         }
-        let mut http = self.authorized(HttpRequest::post(
-            "/v1/customers",
-            Body::Form(form.finish().into()),
-        ));
-        if let Some(key) = ctx.idempotency_key {
-            http = http.header("Idempotency-Key", key);
-        }
-        Ok(http)
+        let http = HttpRequest::post("/v1/customers", Body::Form(form.finish().into()));
+        Ok(self
+            .authorized(http)
+            .header_opt("Idempotency-Key", ctx.idempotency_key))
     }
 
     fn parse_response(
@@ -66,21 +62,15 @@ impl Flow<CreateCustomer> for Stripe {
         let replayed = resp
             .header("idempotent-replayed")
             .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        if replayed && ctx.key_from_reference && !ctx.earlier_attempt_may_have_applied {
-            // Nothing this call sent before can have created it: an earlier call with the same
-            // reference-derived key did. That is a duplicate (SPEC §4). (A key the caller chose
-            // and reused is the caller's own retry of one operation: its replay is a success.)
-            return Err(Error::new(
-                ErrorKind::AlreadyExists,
-                "a customer with this merchant_customer_id was already created at this Stripe account (idempotent replay)",
-            )
-            .with_http_status(resp.status)
-            .with_request_id(resp.header("request-id").map(str::to_owned))
-            .with_existing_customer_id(Some(customer.id)));
-        }
-        Ok(CreatedCustomer {
-            connector_customer_id: customer.id,
+        // A replay is a duplicate or this call's own (SPEC §4).
+        let request_id = Some("request-id");
+        created_or_replayed(
+            Connector::Stripe,
+            resp,
+            ctx,
+            customer.id,
             replayed,
-        })
+            request_id,
+        )
     }
 }

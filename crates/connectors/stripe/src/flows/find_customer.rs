@@ -4,7 +4,7 @@
 //! reported as "not found", never as an error.
 
 use prism_connector::encoding::query_encode;
-use prism_connector::parse::parse_json;
+use prism_connector::parse::found_customers;
 use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
@@ -38,17 +38,13 @@ impl Flow<FindCustomer> for Stripe {
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
     ) -> Result<Vec<FoundCustomer>, Error> {
-        let result: SearchResult = parse_json(resp)?;
         // More than one match means the account held duplicates before Prism (Stripe enforces
         // nothing); the first match is named. Stripe does not document the order of results.
-        Ok(result
-            .data
-            .into_iter()
-            .map(|c| FoundCustomer {
-                merchant_customer_id: c.metadata.get(REFERENCE_KEY).cloned(),
-                connector_customer_id: c.id,
-            })
-            .collect())
+        found_customers(
+            resp,
+            |result: SearchResult| result.data,
+            |c| FoundCustomer::new(c.id, c.metadata.get(REFERENCE_KEY).cloned()),
+        )
     }
 }
 

@@ -5,7 +5,7 @@ use prism_connector::normalize::{phone_e164ish, split_name};
 use prism_connector::parse::{created, parse_json};
 use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
 use crate::models::{Address, Customer, CustomerBody, IndividualDetail};
@@ -79,14 +79,10 @@ impl Flow<CreateCustomer> for Xendit {
             addresses,
             metadata: &req.metadata,
         };
-        let body = Body::json(&body).map_err(|e| {
-            Error::configuration(format!("xendit: could not encode the request ({e})"))
-        })?;
-        let mut http = self.with_headers(HttpRequest::post("/customers", body));
-        if let Some(key) = ctx.idempotency_key {
-            http = http.header("idempotency-key", key);
-        }
-        Ok(http)
+        let http = HttpRequest::post_json("/customers", &body)?;
+        Ok(self
+            .with_headers(http)
+            .header_opt("idempotency-key", ctx.idempotency_key))
     }
 
     fn parse_response(

@@ -2,8 +2,7 @@
 //! merchant reference"; xendit-go `GetCustomerByReferenceID`). `reference_id` is unique, so the
 //! list has 0 or 1 element; read-after-write is undocumented, hence `Lookup::Eventual`.
 
-use prism_connector::encoding::query_encode;
-use prism_connector::parse::parse_json;
+use prism_connector::parse::found_customers;
 use prism_connector::types::Error;
 use prism_connector::{
     FindCustomer, FindCustomerRequest, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
@@ -18,11 +17,7 @@ impl Flow<FindCustomer> for Xendit {
         req: &FindCustomerRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        let path = format!(
-            "/customers?reference_id={}",
-            query_encode(&req.merchant_customer_id)
-        );
-        Ok(self.with_headers(HttpRequest::get(path)))
+        Ok(self.with_headers(req.get_by("/customers", "reference_id")))
     }
 
     fn parse_response(
@@ -30,15 +25,11 @@ impl Flow<FindCustomer> for Xendit {
         resp: &HttpResponse,
         _ctx: &FlowContext<'_>,
     ) -> Result<Vec<FoundCustomer>, Error> {
-        let list: CustomerList = parse_json(resp)?;
-        Ok(list
-            .data
-            .into_iter()
-            .map(|c| FoundCustomer {
-                connector_customer_id: c.id,
-                merchant_customer_id: c.reference_id,
-            })
-            .collect())
+        found_customers(
+            resp,
+            |list: CustomerList| list.data,
+            |c| FoundCustomer::new(c.id, c.reference_id),
+        )
     }
 
     /// The SDK's documented "not found" codes of this call are an empty answer, not an error.
