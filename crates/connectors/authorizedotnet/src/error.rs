@@ -32,7 +32,7 @@ pub(crate) fn kind_for_code(code: &str) -> ErrorKind {
 }
 
 /// The first message's code (trimmed) and text.
-fn first(messages: &Messages) -> (Option<&str>, Option<&str>) {
+pub(crate) fn first(messages: &Messages) -> (Option<&str>, Option<&str>) {
     let m = messages.message.first();
     let code = m.and_then(|m| m.code.as_deref()).map(str::trim);
     (code, m.and_then(|m| m.text.as_deref()))
@@ -60,16 +60,21 @@ pub(crate) fn from_messages(
         }
         return Err(duplicate_error(resp, messages, existing));
     }
-    let kind = code.map_or(ErrorKind::ProcessorError, kind_for_code);
-    Err(coded_error(resp, messages, kind))
+    Err(in_band(resp, messages))
+}
+
+/// An in-band error (`resultCode = "Error"`) by its first code's kind.
+pub(crate) fn in_band(resp: &HttpResponse, messages: &Messages) -> Error {
+    let kind = first(messages)
+        .0
+        .map_or(ErrorKind::ProcessorError, kind_for_code);
+    coded_error(resp, messages, kind)
 }
 
 /// Maps a non-2xx answer (undocumented for this API: front-end failures, outages, throttling).
 pub(crate) fn parse_error(resp: &HttpResponse, _ctx: &FlowContext<'_>) -> Error {
-    let messages = serde_json::from_slice::<Response>(resp.body_without_bom())
-        .ok()
-        .and_then(|r| r.messages)
-        .unwrap_or_default();
+    let answer = serde_json::from_slice::<Response>(resp.body_without_bom());
+    let messages = answer.map(|r| r.messages).unwrap_or_default();
     let (code, text) = first(&messages);
     let kind = match resp.status {
         429 => ErrorKind::RateLimited,
@@ -171,7 +176,7 @@ mod tests {
         let parsed: Response = serde_json::from_slice(r.body_without_bom()).expect("json");
         let mut ctx = FlowContext::first(Environment::Sandbox);
         ctx.earlier_attempt_may_have_applied = resend;
-        from_messages(&r, &parsed.messages.expect("messages"), &ctx)
+        from_messages(&r, &parsed.messages, &ctx)
     }
 
     /// The codes no fixture covers (tests/fixtures/authorizedotnet: E00001, E00003, E00007,

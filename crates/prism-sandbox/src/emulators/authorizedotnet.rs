@@ -1,6 +1,7 @@
-//! Authorize.net: `createCustomerProfileRequest` on `POST /xml/v1/request.api` (JSON), as
-//! described in `crates/connectors/authorizedotnet/docs.md` ("Emulator notes": the order of
-//! checks, the texts, the duplicate rule) and `tests/fixtures/authorizedotnet/`.
+//! Authorize.net: `createCustomerProfileRequest` and `getCustomerProfileRequest` (by
+//! `merchantCustomerId`) on `POST /xml/v1/request.api` (JSON), as described in
+//! `crates/connectors/authorizedotnet/docs.md` ("Emulator notes": the order of checks, the texts,
+//! the duplicate rule) and `tests/fixtures/authorizedotnet/`.
 //!
 //! Every application answer is HTTP 200 with a byte-order mark before the JSON; the outcome is in
 //! `messages` (other statuses come only from injected faults). The duplicate check (E00039, with
@@ -11,17 +12,20 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use axum::body::Bytes;
+use axum::http::HeaderMap;
 use prism_types::Connector;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::{Emulator, Head, Reply, SharedState};
-use crate::kit::create::{self, CreateProtocol, Created, Incoming};
+use crate::kit::create::{handle, CreateProtocol, Created, Incoming};
 use crate::kit::json::{strip_bom, Members};
 use crate::kit::{auth, limits, routes};
 use crate::store::StoredCustomer;
 
+const C: Connector = Connector::AuthorizeDotNet;
 /// The API Login ID the emulator accepts.
 pub(crate) const LOGIN_ID: &str = "prism_sandbox_login";
 /// The Transaction Key the emulator accepts (16 characters, the schema's maximum).
@@ -30,8 +34,9 @@ pub(crate) const TRANSACTION_KEY: &str = "prism_sbx_key_01";
 pub(crate) const EMAIL_IN_DUPLICATE_CHECK: bool = false;
 /// The XSD namespace, as it appears in schema error texts.
 const NS: &str = "AnetApi/xml/v1/schema/AnetApiSchema.xsd";
-/// The method this emulator implements.
+/// The methods this emulator implements.
 const METHOD: &str = "createCustomerProfileRequest";
+const GET: &str = "getCustomerProfileRequest";
 /// The first profile id handed out (the API reference's example id).
 const FIRST_PROFILE_ID: u64 = 527_262;
 /// The first shipping-address id handed out.
@@ -52,15 +57,28 @@ pub(crate) struct AuthorizeDotNetEmulator;
 
 impl Emulator for AuthorizeDotNetEmulator {
     fn connector(&self) -> Connector {
-        Connector::AuthorizeDotNet
+        C
     }
 
     fn router(&self, state: SharedState) -> axum::Router {
-        let create = Create {
+        let create = Arc::new(Create {
             next_profile: Arc::new(AtomicU64::new(FIRST_PROFILE_ID)),
             next_address: Arc::new(AtomicU64::new(FIRST_ADDRESS_ID)),
-        };
-        let routes = axum::Router::new().route("/xml/v1/request.api", create::post(create, state));
+        });
+        // One route for every method: a lookup is told apart by its root key.
+        let api = axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+            let (create, state) = (Arc::clone(&create), state.clone());
+            async move {
+                let root = serde_json::from_slice::<Members<'_>>(strip_bom(&body)).ok();
+                let first = root.and_then(|m| m.0.into_iter().next());
+                if first.is_some_and(|(method, _)| method == GET) {
+                    get_profile(&state, &body)
+                } else {
+                    handle(create.as_ref(), &state, &Incoming { headers, body })
+                }
+            }
+        });
+        let routes = axum::Router::new().route("/xml/v1/request.api", api);
         routes::with_fallbacks(*self, routes)
     }
 
@@ -162,8 +180,13 @@ fn answer(
         lists,
         messages,
     };
+    bom_reply(&answer)
+}
+
+/// HTTP 200, a byte-order mark, `value` as JSON.
+fn bom_reply(value: &impl Serialize) -> Reply {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend(serde_json::to_vec(&answer).unwrap_or_default());
+    bytes.extend(serde_json::to_vec(value).unwrap_or_default());
     Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
 }
 
@@ -290,6 +313,18 @@ static CREATE_CUSTOMER_PROFILE_REQUEST: &[El] = &[
 ];
 const VALIDATION_MODES: &str = "none testMode liveMode oldLiveMode";
 
+/// `getCustomerProfileRequest` (XSD l.3092, with `ANetApiRequest` l.2621).
+static GET_CUSTOMER_PROFILE_REQUEST: &[El] = &[
+    req("merchantAuthentication", Ty::Complex(AUTHENTICATION)),
+    opt("clientId", max(30)),
+    opt("refId", max(20)),
+    opt("customerProfileId", Ty::NotEmulated),
+    opt("merchantCustomerId", max(20)),
+    opt("email", Ty::NotEmulated),
+    opt("unmaskExpirationDate", Ty::Str(None)),
+    opt("includeIssuerInfo", Ty::Str(None)),
+];
+
 /// The expected-elements list of a .NET schema message: from `from` up to the first required
 /// element, inclusive.
 fn expected(seq: &[El], from: usize) -> String {
@@ -387,6 +422,59 @@ struct Valid {
     email: Option<String>,
 }
 
+/// The request of method `expected` (E00004 for another root key), its `refId`, checked against
+/// `seq` (E00003).
+fn parse(body: &[u8], expected: &str, seq: &[El]) -> Result<Parsed, Reply> {
+    let Ok(Members(root)) = serde_json::from_slice(strip_bom(body)) else {
+        return Err(bad_xml());
+    };
+    let [(method, request)] = root.as_slice() else {
+        return Err(bad_xml());
+    };
+    if method != expected {
+        return Err(error_reply("E00004", BAD_METHOD, false, None));
+    }
+    let members = serde_json::from_str::<Members<'_>>(request.get()).map(|m| m.0);
+    let ref_id = members.ok().and_then(|m| {
+        let (_, raw) = m.into_iter().find(|(k, _)| k == "refId")?;
+        raw_text(raw)
+    });
+    // Schema first: such errors come back before the method runs.
+    if let Err(text) = validate(expected, request, seq) {
+        return Err(error_reply("E00003", &text, false, ref_id.as_deref()));
+    }
+    let request = serde_json::from_str(request.get()).map_err(|_| bad_xml())?;
+    Ok((ref_id, request))
+}
+
+/// Whether the request's `merchantAuthentication` is the emulator's.
+fn authenticated(request: &Value) -> bool {
+    let credentials = ["name", "transactionKey"];
+    let [login, key] = auth::in_body(request, "/merchantAuthentication", credentials);
+    login == Some(LOGIN_ID) && key == Some(TRANSACTION_KEY)
+}
+
+/// `getCustomerProfileRequest`: schema (E00003) → credentials (E00007) → the oldest profile with
+/// the `merchantCustomerId` (E00040 when none); `refId` is not echoed.
+fn get_profile(state: &SharedState, body: &[u8]) -> Reply {
+    let (ref_id, request) = match parse(body, GET, GET_CUSTOMER_PROFILE_REQUEST) {
+        Ok(parsed) => parsed,
+        Err(reply) => return reply,
+    };
+    let fail = |code, text| error_reply(code, text, false, ref_id.as_deref());
+    if !authenticated(&request) {
+        return fail("E00007", AUTH_FAILED);
+    }
+    let reference = request.get("merchantCustomerId").and_then(text);
+    let found = state.customers_with_reference(C, &reference.unwrap_or_default());
+    let Some(profile) = found.into_iter().next() else {
+        return fail("E00040", "The record cannot be found.");
+    };
+    let ok =
+        json!({ "resultCode": "Ok", "message": [{ "code": "I00001", "text": "Successful." }] });
+    bom_reply(&json!({ "profile": profile.body, "messages": ok }))
+}
+
 /// E00003 for a body that is no request at all.
 fn bad_xml() -> Reply {
     error_reply("E00003", BAD_XML, false, None)
@@ -408,7 +496,7 @@ impl Create {
 }
 
 impl CreateProtocol for Create {
-    const CONNECTOR: Connector = Connector::AuthorizeDotNet;
+    const CONNECTOR: Connector = C;
     /// The credentials travel in the body: checked in `validate`, after the schema.
     type Caller = ();
     type Parsed = Parsed;
@@ -419,33 +507,12 @@ impl CreateProtocol for Create {
     }
 
     fn parse(&self, (): &(), req: &Incoming) -> Result<Parsed, Reply> {
-        let Ok(Members(root)) = serde_json::from_slice(strip_bom(&req.body)) else {
-            return Err(bad_xml());
-        };
-        let [(method, request)] = root.as_slice() else {
-            return Err(bad_xml());
-        };
-        if method != METHOD {
-            return Err(error_reply("E00004", BAD_METHOD, false, None));
-        }
-        let members = serde_json::from_str::<Members<'_>>(request.get()).map(|m| m.0);
-        let ref_id = members.ok().and_then(|m| {
-            let (_, raw) = m.into_iter().find(|(k, _)| k == "refId")?;
-            raw_text(raw)
-        });
-        // Schema first: such errors come back before the method runs.
-        if let Err(text) = validate(METHOD, request, CREATE_CUSTOMER_PROFILE_REQUEST) {
-            return Err(error_reply("E00003", &text, false, ref_id.as_deref()));
-        }
-        let request = serde_json::from_str(request.get()).map_err(|_| bad_xml())?;
-        Ok((ref_id, request))
+        parse(&req.body, METHOD, CREATE_CUSTOMER_PROFILE_REQUEST)
     }
 
     fn validate(&self, (): &(), (ref_id, request): Parsed) -> Result<Valid, Reply> {
         let fail = |code, text| Err(error_reply(code, text, false, ref_id.as_deref()));
-        let credentials = ["name", "transactionKey"];
-        let [login, key] = auth::in_body(&request, "/merchantAuthentication", credentials);
-        if login != Some(LOGIN_ID) || key != Some(TRANSACTION_KEY) {
+        if !authenticated(&request) {
             return fail("E00007", AUTH_FAILED);
         }
         let Some(profile) = request.get("profile").cloned() else {
@@ -486,10 +553,10 @@ impl CreateProtocol for Create {
             // The reference index narrows the search when the request has one.
             let existing = match &v.mcid {
                 Some(reference) => state
-                    .customers_with_reference(Connector::AuthorizeDotNet, reference)
+                    .customers_with_reference(C, reference)
                     .into_iter()
                     .find(|c| same(c)),
-                None => state.find_customer(Connector::AuthorizeDotNet, same),
+                None => state.find_customer(C, same),
             };
             if let Some(existing) = existing {
                 let text = format!("A duplicate record with ID {} already exists.", existing.id);

@@ -2,19 +2,18 @@
 //! E00039 duplicate) from the answer, errors that arrive in HTTP 200.
 
 use prism_connector::normalize::split_name;
-use prism_connector::parse::{created, parse_json};
-use prism_connector::types::{Connector, CustomerCreateRequest, Error, ErrorKind, FieldError};
+use prism_connector::parse::created;
+use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::error;
 use crate::models::{
     CreateCustomerProfileRequest, CustomerAddress, CustomerProfile, Envelope,
     MerchantAuthentication, Response,
 };
-use crate::{AuthorizeDotNet, PATH};
+use crate::AuthorizeDotNet;
 
 /// XSD `nameAndAddressType`: `address` holds line1 and line2 (the other parts' limits are
 /// declared in `Capabilities`).
@@ -29,30 +28,21 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
         req: &CustomerCreateRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        let ship_to = ship_to_entry(req)?;
-        let envelope = Envelope {
-            create_customer_profile_request: CreateCustomerProfileRequest {
-                merchant_authentication: MerchantAuthentication {
-                    name: self.config.api_login_id.expose_secret(),
-                    transaction_key: self.config.transaction_key.expose_secret(),
-                },
-                profile: CustomerProfile {
-                    merchant_customer_id: &req.merchant_customer_id,
-                    description: req.description.as_deref(),
-                    email: req.email.as_deref(),
-                    ship_to_list: ship_to.into_iter().collect(),
-                },
-            },
+        let profile = CustomerProfile {
+            merchant_customer_id: &req.merchant_customer_id,
+            description: req.description.as_deref(),
+            email: req.email.as_deref(),
+            ship_to_list: ship_to_entry(req)?.into_iter().collect(),
         };
-        let body = Body::json(&envelope).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                format!("cannot encode the request as JSON: {e}"),
-            )
-        })?;
-        Ok(HttpRequest::post(PATH, body)
-            .secret_field("/createCustomerProfileRequest/merchantAuthentication/transactionKey")
-            .secret_field("/createCustomerProfileRequest/merchantAuthentication/name"))
+        let merchant_authentication = MerchantAuthentication::of(&self.config);
+        let create = CreateCustomerProfileRequest {
+            merchant_authentication,
+            profile,
+        };
+        Envelope::CreateCustomerProfileRequest(create).post([
+            "/createCustomerProfileRequest/merchantAuthentication/name",
+            "/createCustomerProfileRequest/merchantAuthentication/transactionKey",
+        ])
     }
 
     fn parse_response(
@@ -60,18 +50,11 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
         resp: &HttpResponse,
         ctx: &FlowContext<'_>,
     ) -> Result<CreatedCustomer, Error> {
-        let answer: Response = parse_json(resp)?;
-        let unexpected = |why| Err(Error::unexpected_response(resp.status, &resp.body, why));
-        let Some(messages) = answer.messages else {
-            return unexpected("no messages.resultCode");
+        let answer = match Response::read(resp)? {
+            Ok(answer) => answer,
+            Err(messages) => return error::from_messages(resp, &messages, ctx),
         };
-        let result = messages.result_code.as_deref().map(str::trim);
-        if result.is_some_and(|c| c.eq_ignore_ascii_case("Error")) {
-            return error::from_messages(resp, &messages, ctx);
-        }
-        if !result.is_some_and(|c| c.eq_ignore_ascii_case("Ok")) {
-            return unexpected("messages.resultCode is neither Ok nor Error");
-        }
+        let unexpected = |why| Err(Error::unexpected_response(resp.status, &resp.body, why));
         match answer.customer_profile_id {
             Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
                 created(resp, id)
@@ -122,7 +105,7 @@ fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'
 mod tests {
     use super::*;
     use crate::AuthorizeDotNetConfig;
-    use prism_connector::types::{Address, Environment};
+    use prism_connector::types::{Address, Environment, ErrorKind};
     use prism_connector::Configurator;
     use prism_testkit::requests::{example_address, product_request};
 
@@ -134,8 +117,12 @@ mod tests {
         FlowContext::first(Environment::Sandbox)
     }
 
+    fn build(req: &CustomerCreateRequest) -> Result<HttpRequest, Error> {
+        Flow::<CreateCustomer>::build_request(&api(), req, &ctx())
+    }
+
     fn body_of(req: &CustomerCreateRequest) -> String {
-        let http = api().build_request(req, &ctx()).expect("build");
+        let http = build(req).expect("build");
         String::from_utf8(http.body.bytes().to_vec()).expect("utf8")
     }
 
@@ -175,16 +162,17 @@ mod tests {
             CustomerCreateRequest::new("c1")
                 .address(Address::new().with_line1(long(50)).with_line2(long(l2)))
         };
-        let e = api().build_request(&req(9), &ctx()).expect_err("61");
+        let e = build(&req(9)).expect_err("61");
         assert_eq!(e.field_errors()[0].field, "address.line2");
         assert!(!e.to_string().contains("aaaaaaaa"), "no value in the error");
-        assert!(api().build_request(&req(8), &ctx()).is_ok());
+        assert!(build(&req(8)).is_ok());
     }
 
     #[test]
     fn credentials_are_declared_secret() {
         let api = AuthorizeDotNetConfig::new("loginXYZ123", "keyXYZ1234567890").into_connector();
-        let http = api.build_request(&CustomerCreateRequest::new("c1"), &ctx());
+        let http =
+            Flow::<CreateCustomer>::build_request(&api, &CustomerCreateRequest::new("c1"), &ctx());
         let shown = serde_json::to_string(&http.expect("build").redacted()).expect("json");
         let masked =
             r#""merchantAuthentication":{"name":"[redacted]","transactionKey":"[redacted]"}"#;
@@ -210,7 +198,7 @@ mod tests {
     fn odd_success_bodies() {
         let read = |body: &str| {
             let resp = HttpResponse::new(200, vec![], body.as_bytes().to_vec());
-            api().parse_response(&resp, &ctx())
+            Flow::<CreateCustomer>::parse_response(&api(), &resp, &ctx())
         };
         let ok = r#"{"resultCode":"Ok"}"#;
         for (id, messages) in [
