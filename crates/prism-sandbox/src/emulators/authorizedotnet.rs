@@ -15,7 +15,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use prism_types::Connector;
-use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
@@ -116,78 +115,41 @@ impl Emulator for AuthorizeDotNetEmulator {
 
 // ---- replies ---------------------------------------------------------------------------------
 
-/// An answer in XSD order (refId, customerProfileId, the three id lists, messages: the JSON
-/// rendering puts messages last, as the documented examples do). HTTP 200, BOM, JSON.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Answer<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ref_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    customer_profile_id: Option<&'a str>,
-    /// The method's id lists (a success, E00039); absent from other errors.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    lists: Option<Lists<'a>>,
-    messages: Messages<'a>,
+/// An answer in XSD order: refId, customerProfileId, `members` (the method's own, each rendered
+/// `"name":value,`), then messages (last, as in the documented examples). HTTP 200, BOM, JSON.
+fn answer(
+    ref_id: Option<&str>,
+    id: Option<&str>,
+    members: &str,
+    (result, code, text): (&str, &str, &str),
+) -> Reply {
+    let member =
+        |k: &str, v: Option<&str>| v.map_or(String::new(), |v| format!(r#""{k}":{},"#, json!(v)));
+    let (ref_id, id) = (member("refId", ref_id), member("customerProfileId", id));
+    let message = json!([{ "code": code, "text": text }]);
+    let json = format!(
+        r#"{{{ref_id}{id}{members}"messages":{{"resultCode":"{result}","message":{message}}}}}"#
+    );
+    let bytes = [b"\xEF\xBB\xBF".as_slice(), json.as_bytes()].concat();
+    Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Lists<'a> {
-    customer_payment_profile_id_list: [&'a str; 0],
-    customer_shipping_address_id_list: &'a [String],
-    validation_direct_response_list: [&'a str; 0],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Messages<'a> {
-    result_code: &'a str,
-    /// `{"code", "text"}`.
-    message: [Value; 1],
+/// The method's id lists, as a success and E00039 carry them.
+fn lists(addresses: &[String]) -> String {
+    let addresses = json!(addresses);
+    format!(
+        r#""customerPaymentProfileIdList":[],"customerShippingAddressIdList":{addresses},"validationDirectResponseList":[],"#
+    )
 }
 
 /// An error answer; `with_lists` adds the method's (empty) id lists, as E00039 does.
 fn error_reply(code: &str, text: &str, with_lists: bool, ref_id: Option<&str>) -> Reply {
-    answer(
-        ref_id,
-        None,
-        with_lists.then_some(&[]),
-        ("Error", code, text),
-    )
-}
-
-/// An answer: `(resultCode, code, text)` in `messages`.
-fn answer(
-    ref_id: Option<&str>,
-    customer_profile_id: Option<&str>,
-    addresses: Option<&[String]>,
-    (result_code, code, text): (&str, &str, &str),
-) -> Reply {
-    let lists = addresses.map(|ids| Lists {
-        customer_payment_profile_id_list: [],
-        customer_shipping_address_id_list: ids,
-        validation_direct_response_list: [],
-    });
-    let message = [json!({ "code": code, "text": text })];
-    let messages = Messages {
-        result_code,
-        message,
+    let members = if with_lists {
+        lists(&[])
+    } else {
+        String::new()
     };
-    let answer = Answer {
-        ref_id,
-        customer_profile_id,
-        lists,
-        messages,
-    };
-    bom_reply(&answer)
-}
-
-/// HTTP 200, a byte-order mark, `value` as JSON.
-fn bom_reply(value: &impl Serialize) -> Reply {
-    let mut bytes = b"\xEF\xBB\xBF".to_vec();
-    bytes.extend(serde_json::to_vec(value).unwrap_or_default());
-    Reply::new(200, bytes).with_header("Content-Type", "application/json; charset=utf-8")
+    answer(ref_id, None, &members, ("Error", code, text))
 }
 
 /// The text of a simple element (strings, and numbers/booleans as their JSON text).
@@ -212,10 +174,12 @@ fn raw_text(raw: &RawValue) -> Option<String> {
 
 /// One element of an XSD `sequence`: its name (an `xs:choice`: its alternatives' names, space
 /// separated), whether it is required, and its type.
-struct El {
-    names: &'static str,
-    required: bool,
-    ty: Ty,
+struct El(&'static str, bool, Ty);
+
+impl El {
+    fn names(&self) -> impl Iterator<Item = &'static str> {
+        self.0.split_whitespace()
+    }
 }
 
 enum Ty {
@@ -235,20 +199,12 @@ enum Ty {
 
 /// An optional element.
 const fn opt(names: &'static str, ty: Ty) -> El {
-    El {
-        names,
-        required: false,
-        ty,
-    }
+    El(names, false, ty)
 }
 
 /// A required element.
 const fn req(names: &'static str, ty: Ty) -> El {
-    El {
-        names,
-        required: true,
-        ty,
-    }
+    El(names, true, ty)
 }
 
 /// A string of at most `n` characters.
@@ -330,8 +286,8 @@ static GET_CUSTOMER_PROFILE_REQUEST: &[El] = &[
 fn expected(seq: &[El], from: usize) -> String {
     let mut names = Vec::new();
     for e in seq.iter().skip(from) {
-        names.extend(e.names.split_whitespace());
-        if e.required {
+        names.extend(e.names());
+        if e.1 {
             break;
         }
     }
@@ -353,20 +309,18 @@ fn validate(parent: &str, obj: &RawValue, seq: &[El]) -> Result<(), String> {
     let mut pos = 0;
     for (key, value) in entries {
         // Unknown, before the current position, or skipping a required element: invalid.
-        let found = seq
-            .iter()
-            .position(|e| e.names.split_whitespace().any(|n| n == key));
-        let in_order = |&i: &usize| i >= pos && !seq[pos..i].iter().any(|e| e.required);
+        let found = seq.iter().position(|e| e.names().any(|n| n == key));
+        let in_order = |&i: &usize| i >= pos && !seq[pos..i].iter().any(|e| e.1);
         let Some(i) = found.filter(in_order) else {
             let child = format!("invalid child element '{key}' in namespace '{NS}'.");
             return Err(format!("{element} {child}{}", possible(pos)));
         };
         pos = i + 1;
         if value.get().trim() != "null" {
-            check_type(&key, value, &seq[i].ty)?;
+            check_type(&key, value, &seq[i].2)?;
         }
     }
-    if seq[pos..].iter().any(|e| e.required) {
+    if seq[pos..].iter().any(|e| e.1) {
         return Err(format!("{element} incomplete content.{}", possible(pos)));
     }
     Ok(())
@@ -470,9 +424,8 @@ fn get_profile(state: &SharedState, body: &[u8]) -> Reply {
     let Some(profile) = found.into_iter().next() else {
         return fail("E00040", "The record cannot be found.");
     };
-    let ok =
-        json!({ "resultCode": "Ok", "message": [{ "code": "I00001", "text": "Successful." }] });
-    bom_reply(&json!({ "profile": profile.body, "messages": ok }))
+    let profile = format!(r#""profile":{},"#, profile.body);
+    answer(None, None, &profile, ("Ok", "I00001", "Successful."))
 }
 
 /// E00003 for a body that is no request at all.
@@ -592,7 +545,7 @@ impl CreateProtocol for Create {
             }
         }
         let ok = ("Ok", "I00001", "Successful.");
-        let reply = answer(ref_id, Some(&id), Some(&address_ids), ok);
+        let reply = answer(ref_id, Some(&id), &lists(&address_ids), ok);
         let customer = StoredCustomer {
             id,
             merchant_customer_id: v.mcid,
