@@ -84,32 +84,19 @@ pub(crate) struct CustomerProfile<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) email: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) ship_to_list: Vec<CustomerAddress<'a>>,
+    pub(crate) ship_to_list: Vec<CustomerAddress>,
 }
 
 /// `customerAddressType` (XSD l.1851) = `nameAndAddressType` (l.362: firstName?, lastName?,
-/// company?, address?, city?, state?, zip?, country?) + phoneNumber?, faxNumber?, email?.
-/// Prism sends no company, fax or address email. Equal to its `default()` when nothing would be
-/// sent.
-#[derive(Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CustomerAddress<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) first_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) last_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) city: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) state: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) zip: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) country: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) phone_number: Option<&'a str>,
+/// company?, address?, city?, state?, zip?, country?) + phoneNumber?, faxNumber?, email?: the
+/// members Prism sends (no company, fax or address email), in that order, as an object.
+#[derive(Debug)]
+pub(crate) struct CustomerAddress(pub(crate) Vec<(&'static str, String)>);
+
+impl Serialize for CustomerAddress {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// The JSON answer to `createCustomerProfileRequest` (XSD l.2943) or `getCustomerProfileRequest`

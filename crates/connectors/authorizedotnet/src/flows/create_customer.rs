@@ -68,37 +68,37 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
 /// Name, phone and address have no place on the profile itself; they go to one `shipToList`
 /// entry created in the same call (see docs.md). `None` when none of them is set. The declared
 /// limits were checked before; line1 and line2 share one element, checked here.
-fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'_>>, Error> {
+fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress>, Error> {
     let (first_name, last_name) = req.name.as_deref().map(split_name).unzip();
-    let mut entry = CustomerAddress {
-        phone_number: req.phone.as_deref(),
-        first_name,
-        last_name: last_name.flatten(),
-        ..CustomerAddress::default()
-    };
-    if let Some(a) = &req.address {
-        let lines: Vec<&str> = [&a.line1, &a.line2]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        let joined = lines.join(LINE_SEPARATOR);
-        if joined.chars().count() > ADDRESS_MAX {
-            let message = format!(
-                "line1 and line2 share one field at Authorize.net: together (joined with \"{LINE_SEPARATOR}\") they must be at most {ADDRESS_MAX} characters"
-            );
-            let error = FieldError::new("address.line2", "length", message);
-            return Err(
-                Error::invalid_fields(vec![error]).with_connector(Connector::AuthorizeDotNet)
-            );
-        }
-        entry.address = (!joined.is_empty()).then_some(joined);
-        entry.city = a.city.as_deref();
-        entry.state = a.state.as_deref();
-        entry.zip = a.postal_code.as_deref();
-        entry.country = a.country.as_deref();
+    let a = req.address.clone().unwrap_or_default();
+    let lines: Vec<&str> = [&a.line1, &a.line2]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let joined = lines.join(LINE_SEPARATOR);
+    if joined.chars().count() > ADDRESS_MAX {
+        let message = format!(
+            "line1 and line2 share one field at Authorize.net: together (joined with \"{LINE_SEPARATOR}\") they must be at most {ADDRESS_MAX} characters"
+        );
+        let error = FieldError::new("address.line2", "length", message);
+        return Err(Error::invalid_fields(vec![error]).with_connector(Connector::AuthorizeDotNet));
     }
-    Ok((entry != CustomerAddress::default()).then_some(entry))
+    let members = [
+        ("firstName", first_name),
+        ("lastName", last_name.flatten()),
+        ("address", Some(joined.as_str()).filter(|j| !j.is_empty())),
+        ("city", a.city.as_deref()),
+        ("state", a.state.as_deref()),
+        ("zip", a.postal_code.as_deref()),
+        ("country", a.country.as_deref()),
+        ("phoneNumber", req.phone.as_deref()),
+    ];
+    let entry: Vec<_> = members
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?.to_owned())))
+        .collect();
+    Ok((!entry.is_empty()).then_some(CustomerAddress(entry)))
 }
 
 #[cfg(test)]
