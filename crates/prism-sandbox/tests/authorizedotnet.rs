@@ -72,19 +72,6 @@ async fn the_reply_has_the_documented_shape() {
 }
 
 #[tokio::test]
-async fn wrong_credentials_are_e00007_and_schema_errors_come_first() {
-    let sb = Sandbox::start().await.unwrap();
-    let login = credential(C, "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID");
-    let wrong_key = body_as(login, "wrong_key_00000", r#"{"merchantCustomerId":"r1"}"#);
-    let documented = body_json("authorizedotnet", "auth_failed");
-    assert_eq!(call(&sb, wrong_key).await, documented);
-    let too_long = r#"{"merchantCustomerId":"ODOO-1000000-bf538bf4"}"#;
-    let v = call(&sb, body_as("bad", "bad", too_long)).await;
-    assert_eq!(first_message(&v).0, "E00003");
-    assert!(sb.customers(C).is_empty());
-}
-
-#[tokio::test]
 async fn a_duplicate_is_e00039_naming_the_profile_and_only_with_the_same_description() {
     let sb = Sandbox::start().await.unwrap();
     let profile = r#"{"merchantCustomerId":"cust_dup","description":"Gold"}"#;
@@ -101,17 +88,30 @@ async fn a_duplicate_is_e00039_naming_the_profile_and_only_with_the_same_descrip
     let profile = r#"{"merchantCustomerId":"cust_dup","description":"Silver"}"#;
     call(&sb, body(profile)).await;
     assert_eq!(sb.count_by_reference(C, "cust_dup"), 2);
+    // The lookup by reference names the oldest; none is E00040 as documented.
+    let get = |r: &str| body(&format!("\"{r}\"")).replace("\"profile\"", "\"merchantCustomerId\"");
+    let get = |r: &str| get(r).replace("createCustomerProfile", "getCustomerProfile");
+    let (found, none) = (
+        call(&sb, get("cust_dup")).await,
+        call(&sb, get("nobody")).await,
+    );
+    assert_eq!(found["profile"]["customerProfileId"], id);
+    assert_eq!(none, body_json("authorizedotnet", "lookup/not_found"));
 }
 
+/// Schema errors (E00003) come before the credentials check (E00007).
 #[tokio::test]
-async fn schema_errors_are_e00003() {
+async fn schema_errors_are_e00003_and_come_before_wrong_credentials() {
     let sb = Sandbox::start().await.unwrap();
+    let login = credential(C, "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID");
+    let wrong_key = body_as(login, "wrong_key_00000", r#"{"merchantCustomerId":"r1"}"#);
+    let v = call(&sb, wrong_key).await;
+    assert_eq!(v, body_json("authorizedotnet", "auth_failed"));
     let profile = r#"{"merchantCustomerId":"ODOO-1000000-bf538bf4"}"#;
-    let v = call(&sb, body(profile)).await;
+    let v = call(&sb, body_as("bad", "bad", profile)).await;
     let text = "The 'AnetApi/xml/v1/schema/AnetApiSchema.xsd:merchantCustomerId' element is invalid - The value &#39;ODOO-1000000-bf538bf4&#39; is invalid according to its datatype 'String' - The actual length is greater than the MaxLength value.";
     assert_eq!(first_message(&v), ("E00003", text));
     // maxLength, XSD order, unknown and missing elements, enumerations.
-    let login = credential(C, "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID");
     let long = |field: &str, n| body(&format!(r#"{{"{field}":"{}"}}"#, "1".repeat(n)));
     let ship = |field: &str, n| {
         body(&format!(
@@ -137,10 +137,7 @@ async fn schema_errors_are_e00003() {
         (no_profile, incomplete),
         (auth_last, "expected: 'merchantAuthentication'"),
         (body(r#"{"profileType":"vip"}"#), "Enumeration constraint"),
-        (
-            body_as(login, &"k".repeat(17), "{}"),
-            ":transactionKey' element",
-        ),
+        (body_as(login, &"k".repeat(17), "{}"), ":transactionKey'"),
     ] {
         let v = call(&sb, sent).await;
         let (code, text) = first_message(&v);

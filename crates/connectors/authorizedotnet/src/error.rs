@@ -49,10 +49,10 @@ pub(crate) fn from_messages(
     let (code, text) = first(messages);
     if code == Some("E00039") {
         let existing = text.and_then(duplicate_id);
-        if let Some(id) = existing
+        let own = existing
             .clone()
-            .filter(|_| ctx.earlier_attempt_may_have_applied)
-        {
+            .filter(|_| ctx.earlier_attempt_may_have_applied);
+        if let Some(id) = own {
             return Ok(CreatedCustomer {
                 connector_customer_id: id,
                 replayed: true,
@@ -65,10 +65,12 @@ pub(crate) fn from_messages(
 
 /// An in-band error (`resultCode = "Error"`) by its first code's kind.
 pub(crate) fn in_band(resp: &HttpResponse, messages: &Messages) -> Error {
-    let kind = first(messages)
-        .0
-        .map_or(ErrorKind::ProcessorError, kind_for_code);
-    coded_error(resp, messages, kind)
+    let code = first(messages).0;
+    coded_error(
+        resp,
+        messages,
+        code.map_or(ErrorKind::ProcessorError, kind_for_code),
+    )
 }
 
 /// Maps a non-2xx answer (undocumented for this API: front-end failures, outages, throttling).
@@ -100,21 +102,13 @@ fn coded_error(resp: &HttpResponse, messages: &Messages, kind: ErrorKind) -> Err
     let (code, first_text) = first(messages);
     let code = code.filter(|c| !c.is_empty());
     let text = join_messages(messages.message.iter().filter_map(|m| m.text.as_deref()));
-    let mut err = processor_error(
-        Connector::AuthorizeDotNet,
-        resp,
-        None,
-        kind,
-        code,
-        text.as_deref(),
-    );
+    let c = Connector::AuthorizeDotNet;
+    let mut err = processor_error(c, resp, None, kind, code, text.as_deref());
     if kind == ErrorKind::InvalidRequest {
         if let Some(field) = first_text.and_then(schema_field) {
-            err = err.with_field_error(FieldError::new(
-                field,
-                code.unwrap_or("rejected"),
-                "rejected by Authorize.net",
-            ));
+            let rejected = "rejected by Authorize.net";
+            err =
+                err.with_field_error(FieldError::new(field, code.unwrap_or("rejected"), rejected));
         }
     }
     let retryable = kind == ErrorKind::ProcessorUnavailable || kind == ErrorKind::RateLimited;

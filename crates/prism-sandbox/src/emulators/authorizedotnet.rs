@@ -105,11 +105,8 @@ impl Emulator for AuthorizeDotNetEmulator {
 
     /// IIS's HTML 404, outside the API.
     fn not_found(&self, _: &Head) -> Reply {
-        Reply::new(
-            404,
-            b"<html><body><h1>404 - File or directory not found.</h1></body></html>".to_vec(),
-        )
-        .with_header("Content-Type", "text/html")
+        let page = b"<html><body><h1>404 - File or directory not found.</h1></body></html>";
+        Reply::new(404, page.to_vec()).with_header("Content-Type", "text/html")
     }
 }
 
@@ -164,10 +161,7 @@ fn text(value: &Value) -> Option<String> {
 
 /// [`text`] of a raw element.
 fn raw_text(raw: &RawValue) -> Option<String> {
-    serde_json::from_str::<Value>(raw.get())
-        .ok()
-        .as_ref()
-        .and_then(text)
+    text(&serde_json::from_str(raw.get()).ok()?)
 }
 
 // ---- the schema (AnetApiSchema.xsd, the parts this method uses) -----------------------------
@@ -175,12 +169,6 @@ fn raw_text(raw: &RawValue) -> Option<String> {
 /// One element of an XSD `sequence`: its name (an `xs:choice`: its alternatives' names, space
 /// separated), whether it is required, and its type.
 struct El(&'static str, bool, Ty);
-
-impl El {
-    fn names(&self) -> impl Iterator<Item = &'static str> {
-        self.0.split_whitespace()
-    }
-}
 
 enum Ty {
     /// A string with an optional maxLength.
@@ -286,7 +274,7 @@ static GET_CUSTOMER_PROFILE_REQUEST: &[El] = &[
 fn expected(seq: &[El], from: usize) -> String {
     let mut names = Vec::new();
     for e in seq.iter().skip(from) {
-        names.extend(e.names());
+        names.extend(e.0.split_whitespace());
         if e.1 {
             break;
         }
@@ -309,7 +297,9 @@ fn validate(parent: &str, obj: &RawValue, seq: &[El]) -> Result<(), String> {
     let mut pos = 0;
     for (key, value) in entries {
         // Unknown, before the current position, or skipping a required element: invalid.
-        let found = seq.iter().position(|e| e.names().any(|n| n == key));
+        let found = seq
+            .iter()
+            .position(|e| e.0.split_whitespace().any(|n| n == key));
         let in_order = |&i: &usize| i >= pos && !seq[pos..i].iter().any(|e| e.1);
         let Some(i) = found.filter(in_order) else {
             let child = format!("invalid child element '{key}' in namespace '{NS}'.");

@@ -117,6 +117,10 @@ mod tests {
         FlowContext::first(Environment::Sandbox)
     }
 
+    fn r(reference: &str) -> CustomerCreateRequest {
+        CustomerCreateRequest::new(reference)
+    }
+
     fn build(req: &CustomerCreateRequest) -> Result<HttpRequest, Error> {
         Flow::<CreateCustomer>::build_request(&api(), req, &ctx())
     }
@@ -139,12 +143,14 @@ mod tests {
     /// Name, phone and address parts go to one shipToList entry, only when one is given.
     #[test]
     fn the_ship_to_entry() {
-        let r = || CustomerCreateRequest::new("c1");
-        let line2 = r().address(Address::new().with_line2("Apt 4"));
+        let line2 = r("c1").address(Address::new().with_line2("Apt 4"));
         for (req, entry) in [
-            (r(), ""),
-            (r().phone("5551234567"), r#"{"phoneNumber":"5551234567"}"#),
-            (r().name("Cher"), r#"{"firstName":"Cher"}"#),
+            (r("c1"), ""),
+            (
+                r("c1").phone("5551234567"),
+                r#"{"phoneNumber":"5551234567"}"#,
+            ),
+            (r("c1").name("Cher"), r#"{"firstName":"Cher"}"#),
             (line2, r#"{"address":"Apt 4"}"#),
         ] {
             let list = format!(r#","shipToList":[{entry}]"#);
@@ -158,25 +164,28 @@ mod tests {
     #[test]
     fn the_joined_address_lines_fit_one_element() {
         let long = |n| "a".repeat(n);
-        let req = |l2| {
-            CustomerCreateRequest::new("c1")
-                .address(Address::new().with_line1(long(50)).with_line2(long(l2)))
-        };
+        let req = |l2| r("c1").address(Address::new().with_line1(long(50)).with_line2(long(l2)));
         let e = build(&req(9)).expect_err("61");
         assert_eq!(e.field_errors()[0].field, "address.line2");
         assert!(!e.to_string().contains("aaaaaaaa"), "no value in the error");
         assert!(build(&req(8)).is_ok());
     }
 
+    /// In the create and in the lookup.
     #[test]
     fn credentials_are_declared_secret() {
+        use prism_connector::{FindCustomer, FindCustomerRequest};
         let api = AuthorizeDotNetConfig::new("loginXYZ123", "keyXYZ1234567890").into_connector();
-        let http =
-            Flow::<CreateCustomer>::build_request(&api, &CustomerCreateRequest::new("c1"), &ctx());
-        let shown = serde_json::to_string(&http.expect("build").redacted()).expect("json");
-        let masked =
-            r#""merchantAuthentication":{"name":"[redacted]","transactionKey":"[redacted]"}"#;
-        assert!(shown.contains(masked), "{shown}");
+        let find = FindCustomerRequest {
+            merchant_customer_id: "c1".into(),
+        };
+        let lookup = Flow::<FindCustomer>::build_request(&api, &find, &ctx());
+        let create = Flow::<CreateCustomer>::build_request(&api, &r("c1"), &ctx());
+        for http in [create, lookup] {
+            let shown = serde_json::to_string(&http.expect("build").redacted()).expect("json");
+            let masked = r#"Authentication":{"name":"[redacted]","transactionKey":"[redacted]"}"#;
+            assert!(shown.contains(masked), "{shown}");
+        }
     }
 
     /// What is particular to Authorize.net's wire: every documented answer, errors included, is
@@ -185,10 +194,8 @@ mod tests {
     fn documented_replies_are_http_200_with_a_bom() {
         for name in prism_testkit::fixture_names("authorizedotnet") {
             let resp = prism_testkit::fixture("authorizedotnet", &name);
-            assert!(
-                resp.status == 200 && resp.body.starts_with(b"\xEF\xBB\xBF"),
-                "{name}"
-            );
+            let ok = resp.status == 200 && resp.body.starts_with(b"\xEF\xBB\xBF");
+            assert!(ok, "{name}");
         }
     }
 
@@ -212,11 +219,8 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "{body}");
         }
         // An error without any message is still an error; a numeric id is read too.
-        let no_code = read(r#"{"messages":{"resultCode":"Error","message":[]}}"#);
-        assert_eq!(
-            no_code.expect_err("no code").kind(),
-            ErrorKind::ProcessorError
-        );
+        let no_code = read(r#"{"messages":{"resultCode":"Error","message":[]}}"#).expect_err("");
+        assert_eq!(no_code.kind(), ErrorKind::ProcessorError);
         let num = read(r#"{"customerProfileId":42,"messages":{"resultCode":"Ok"}}"#);
         assert_eq!(num.expect("num").connector_customer_id, "42");
     }
