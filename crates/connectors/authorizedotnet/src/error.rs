@@ -247,9 +247,5 @@ mod tests {
         assert_eq!(e.connector_code(), Some("E00013"));
         let both = "The field is invalid.; The field length is invalid.";
         assert_eq!(e.connector_message(), Some(both));
-        // A single object instead of an array is read too.
-        let body = r#"{"messages":{"resultCode":"Error","message":{"code":"E00007","text":"x"}}}"#;
-        let e = read(body, false).expect_err("one object");
-        assert_eq!(e.kind(), ErrorKind::Authentication);
     }
 }

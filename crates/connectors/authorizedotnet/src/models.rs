@@ -107,7 +107,11 @@ impl Serialize for CustomerAddress {
 pub(crate) struct Response {
     #[serde(deserialize_with = "lenient_string")]
     pub(crate) customer_profile_id: Option<String>,
-    pub(crate) profile: Option<Profile>,
+    /// `getCustomerProfileResponse`'s `customerProfileMaskedType` (l.1839), read with this
+    /// struct: its `customerProfileId` and `merchantCustomerId`.
+    pub(crate) profile: Option<Box<Response>>,
+    #[serde(deserialize_with = "lenient_string")]
+    pub(crate) merchant_customer_id: Option<String>,
     pub(crate) messages: Messages,
 }
 
@@ -126,16 +130,6 @@ impl Response {
             }
         }
     }
-}
-
-/// `customerProfileMaskedType` (XSD l.1839) of `getCustomerProfileResponse`: the ids only.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub(crate) struct Profile {
-    #[serde(deserialize_with = "lenient_string")]
-    pub(crate) customer_profile_id: Option<String>,
-    #[serde(deserialize_with = "lenient_string")]
-    pub(crate) merchant_customer_id: Option<String>,
 }
 
 /// `messagesType` (XSD l.2679).

@@ -357,14 +357,15 @@ fn check_type(name: &str, value: &RawValue, ty: &Ty) -> Result<(), String> {
 /// A request past the method and schema checks: its `refId` and the request.
 type Parsed = (Option<String>, Value);
 
-/// A profile with at least one field, from an authenticated request.
-struct Valid {
-    ref_id: Option<String>,
-    profile: Value,
-    mcid: Option<String>,
-    description: Option<String>,
-    email: Option<String>,
-}
+/// A profile with at least one field, from an authenticated request: refId, the profile, its
+/// merchantCustomerId, description and email (non-empty).
+type Valid = (
+    Option<String>,
+    Value,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// The request of method `expected` (E00004 for another root key), its `refId`, checked against
 /// `seq` (E00003).
@@ -466,21 +467,16 @@ impl CreateProtocol for Create {
             let text = "One or more fields in the profile must contain a value.";
             return fail("E00041", text);
         }
-        Ok(Valid {
-            ref_id,
-            profile,
-            mcid,
-            description,
-            email,
-        })
+        Ok((ref_id, profile, mcid, description, email))
     }
 
     fn store(&self, (): &(), state: &SharedState, v: Valid) -> Created {
-        let ref_id = v.ref_id.as_deref();
-        let email_checked = v.email.as_deref().filter(|_| EMAIL_IN_DUPLICATE_CHECK);
+        let (ref_id, profile, mcid, description, email) = v;
+        let ref_id = ref_id.as_deref();
+        let email_checked = email.as_deref().filter(|_| EMAIL_IN_DUPLICATE_CHECK);
         let submitted: Vec<(&str, &str)> = [
-            ("merchantCustomerId", v.mcid.as_deref()),
-            ("description", v.description.as_deref()),
+            ("merchantCustomerId", mcid.as_deref()),
+            ("description", description.as_deref()),
             ("email", email_checked),
         ]
         .into_iter()
@@ -492,7 +488,7 @@ impl CreateProtocol for Create {
                 submitted.iter().all(equal)
             };
             // The reference index narrows the search when the request has one.
-            let existing = match &v.mcid {
+            let existing = match &mcid {
                 Some(r) => state
                     .customers_with_reference(C, r)
                     .into_iter()
@@ -506,7 +502,7 @@ impl CreateProtocol for Create {
         }
 
         let id = next(&self.next_profile);
-        let mut ship_to: Vec<Value> = match v.profile.get("shipToList") {
+        let mut ship_to: Vec<Value> = match profile.get("shipToList") {
             Some(Value::Array(items)) => items.clone(),
             Some(Value::Null) | None => Vec::new(),
             Some(one) => vec![one.clone()],
@@ -517,9 +513,9 @@ impl CreateProtocol for Create {
             address_ids.push(next(&self.next_address));
             address.insert("customerAddressId".into(), json!(address_ids.last()));
         }
-        let profile_type = v.profile.get("profileType").and_then(text);
+        let profile_type = profile.get("profileType").and_then(text);
         let mut stored = json!({ "customerProfileId": id, "shipToList": ship_to,
-            "merchantCustomerId": v.mcid, "description": v.description, "email": v.email,
+            "merchantCustomerId": mcid, "description": description, "email": email,
             "profileType": profile_type });
         if let Some(members) = stored.as_object_mut() {
             members.retain(|_, value| !value.is_null());
@@ -528,8 +524,8 @@ impl CreateProtocol for Create {
         let reply = answer(ref_id, Some(&id), &lists(&address_ids), ok);
         let customer = StoredCustomer {
             id,
-            merchant_customer_id: v.mcid,
-            email: v.email,
+            merchant_customer_id: mcid,
+            email,
             body: stored,
         };
         Ok((customer, reply))

@@ -66,7 +66,7 @@ mod tests {
     use prism_connector::Configurator;
 
     /// The documented replies (tests/fixtures/authorizedotnet/lookup/), another reference, no
-    /// reference, no profile, another error.
+    /// reference, no profile, another error (one message as an object, not an array).
     #[test]
     fn what_a_reply_names() {
         let api = AuthorizeDotNetConfig::new("login", "key").into_connector();
