@@ -71,7 +71,7 @@ impl Emulator for AuthorizeDotNetEmulator {
                 let root = serde_json::from_slice::<Members<'_>>(strip_bom(&body)).ok();
                 let first = root.and_then(|m| m.0.into_iter().next());
                 if first.is_some_and(|(method, _)| method == GET) {
-                    get_profile(&state, &body)
+                    get_profile(&state, &body).unwrap_or_else(|reply| reply)
                 } else {
                     handle(create.as_ref(), &state, &Incoming { headers, body })
                 }
@@ -297,9 +297,8 @@ fn validate(parent: &str, obj: &RawValue, seq: &[El]) -> Result<(), String> {
     let mut pos = 0;
     for (key, value) in entries {
         // Unknown, before the current position, or skipping a required element: invalid.
-        let found = seq
-            .iter()
-            .position(|e| e.0.split_whitespace().any(|n| n == key));
+        let named = |e: &El| e.0.split_whitespace().any(|n| n == key);
+        let found = seq.iter().position(named);
         let in_order = |&i: &usize| i >= pos && !seq[pos..i].iter().any(|e| e.1);
         let Some(i) = found.filter(in_order) else {
             let child = format!("invalid child element '{key}' in namespace '{NS}'.");
@@ -401,12 +400,9 @@ fn authenticated(request: &Value) -> bool {
 
 /// `getCustomerProfileRequest`: schema (E00003) → credentials (E00007) → the oldest profile with
 /// the `merchantCustomerId` (E00040 when none); `refId` is not echoed.
-fn get_profile(state: &SharedState, body: &[u8]) -> Reply {
-    let (ref_id, request) = match parse(body, GET, GET_CUSTOMER_PROFILE_REQUEST) {
-        Ok(parsed) => parsed,
-        Err(reply) => return reply,
-    };
-    let fail = |code, text| error_reply(code, text, false, ref_id.as_deref());
+fn get_profile(state: &SharedState, body: &[u8]) -> Result<Reply, Reply> {
+    let (ref_id, request) = parse(body, GET, GET_CUSTOMER_PROFILE_REQUEST)?;
+    let fail = |code, text| Err(error_reply(code, text, false, ref_id.as_deref()));
     if !authenticated(&request) {
         return fail("E00007", AUTH_FAILED);
     }
@@ -416,7 +412,12 @@ fn get_profile(state: &SharedState, body: &[u8]) -> Reply {
         return fail("E00040", "The record cannot be found.");
     };
     let profile = format!(r#""profile":{},"#, profile.body);
-    answer(None, None, &profile, ("Ok", "I00001", "Successful."))
+    Ok(answer(
+        None,
+        None,
+        &profile,
+        ("Ok", "I00001", "Successful."),
+    ))
 }
 
 /// E00003 for a body that is no request at all.
@@ -473,32 +474,22 @@ impl CreateProtocol for Create {
     fn store(&self, (): &(), state: &SharedState, v: Valid) -> Created {
         let (ref_id, profile, mcid, description, email) = v;
         let ref_id = ref_id.as_deref();
-        let email_checked = email.as_deref().filter(|_| EMAIL_IN_DUPLICATE_CHECK);
-        let submitted: Vec<(&str, &str)> = [
-            ("merchantCustomerId", mcid.as_deref()),
-            ("description", description.as_deref()),
-            ("email", email_checked),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect();
-        if !submitted.is_empty() {
-            let same = |c: &StoredCustomer| {
-                let equal = |(k, v): &(&str, &str)| c.body[*k].as_str() == Some(*v);
-                submitted.iter().all(equal)
-            };
-            // The reference index narrows the search when the request has one.
-            let existing = match &mcid {
-                Some(r) => state
-                    .customers_with_reference(C, r)
-                    .into_iter()
-                    .find(|c| same(c)),
-                None => state.find_customer(C, same),
-            };
-            if let Some(existing) = existing {
-                let text = format!("A duplicate record with ID {} already exists.", existing.id);
-                return Err(error_reply("E00039", &text, true, ref_id));
-            }
+        // Every submitted value matches (none submitted: no check).
+        let email_checked = email.clone().filter(|_| EMAIL_IN_DUPLICATE_CHECK);
+        let submitted = [("description", &description), ("email", &email_checked)];
+        let same = |c: &StoredCustomer| {
+            let equal = |(k, v): &(&str, &Option<String>)| v.is_none() || c.body[*k] == json!(v);
+            submitted.iter().all(equal)
+                && (mcid.is_some() || email_checked.is_some() || description.is_some())
+        };
+        // The reference index narrows the search when the request has one.
+        let existing = match &mcid {
+            Some(r) => state.customers_with_reference(C, r),
+            None => state.find_customer(C, same).into_iter().collect(),
+        };
+        if let Some(existing) = existing.into_iter().find(|c| same(c)) {
+            let text = format!("A duplicate record with ID {} already exists.", existing.id);
+            return Err(error_reply("E00039", &text, true, ref_id));
         }
 
         let id = next(&self.next_profile);
