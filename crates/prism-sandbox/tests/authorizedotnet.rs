@@ -50,14 +50,8 @@ async fn the_replies_have_the_documented_shapes() {
     let sb = Sandbox::start().await.unwrap();
     let ship = r#"{"merchantCustomerId":"r1","shipToList":[{"firstName":"A"},{"lastName":"B"}]}"#;
     let v = call(&sb, body(ship)).await;
-    assert!(
-        v["customerProfileId"]
-            .as_str()
-            .unwrap()
-            .parse::<u64>()
-            .is_ok(),
-        "digits"
-    );
+    let id = v["customerProfileId"].as_str().unwrap();
+    assert!(id.parse::<u64>().is_ok(), "digits: {id}");
     let shipping = v["customerShippingAddressIdList"].as_array().unwrap();
     assert_eq!(shipping.len(), 2);
     let stored = &sb.customers(C)[0].body["shipToList"];
@@ -123,13 +117,9 @@ async fn schema_errors_are_e00003_and_come_before_wrong_credentials() {
     let text = "The 'AnetApi/xml/v1/schema/AnetApiSchema.xsd:merchantCustomerId' element is invalid - The value &#39;ODOO-1000000-bf538bf4&#39; is invalid according to its datatype 'String' - The actual length is greater than the MaxLength value.";
     assert_eq!(first_message(&v), ("E00003", text));
     // maxLength, XSD order, unknown and missing elements, enumerations.
-    let long = |field: &str, n| body(&format!(r#"{{"{field}":"{}"}}"#, "1".repeat(n)));
-    let ship = |field: &str, n| {
-        body(&format!(
-            r#"{{"shipToList":[{{"{field}":"{}"}}]}}"#,
-            "1".repeat(n)
-        ))
-    };
+    let member = |f: &str, n| format!(r#"{{"{f}":"{}"}}"#, "1".repeat(n));
+    let long = |f, n| body(&member(f, n));
+    let ship = |f, n| body(&format!(r#"{{"shipToList":[{}]}}"#, member(f, n)));
     let swapped = r#"{"email":"a@example.com","merchantCustomerId":"r1"}"#;
     let unknown = r#"{"merchantCustomerId":"r1","metadata":{"a":"b"}}"#;
     let no_profile = body("{}").replace(r#","profile":{}"#, "");

@@ -234,9 +234,8 @@ mod tests {
             let e = parse_error(&resp(status, body), &ctx);
             assert_eq!(e.kind(), kind, "{status} {body}");
             assert_eq!(e.is_retryable(), kind == ProcessorUnavailable);
-            if kind == AlreadyExists {
-                assert_eq!(e.existing_customer_id(), Some("77"));
-            }
+            let id = (kind == AlreadyExists).then_some("77");
+            assert_eq!(e.existing_customer_id(), id);
         }
     }
 

@@ -25,11 +25,9 @@ pub(crate) enum Envelope<'a> {
 impl Envelope<'_> {
     /// The request: JSON on [`PATH`], its two credentials (JSON pointers `secrets`) secret.
     pub(crate) fn post(&self, [name, key]: [&'static str; 2]) -> Result<HttpRequest, Error> {
-        let body =
-            Body::json(self).map_err(|e| Error::new(ErrorKind::InvalidRequest, e.to_string()));
-        Ok(HttpRequest::post(PATH, body?)
-            .secret_field(name)
-            .secret_field(key))
+        let invalid = |e: serde_json::Error| Error::new(ErrorKind::InvalidRequest, e.to_string());
+        let req = HttpRequest::post(PATH, Body::json(self).map_err(invalid)?);
+        Ok(req.secret_field(name).secret_field(key))
     }
 }
 

@@ -71,12 +71,10 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
 fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress>, Error> {
     let (first_name, last_name) = req.name.as_deref().map(split_name).unzip();
     let a = req.address.clone().unwrap_or_default();
-    let lines: Vec<&str> = [&a.line1, &a.line2]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    let joined = lines.join(LINE_SEPARATOR);
+    let joined = match (a.line1.as_deref(), a.line2.as_deref()) {
+        (Some(l1), Some(l2)) => format!("{l1}{LINE_SEPARATOR}{l2}"),
+        (l1, l2) => l1.or(l2).unwrap_or_default().to_owned(),
+    };
     if joined.chars().count() > ADDRESS_MAX {
         let message = format!(
             "line1 and line2 share one field at Authorize.net: together (joined with \"{LINE_SEPARATOR}\") they must be at most {ADDRESS_MAX} characters"

@@ -12,9 +12,6 @@ use crate::error::{first, in_band};
 use crate::models::{Envelope, GetCustomerProfileRequest, MerchantAuthentication, Response};
 use crate::AuthorizeDotNet;
 
-/// "The record cannot be found."
-const NOT_FOUND: &str = "E00040";
-
 impl Flow<FindCustomer> for AuthorizeDotNet {
     fn build_request(
         &self,
@@ -40,7 +37,8 @@ impl Flow<FindCustomer> for AuthorizeDotNet {
     ) -> Result<Vec<FoundCustomer>, Error> {
         let profile = match Response::read(resp)? {
             Ok(answer) => answer.profile.unwrap_or_default(),
-            Err(m) if first(&m).0 == Some(NOT_FOUND) => return Ok(Vec::new()),
+            // E00040 "The record cannot be found.": none.
+            Err(m) if first(&m).0 == Some("E00040") => return Ok(Vec::new()),
             Err(m) => return Err(in_band(resp, &m)),
         };
         let Some(id) = profile.customer_profile_id else {
