@@ -118,11 +118,8 @@ fn coded_error(resp: &HttpResponse, messages: &Messages, kind: ErrorKind) -> Err
 /// The existing profile id in E00039's text: "A duplicate record with ID 1234 already exists."
 pub(crate) fn duplicate_id(text: &str) -> Option<String> {
     const MARK: &str = "with ID ";
-    let start = text.find(MARK)? + MARK.len();
-    let digits: String = text[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let rest = &text[text.find(MARK)? + MARK.len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     (!digits.is_empty()).then_some(digits)
 }
 
@@ -130,11 +127,8 @@ pub(crate) fn duplicate_id(text: &str) -> Option<String> {
 /// element is invalid…` → `merchant_customer_id`.
 fn schema_field(text: &str) -> Option<&'static str> {
     const MARK: &str = "AnetApiSchema.xsd:";
-    let start = text.find(MARK)? + MARK.len();
-    let element: String = text[start..]
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect();
+    let rest = &text[text.find(MARK)? + MARK.len()..];
+    let element: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
     Some(match element.as_str() {
         "merchantCustomerId" => "merchant_customer_id",
         "description" => "description",

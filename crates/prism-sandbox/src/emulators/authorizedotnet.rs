@@ -44,6 +44,8 @@ const FIRST_ADDRESS_ID: u64 = 29_366_174;
 const AUTH_FAILED: &str = "User authentication failed due to invalid authentication values.";
 /// E00003's text for a body that is no request at all.
 const BAD_XML: &str = "An error occurred while parsing the XML request.";
+/// The maxLength violation's text in E00003.
+const TOO_LONG: &str = "The actual length is greater than the MaxLength value.";
 /// E00004's text.
 const BAD_METHOD: &str = "The name of the requested API method is invalid.";
 /// E00011's and E00001's texts (injected 403 and 5xx).
@@ -286,9 +288,8 @@ fn expected(seq: &[El], from: usize) -> String {
 fn validate(parent: &str, obj: &RawValue, seq: &[El]) -> Result<(), String> {
     let element = format!("The element '{parent}' in namespace '{NS}' has");
     let Ok(Members(entries)) = serde_json::from_str(obj.get()) else {
-        return Err(format!(
-            "{element} invalid content: a complex element expected."
-        ));
+        let text = format!("{element} invalid content: a complex element expected.");
+        return Err(text);
     };
     let possible = |pos: usize| match expected(seq, pos) {
         list if list.is_empty() => String::new(),
@@ -327,14 +328,10 @@ fn check_type(name: &str, value: &RawValue, ty: &Ty) -> Result<(), String> {
         Ty::Str(_) | Ty::Enum(_, _) if text.is_none() => Err(format!(
             "The element '{name}' in namespace '{NS}' cannot contain child elements or arrays: a text value expected."
         )),
-        Ty::Str(Some(max)) if limits::too_long(in_text, *max) => invalid(
-            "String",
-            "The actual length is greater than the MaxLength value.",
-        ),
-        Ty::Enum(type_name, values) if !values.split_whitespace().any(|v| v == in_text) => invalid(
-            &format!("{NS}:{type_name}"),
-            "The Enumeration constraint failed.",
-        ),
+        Ty::Str(Some(max)) if limits::too_long(in_text, *max) => invalid("String", TOO_LONG),
+        Ty::Enum(type_name, values) if !values.split_whitespace().any(|v| v == in_text) => {
+            invalid(&format!("{NS}:{type_name}"), "The Enumeration constraint failed.")
+        }
         Ty::Str(_) | Ty::Enum(_, _) => Ok(()),
         Ty::Complex(seq) => validate(name, value, seq),
         Ty::Many(seq) => match serde_json::from_str::<Vec<&RawValue>>(value.get()) {

@@ -56,8 +56,7 @@ impl Flow<FindCustomer> for AuthorizeDotNet {
 
 #[cfg(test)]
 mod tests {
-    //! The request and a plain find against the emulator: the behaviour suite's
-    //! `lookup_by_reference`.
+    //! The request and a plain find against the emulator: the behaviour suite.
     use super::*;
     use crate::AuthorizeDotNetConfig;
     use prism_connector::types::{Environment, ErrorKind::*};
