@@ -66,6 +66,22 @@ impl Arm {
     pub fn config(&self) -> ConnectorConfig {
         test_config(self.connector)
     }
+
+    /// Where the lookup is a POST to the create path too (Authorize.net's one RPC endpoint,
+    /// the method named by the body's root key): the start of its body up to the first `:`, which
+    /// tells a lookup from a create.
+    pub fn lookup_marker(&self) -> Option<Vec<u8>> {
+        let api = self.config().into_connector();
+        let find = prism_connector::FindCustomerRequest {
+            merchant_customer_id: "r".into(),
+        };
+        let ctx = FlowContext::first(Environment::Sandbox);
+        let req = api.finder()?.build_request(&find, &ctx).ok()?;
+        let body = req.body.bytes();
+        let end = body.iter().position(|b| *b == b':')?;
+        (req.path == self.create_path && req.method.as_str() == "POST")
+            .then(|| body[..end].to_vec())
+    }
 }
 
 /// Every arm: one per compiled connector.

@@ -190,13 +190,16 @@ impl Harness {
 
     /// Requests that reached the create path.
     pub async fn creates(&self) -> Vec<Request> {
+        let lookup = self.arm.lookup_marker();
         self.server
             .received_requests()
             .await
             .unwrap_or_default()
             .into_iter()
-            // A lookup may share the create's path (Finix `GET /identities?…`): creates are POSTs.
+            // A lookup may share the create's path (Finix `GET /identities?…`): creates are POSTs,
+            // and where a lookup is a POST there too (Authorize.net), not the lookup's body.
             .filter(|r| r.url.path() == self.arm.create_path && r.method.as_str() == "POST")
+            .filter(|r| !lookup.as_ref().is_some_and(|l| r.body.starts_with(l)))
             .collect()
     }
 
@@ -760,6 +763,7 @@ pub async fn connection_reset(arm: Arm) {
     let counter = accepted.clone();
     // A create is a POST to the create path; a lookup may be a POST too (Square's search).
     let create_line = format!("POST {} ", arm.create_path).into_bytes();
+    let lookup = arm.lookup_marker();
     let checks = arm.config().into_connector().existing_check().is_some();
     let server = tokio::spawn(async move {
         loop {
@@ -767,7 +771,7 @@ pub async fn connection_reset(arm: Arm) {
                 return;
             };
             let mut buf = vec![0u8; 64 * 1024];
-            let mut first = Vec::new();
+            let (mut first, mut all) = (Vec::new(), Vec::new());
             // Read the request head and body, then drop the socket without answering.
             let _ = tokio::time::timeout(Duration::from_millis(50), async {
                 loop {
@@ -777,13 +781,15 @@ pub async fn connection_reset(arm: Arm) {
                             if first.is_empty() {
                                 first.extend_from_slice(&buf[..n.min(create_line.len())]);
                             }
+                            all.extend_from_slice(&buf[..n]);
                         }
                     }
                 }
             })
             .await;
             // Creates only: a lookup that settles the unknown outcome afterwards is not one.
-            if first.starts_with(&create_line) {
+            let is_lookup = |l: &Vec<u8>| all.windows(l.len()).any(|w| w == l.as_slice());
+            if first.starts_with(&create_line) && !lookup.as_ref().is_some_and(is_lookup) {
                 counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             } else if checks && first.starts_with(b"GET") {
                 // The check before creates (Paystack's e-mail fetch) finds nothing.

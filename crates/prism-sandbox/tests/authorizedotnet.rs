@@ -38,11 +38,6 @@ async fn call(sb: &Sandbox, text: String) -> Value {
     serde_json::from_slice(json).unwrap()
 }
 
-/// A non-empty run of ASCII digits (Authorize.net's ids).
-fn digits(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The first message's code and text.
 fn first_message(v: &Value) -> (&str, &str) {
     let m = &v["messages"]["message"][0];
@@ -51,11 +46,12 @@ fn first_message(v: &Value) -> (&str, &str) {
 }
 
 #[tokio::test]
-async fn the_reply_has_the_documented_shape() {
+async fn the_replies_have_the_documented_shapes() {
     let sb = Sandbox::start().await.unwrap();
     let ship = r#"{"merchantCustomerId":"r1","shipToList":[{"firstName":"A"},{"lastName":"B"}]}"#;
     let v = call(&sb, body(ship)).await;
-    assert!(digits(v["customerProfileId"].as_str().unwrap()));
+    let id = v["customerProfileId"].as_str().unwrap();
+    assert!(id.parse::<u64>().is_ok(), "digits: {id}");
     let shipping = v["customerShippingAddressIdList"].as_array().unwrap();
     assert_eq!(shipping.len(), 2);
     let stored = &sb.customers(C)[0].body["shipToList"];
@@ -69,19 +65,15 @@ async fn the_reply_has_the_documented_shape() {
     let with_ref = body(r#"{"merchantCustomerId":"r2"}"#);
     let with_ref = with_ref.replace("\"profile\"", "\"refId\":\"ref-7\",\"profile\"");
     assert_eq!(call(&sb, with_ref).await["refId"], "ref-7");
-}
-
-#[tokio::test]
-async fn wrong_credentials_are_e00007_and_schema_errors_come_first() {
-    let sb = Sandbox::start().await.unwrap();
-    let login = credential(C, "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID");
-    let wrong_key = body_as(login, "wrong_key_00000", r#"{"merchantCustomerId":"r1"}"#);
-    let documented = body_json("authorizedotnet", "auth_failed");
-    assert_eq!(call(&sb, wrong_key).await, documented);
-    let too_long = r#"{"merchantCustomerId":"ODOO-1000000-bf538bf4"}"#;
-    let v = call(&sb, body_as("bad", "bad", too_long)).await;
-    assert_eq!(first_message(&v).0, "E00003");
-    assert!(sb.customers(C).is_empty());
+    // An empty profile, an unknown method, garbage, a request body with a BOM of its own.
+    let v = call(&sb, body(r#"{"description":""}"#)).await;
+    assert_eq!(v, body_json("authorizedotnet", "empty_profile"));
+    let v = call(&sb, r#"{"createCustomerRequest": {}}"#.to_owned()).await;
+    assert_eq!(first_message(&v).0, "E00004");
+    let garbage = call(&sb, "not json".to_owned()).await;
+    assert_eq!(first_message(&garbage).0, "E00003");
+    let bom = format!("\u{feff}{}", body(r#"{"merchantCustomerId":"bom"}"#));
+    assert_eq!(call(&sb, bom).await["messages"]["resultCode"], "Ok");
 }
 
 #[tokio::test]
@@ -101,24 +93,33 @@ async fn a_duplicate_is_e00039_naming_the_profile_and_only_with_the_same_descrip
     let profile = r#"{"merchantCustomerId":"cust_dup","description":"Silver"}"#;
     call(&sb, body(profile)).await;
     assert_eq!(sb.count_by_reference(C, "cust_dup"), 2);
+    // The lookup by reference names the oldest; none is E00040 as documented.
+    let get = |r: &str| body(&format!("\"{r}\"")).replace("\"profile\"", "\"merchantCustomerId\"");
+    let get = |r: &str| get(r).replace("createCustomerProfile", "getCustomerProfile");
+    let (found, none) = (
+        call(&sb, get("cust_dup")).await,
+        call(&sb, get("nobody")).await,
+    );
+    assert_eq!(found["profile"]["customerProfileId"], id);
+    assert_eq!(none, body_json("authorizedotnet", "lookup/not_found"));
 }
 
+/// Schema errors (E00003) come before the credentials check (E00007).
 #[tokio::test]
-async fn schema_errors_are_e00003() {
+async fn schema_errors_are_e00003_and_come_before_wrong_credentials() {
     let sb = Sandbox::start().await.unwrap();
+    let login = credential(C, "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID");
+    let wrong_key = body_as(login, "wrong_key_00000", r#"{"merchantCustomerId":"r1"}"#);
+    let v = call(&sb, wrong_key).await;
+    assert_eq!(v, body_json("authorizedotnet", "auth_failed"));
     let profile = r#"{"merchantCustomerId":"ODOO-1000000-bf538bf4"}"#;
-    let v = call(&sb, body(profile)).await;
+    let v = call(&sb, body_as("bad", "bad", profile)).await;
     let text = "The 'AnetApi/xml/v1/schema/AnetApiSchema.xsd:merchantCustomerId' element is invalid - The value &#39;ODOO-1000000-bf538bf4&#39; is invalid according to its datatype 'String' - The actual length is greater than the MaxLength value.";
     assert_eq!(first_message(&v), ("E00003", text));
     // maxLength, XSD order, unknown and missing elements, enumerations.
-    let login = credential(C, "PRISM_AUTHORIZEDOTNET_API_LOGIN_ID");
-    let long = |field: &str, n| body(&format!(r#"{{"{field}":"{}"}}"#, "1".repeat(n)));
-    let ship = |field: &str, n| {
-        body(&format!(
-            r#"{{"shipToList":[{{"{field}":"{}"}}]}}"#,
-            "1".repeat(n)
-        ))
-    };
+    let member = |f: &str, n| format!(r#"{{"{f}":"{}"}}"#, "1".repeat(n));
+    let long = |f, n| body(&member(f, n));
+    let ship = |f, n| body(&format!(r#"{{"shipToList":[{}]}}"#, member(f, n)));
     let swapped = r#"{"email":"a@example.com","merchantCustomerId":"r1"}"#;
     let unknown = r#"{"merchantCustomerId":"r1","metadata":{"a":"b"}}"#;
     let no_profile = body("{}").replace(r#","profile":{}"#, "");
@@ -137,29 +138,11 @@ async fn schema_errors_are_e00003() {
         (no_profile, incomplete),
         (auth_last, "expected: 'merchantAuthentication'"),
         (body(r#"{"profileType":"vip"}"#), "Enumeration constraint"),
-        (
-            body_as(login, &"k".repeat(17), "{}"),
-            ":transactionKey' element",
-        ),
+        (body_as(login, &"k".repeat(17), "{}"), ":transactionKey'"),
     ] {
         let v = call(&sb, sent).await;
         let (code, text) = first_message(&v);
         assert!(code == "E00003" && text.contains(part), "{v}");
     }
     assert!(sb.customers(C).is_empty());
-}
-
-#[tokio::test]
-async fn empty_profile_unknown_method_garbage_and_a_bom() {
-    let sb = Sandbox::start().await.unwrap();
-    let v = call(&sb, body(r#"{"description":""}"#)).await;
-    assert_eq!(v, body_json("authorizedotnet", "empty_profile"));
-    let v = call(&sb, r#"{"createCustomerRequest": {}}"#.to_owned()).await;
-    assert_eq!(first_message(&v).0, "E00004");
-    let garbage = call(&sb, "not json".to_owned()).await;
-    assert_eq!(first_message(&garbage).0, "E00003");
-    // A request body with a BOM of its own is read too.
-    let bom = format!("\u{feff}{}", body(r#"{"merchantCustomerId":"bom"}"#));
-    let v = call(&sb, bom).await;
-    assert_eq!(v["messages"]["resultCode"], "Ok");
 }

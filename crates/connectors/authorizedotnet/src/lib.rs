@@ -18,8 +18,8 @@ pub use config::AuthorizeDotNetConfig;
 
 use prism_connector::types::Error;
 use prism_connector::{
-    AddressPartLimits, Capabilities, DuplicateDetection, FieldLimits, FlowContext, HttpResponse,
-    Idempotency, Lookup, RateLimit, ReferenceStorage,
+    AddressPartLimits, Capabilities, DuplicateDetection, FieldLimits, FindCustomer, Flow,
+    FlowContext, HttpResponse, Idempotency, Lookup, RateLimit, ReferenceStorage,
 };
 
 /// Sandbox base URL (official SDKs' `ANetEnvironment::SANDBOX`; support KB 000001206).
@@ -57,7 +57,9 @@ pub(crate) static CAPABILITIES: Capabilities = Capabilities {
     unsupported_fields: &["metadata"],
     required_fields: &[],
     request_id_header: None,
-    lookup: Lookup::None,
+    lookup: Lookup::Eventual(
+        "getCustomerProfileRequest by merchantCustomerId (E00040 when none): a direct read, but a miss is not proof (unresolved E00040 reports for existing references; read-after-write and several profiles per reference undocumented)",
+    ),
     rate_limit: RateLimit::UNDOCUMENTED,
     notes: "JSON in XSD key order, credentials in the body; errors come as HTTP 200 with resultCode Error; name/phone/address go to one shipToList entry (address.line2 joined to line1 with \", \"); no metadata; duplicate check matches merchantCustomerId+description (+email per some docs)",
 };
@@ -81,5 +83,9 @@ prism_connector::connector_api! {
 
     fn parse_error(&self, resp: &HttpResponse, ctx: &FlowContext<'_>) -> Error {
         error::parse_error(resp, ctx)
+    }
+
+    fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
+        Some(self)
     }
 }

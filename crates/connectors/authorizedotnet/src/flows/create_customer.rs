@@ -2,19 +2,18 @@
 //! E00039 duplicate) from the answer, errors that arrive in HTTP 200.
 
 use prism_connector::normalize::split_name;
-use prism_connector::parse::{created, parse_json};
-use prism_connector::types::{Connector, CustomerCreateRequest, Error, ErrorKind, FieldError};
+use prism_connector::parse::created;
+use prism_connector::types::{Connector, CustomerCreateRequest, Error, FieldError};
 use prism_connector::{
-    Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
+    CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
-use secrecy::ExposeSecret;
 
 use crate::error;
 use crate::models::{
     CreateCustomerProfileRequest, CustomerAddress, CustomerProfile, Envelope,
     MerchantAuthentication, Response,
 };
-use crate::{AuthorizeDotNet, PATH};
+use crate::AuthorizeDotNet;
 
 /// XSD `nameAndAddressType`: `address` holds line1 and line2 (the other parts' limits are
 /// declared in `Capabilities`).
@@ -29,30 +28,21 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
         req: &CustomerCreateRequest,
         _ctx: &FlowContext<'_>,
     ) -> Result<HttpRequest, Error> {
-        let ship_to = ship_to_entry(req)?;
-        let envelope = Envelope {
-            create_customer_profile_request: CreateCustomerProfileRequest {
-                merchant_authentication: MerchantAuthentication {
-                    name: self.config.api_login_id.expose_secret(),
-                    transaction_key: self.config.transaction_key.expose_secret(),
-                },
-                profile: CustomerProfile {
-                    merchant_customer_id: &req.merchant_customer_id,
-                    description: req.description.as_deref(),
-                    email: req.email.as_deref(),
-                    ship_to_list: ship_to.into_iter().collect(),
-                },
-            },
+        let profile = CustomerProfile {
+            merchant_customer_id: &req.merchant_customer_id,
+            description: req.description.as_deref(),
+            email: req.email.as_deref(),
+            ship_to_list: ship_to_entry(req)?.into_iter().collect(),
         };
-        let body = Body::json(&envelope).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                format!("cannot encode the request as JSON: {e}"),
-            )
-        })?;
-        Ok(HttpRequest::post(PATH, body)
-            .secret_field("/createCustomerProfileRequest/merchantAuthentication/transactionKey")
-            .secret_field("/createCustomerProfileRequest/merchantAuthentication/name"))
+        let merchant_authentication = MerchantAuthentication::of(&self.config);
+        let create = CreateCustomerProfileRequest {
+            merchant_authentication,
+            profile,
+        };
+        Envelope::CreateCustomerProfileRequest(create).post([
+            "/createCustomerProfileRequest/merchantAuthentication/name",
+            "/createCustomerProfileRequest/merchantAuthentication/transactionKey",
+        ])
     }
 
     fn parse_response(
@@ -60,18 +50,11 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
         resp: &HttpResponse,
         ctx: &FlowContext<'_>,
     ) -> Result<CreatedCustomer, Error> {
-        let answer: Response = parse_json(resp)?;
-        let unexpected = |why| Err(Error::unexpected_response(resp.status, &resp.body, why));
-        let Some(messages) = answer.messages else {
-            return unexpected("no messages.resultCode");
+        let answer = match Response::read(resp)? {
+            Ok(answer) => answer,
+            Err(messages) => return error::from_messages(resp, &messages, ctx),
         };
-        let result = messages.result_code.as_deref().map(str::trim);
-        if result.is_some_and(|c| c.eq_ignore_ascii_case("Error")) {
-            return error::from_messages(resp, &messages, ctx);
-        }
-        if !result.is_some_and(|c| c.eq_ignore_ascii_case("Ok")) {
-            return unexpected("messages.resultCode is neither Ok nor Error");
-        }
+        let unexpected = |why| Err(Error::unexpected_response(resp.status, &resp.body, why));
         match answer.customer_profile_id {
             Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
                 created(resp, id)
@@ -85,44 +68,42 @@ impl Flow<CreateCustomer> for AuthorizeDotNet {
 /// Name, phone and address have no place on the profile itself; they go to one `shipToList`
 /// entry created in the same call (see docs.md). `None` when none of them is set. The declared
 /// limits were checked before; line1 and line2 share one element, checked here.
-fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress<'_>>, Error> {
+fn ship_to_entry(req: &CustomerCreateRequest) -> Result<Option<CustomerAddress>, Error> {
     let (first_name, last_name) = req.name.as_deref().map(split_name).unzip();
-    let mut entry = CustomerAddress {
-        phone_number: req.phone.as_deref(),
-        first_name,
-        last_name: last_name.flatten(),
-        ..CustomerAddress::default()
+    let a = req.address.clone().unwrap_or_default();
+    let joined = match (a.line1.as_deref(), a.line2.as_deref()) {
+        (Some(l1), Some(l2)) => format!("{l1}{LINE_SEPARATOR}{l2}"),
+        (l1, l2) => l1.or(l2).unwrap_or_default().to_owned(),
     };
-    if let Some(a) = &req.address {
-        let lines: Vec<&str> = [&a.line1, &a.line2]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        let joined = lines.join(LINE_SEPARATOR);
-        if joined.chars().count() > ADDRESS_MAX {
-            let message = format!(
-                "line1 and line2 share one field at Authorize.net: together (joined with \"{LINE_SEPARATOR}\") they must be at most {ADDRESS_MAX} characters"
-            );
-            let error = FieldError::new("address.line2", "length", message);
-            return Err(
-                Error::invalid_fields(vec![error]).with_connector(Connector::AuthorizeDotNet)
-            );
-        }
-        entry.address = (!joined.is_empty()).then_some(joined);
-        entry.city = a.city.as_deref();
-        entry.state = a.state.as_deref();
-        entry.zip = a.postal_code.as_deref();
-        entry.country = a.country.as_deref();
+    if joined.chars().count() > ADDRESS_MAX {
+        let message = format!(
+            "line1 and line2 share one field at Authorize.net: together (joined with \"{LINE_SEPARATOR}\") they must be at most {ADDRESS_MAX} characters"
+        );
+        let error = FieldError::new("address.line2", "length", message);
+        return Err(Error::invalid_fields(vec![error]).with_connector(Connector::AuthorizeDotNet));
     }
-    Ok((entry != CustomerAddress::default()).then_some(entry))
+    let members = [
+        ("firstName", first_name),
+        ("lastName", last_name.flatten()),
+        ("address", Some(joined.as_str()).filter(|j| !j.is_empty())),
+        ("city", a.city.as_deref()),
+        ("state", a.state.as_deref()),
+        ("zip", a.postal_code.as_deref()),
+        ("country", a.country.as_deref()),
+        ("phoneNumber", req.phone.as_deref()),
+    ];
+    let entry: Vec<_> = members
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?.to_owned())))
+        .collect();
+    Ok((!entry.is_empty()).then_some(CustomerAddress(entry)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::AuthorizeDotNetConfig;
-    use prism_connector::types::{Address, Environment};
+    use prism_connector::types::{Address, Environment, ErrorKind};
     use prism_connector::Configurator;
     use prism_testkit::requests::{example_address, product_request};
 
@@ -134,8 +115,16 @@ mod tests {
         FlowContext::first(Environment::Sandbox)
     }
 
+    fn r(reference: &str) -> CustomerCreateRequest {
+        CustomerCreateRequest::new(reference)
+    }
+
+    fn build(req: &CustomerCreateRequest) -> Result<HttpRequest, Error> {
+        Flow::<CreateCustomer>::build_request(&api(), req, &ctx())
+    }
+
     fn body_of(req: &CustomerCreateRequest) -> String {
-        let http = api().build_request(req, &ctx()).expect("build");
+        let http = build(req).expect("build");
         String::from_utf8(http.body.bytes().to_vec()).expect("utf8")
     }
 
@@ -152,12 +141,14 @@ mod tests {
     /// Name, phone and address parts go to one shipToList entry, only when one is given.
     #[test]
     fn the_ship_to_entry() {
-        let r = || CustomerCreateRequest::new("c1");
-        let line2 = r().address(Address::new().with_line2("Apt 4"));
+        let line2 = r("c1").address(Address::new().with_line2("Apt 4"));
         for (req, entry) in [
-            (r(), ""),
-            (r().phone("5551234567"), r#"{"phoneNumber":"5551234567"}"#),
-            (r().name("Cher"), r#"{"firstName":"Cher"}"#),
+            (r("c1"), ""),
+            (
+                r("c1").phone("5551234567"),
+                r#"{"phoneNumber":"5551234567"}"#,
+            ),
+            (r("c1").name("Cher"), r#"{"firstName":"Cher"}"#),
             (line2, r#"{"address":"Apt 4"}"#),
         ] {
             let list = format!(r#","shipToList":[{entry}]"#);
@@ -171,24 +162,28 @@ mod tests {
     #[test]
     fn the_joined_address_lines_fit_one_element() {
         let long = |n| "a".repeat(n);
-        let req = |l2| {
-            CustomerCreateRequest::new("c1")
-                .address(Address::new().with_line1(long(50)).with_line2(long(l2)))
-        };
-        let e = api().build_request(&req(9), &ctx()).expect_err("61");
+        let req = |l2| r("c1").address(Address::new().with_line1(long(50)).with_line2(long(l2)));
+        let e = build(&req(9)).expect_err("61");
         assert_eq!(e.field_errors()[0].field, "address.line2");
         assert!(!e.to_string().contains("aaaaaaaa"), "no value in the error");
-        assert!(api().build_request(&req(8), &ctx()).is_ok());
+        assert!(build(&req(8)).is_ok());
     }
 
+    /// In the create and in the lookup.
     #[test]
     fn credentials_are_declared_secret() {
+        use prism_connector::{FindCustomer, FindCustomerRequest};
         let api = AuthorizeDotNetConfig::new("loginXYZ123", "keyXYZ1234567890").into_connector();
-        let http = api.build_request(&CustomerCreateRequest::new("c1"), &ctx());
-        let shown = serde_json::to_string(&http.expect("build").redacted()).expect("json");
-        let masked =
-            r#""merchantAuthentication":{"name":"[redacted]","transactionKey":"[redacted]"}"#;
-        assert!(shown.contains(masked), "{shown}");
+        let find = FindCustomerRequest {
+            merchant_customer_id: "c1".into(),
+        };
+        let lookup = Flow::<FindCustomer>::build_request(&api, &find, &ctx());
+        let create = Flow::<CreateCustomer>::build_request(&api, &r("c1"), &ctx());
+        for http in [create, lookup] {
+            let shown = serde_json::to_string(&http.expect("build").redacted()).expect("json");
+            let masked = r#"Authentication":{"name":"[redacted]","transactionKey":"[redacted]"}"#;
+            assert!(shown.contains(masked), "{shown}");
+        }
     }
 
     /// What is particular to Authorize.net's wire: every documented answer, errors included, is
@@ -197,10 +192,8 @@ mod tests {
     fn documented_replies_are_http_200_with_a_bom() {
         for name in prism_testkit::fixture_names("authorizedotnet") {
             let resp = prism_testkit::fixture("authorizedotnet", &name);
-            assert!(
-                resp.status == 200 && resp.body.starts_with(b"\xEF\xBB\xBF"),
-                "{name}"
-            );
+            let ok = resp.status == 200 && resp.body.starts_with(b"\xEF\xBB\xBF");
+            assert!(ok, "{name}");
         }
     }
 
@@ -210,7 +203,7 @@ mod tests {
     fn odd_success_bodies() {
         let read = |body: &str| {
             let resp = HttpResponse::new(200, vec![], body.as_bytes().to_vec());
-            api().parse_response(&resp, &ctx())
+            Flow::<CreateCustomer>::parse_response(&api(), &resp, &ctx())
         };
         let ok = r#"{"resultCode":"Ok"}"#;
         for (id, messages) in [
@@ -224,11 +217,8 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "{body}");
         }
         // An error without any message is still an error; a numeric id is read too.
-        let no_code = read(r#"{"messages":{"resultCode":"Error","message":[]}}"#);
-        assert_eq!(
-            no_code.expect_err("no code").kind(),
-            ErrorKind::ProcessorError
-        );
+        let no_code = read(r#"{"messages":{"resultCode":"Error","message":[]}}"#).expect_err("");
+        assert_eq!(no_code.kind(), ErrorKind::ProcessorError);
         let num = read(r#"{"customerProfileId":42,"messages":{"resultCode":"Ok"}}"#);
         assert_eq!(num.expect("num").connector_customer_id, "42");
     }

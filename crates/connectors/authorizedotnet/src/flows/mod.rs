@@ -1,3 +1,4 @@
 //! The operations Authorize.net implements.
 
 mod create_customer;
+mod find_customer;
