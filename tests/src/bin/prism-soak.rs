@@ -7,7 +7,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use prism::{Connector, ConnectorConfig, CustomerClient, CustomerCreateRequest, RetryPolicy};
+use prism::{
+    Connector, ConnectorConfig, CustomerClient, CustomerCreateRequest, ErrorKind, RetryPolicy,
+    UnsupportedFields,
+};
 use prism_sandbox::{FaultMix, Faults, Sandbox};
 use tokio::sync::Semaphore;
 
@@ -74,6 +77,8 @@ struct Tally {
     /// Definite failures whose unknown outcome a strongly consistent lookup settled.
     reconciled_failures: usize,
     failed_definite: usize,
+    /// Definite failures that say the soak's request or client was wrong (invalid, config).
+    refused: usize,
     already_exists: usize,
     failed_unknown: usize,
     duplicates: usize,
@@ -128,6 +133,7 @@ async fn main() -> std::process::ExitCode {
                 initial_backoff: Duration::from_millis(50),
                 ..RetryPolicy::default()
             })
+            .unsupported_fields(UnsupportedFields::Ignore)
             .build()
             .expect("client");
         let sem = Arc::new(Semaphore::new(args.concurrency));
@@ -139,8 +145,11 @@ async fn main() -> std::process::ExitCode {
             // Short: Authorize.net allows 20 characters.
             let reference = format!("soak_{}_{i}", &c.as_str()[..4]);
             tasks.spawn(async move {
+                // A name too: some processors require one (Xendit); where one cannot be stored
+                // (Shift4) it is left out (`UnsupportedFields::Ignore`).
                 let req = CustomerCreateRequest::new(reference.clone())
-                    .email(format!("soak{i}@example.com"));
+                    .email(format!("soak{i}@example.com"))
+                    .name(format!("Soak Customer{i}"));
                 let r = client.create(req).await;
                 drop(permit);
                 (reference, r)
@@ -170,7 +179,7 @@ async fn main() -> std::process::ExitCode {
                 }
                 Err(e) => {
                     tally.attempts += u64::from(e.diagnostics().map_or(0, |d| d.attempts));
-                    if e.kind() == prism::ErrorKind::AlreadyExists {
+                    if e.kind() == ErrorKind::AlreadyExists {
                         // The reference exists at the processor (this call's own lost attempt,
                         // where the processor cannot tell us its id): exactly one customer.
                         tally.already_exists += 1;
@@ -180,6 +189,9 @@ async fn main() -> std::process::ExitCode {
                     } else if e.outcome_unknown() {
                         tally.failed_unknown += 1;
                     } else {
+                        // Refused data or configuration is the soak's own fault, never a pass.
+                        let refused = [ErrorKind::InvalidRequest, ErrorKind::Configuration];
+                        tally.refused += usize::from(refused.contains(&e.kind()));
                         tally.failed_definite += 1;
                         tally.reconciled_failures +=
                             usize::from(e.diagnostics().is_some_and(|d| d.reconciled));
@@ -190,7 +202,7 @@ async fn main() -> std::process::ExitCode {
                 }
             }
         }
-        let good = tally.duplicates == 0 && tally.inconsistent == 0;
+        let good = tally.duplicates == 0 && tally.inconsistent == 0 && tally.refused == 0;
         all_good &= good;
         println!(
             "{:<16} {:>6} ok ({} replayed, {} reconciled), {} already_exists, {} failed definite ({} reconciled), {} failed outcome_unknown ({:.2} %) | duplicates {} | outcome disagreeing with store {} | {:.2} attempts/call | {:.1} s, {:.0} creates/s | {}",
