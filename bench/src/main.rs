@@ -80,13 +80,16 @@ struct Created {
 }
 
 impl Raw {
-    fn new(base: &str) -> Self {
-        Self {
+    /// `timeout`: reqwest's per-request timeout (`raw-timeout`: 30 s, as Prism's per attempt).
+    fn new(base: &str, timeout: Option<Duration>) -> Self {
+        let mut http =
             // The same User-Agent as Prism's, so the two requests are byte-identical.
-            http: reqwest::Client::builder()
-                .user_agent(concat!("prism/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .expect("reqwest client"),
+            reqwest::Client::builder().user_agent(concat!("prism/", env!("CARGO_PKG_VERSION")));
+        if let Some(t) = timeout {
+            http = http.timeout(t);
+        }
+        Self {
+            http: http.build().expect("reqwest client"),
             url: format!("{base}/v1/customers"),
             authorization: format!("Bearer {API_KEY}"),
             stripe_version: stripe_version(),
@@ -142,7 +145,8 @@ impl Side {
                     .build()
                     .expect("prism client"),
             ),
-            "raw" => Side::Raw(Raw::new(base)),
+            "raw" => Side::Raw(Raw::new(base, None)),
+            "raw-timeout" => Side::Raw(Raw::new(base, Some(Duration::from_secs(30)))),
             other => panic!("unknown side {other}"),
         }
     }
@@ -393,6 +397,8 @@ struct Level {
     usage: Usage,
     /// Elapsed time of each round (for per-round ratios).
     rounds: Vec<Duration>,
+    /// CPU time and switches of each round.
+    round_usage: Vec<Usage>,
 }
 
 /// One side's figures against one server.
@@ -479,6 +485,7 @@ fn measure_rounds(
                 l.busy += took;
                 l.usage.add(used);
                 l.rounds.push(took);
+                l.round_usage.push(used);
             }
         }
     }
@@ -575,9 +582,19 @@ fn print_table(server: &str, figs: &mut [Figures; 3], with_ext: bool, load: (&st
                 .map(|(p, r)| r.as_secs_f64() / p.as_secs_f64())
                 .collect(),
         );
-        println!("{:<40} {:>41.3}", "  median of per-round ratios", per_round);
+        println!(
+            "{:<40} {:>41.3}",
+            "  throughput: median of per-round ratios", per_round
+        );
         let (c0, s0) = per(a.usage, a.calls);
         let (c1, s1) = per(b.usage, b.calls);
+        let cpu_rounds = median(
+            a.round_usage
+                .iter()
+                .zip(&b.round_usage)
+                .map(|(p, r)| p.cpu_ns as f64 / r.cpu_ns.max(1) as f64)
+                .collect(),
+        );
         row(
             &format!("CPU per create, concurrency {level}"),
             [c0, c1, f64::NAN],
@@ -590,13 +607,18 @@ fn print_table(server: &str, figs: &mut [Figures; 3], with_ext: bool, load: (&st
             "",
             false,
         );
+        println!(
+            "{:<40} {:>41.3}",
+            "  CPU: median of per-round ratios", cpu_rounds
+        );
         verdicts.push(format!(
-            "at {level}: throughput ≥ 0.95×: {} ({:.3}, per-round median {:.3}); CPU ≤ 1.08×: {} ({:.3}); switches ≤ 1.1×: {} ({:.3})",
+            "at {level}: throughput ≥ 0.95×: {} ({:.3}, per-round median {:.3}); CPU ≤ 1.08×: {} ({:.3}, per-round median {:.3}); switches ≤ 1.1×: {} ({:.3})",
             verdict(tput(&a) / tput(&b) >= 0.95),
             tput(&a) / tput(&b),
             per_round,
             verdict(c0 / c1 <= 1.08),
             c0 / c1,
+            cpu_rounds,
             verdict(s0 / s1 <= 1.1),
             s0 / s1
         ));
@@ -769,7 +791,30 @@ fn future_sizes(prism: &Side, raw: &Side) -> String {
     )
 }
 
-/// `prism-bench conc prism|raw URL CALLS CONCURRENCY`: one side alone in its own process, for
+/// `prism-bench seq prism|raw|raw-timeout URL CALLS`: sequential creates of one side alone;
+/// prints p50, p99 and CPU time and context switches per create.
+fn seq_alone(side: &str, url: &str, calls: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let side = Side::new(side, url);
+    rt.block_on(sequential(&side, 300));
+    let before = Usage::now();
+    let mut lat = rt.block_on(sequential(&side, calls));
+    let used = Usage::now().since(before);
+    lat.sort_unstable();
+    println!(
+        "{calls} sequential creates: p50 {:.1} µs, p99 {:.1} µs, CPU {:.2} µs/create, {:.3} context switches/create (load {})",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        used.cpu_ns as f64 / calls as f64 / 1000.0,
+        used.switches as f64 / calls as f64,
+        loadavg()
+    );
+}
+
+/// `prism-bench conc prism|raw|raw-timeout URL CALLS CONCURRENCY`: one side alone in its own process, for
 /// `perf stat` / `perf record`: warms up, runs, prints CPU time and context switches per create.
 fn conc_alone(side: &str, url: &str, calls: usize, concurrency: usize) {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -883,6 +928,7 @@ fn main() {
             let raw = Side::new("raw", "http://127.0.0.1:9");
             println!("{}", future_sizes(&prism, &raw));
         }
+        "seq" => seq_alone(&arg(1), &arg(2), num(3)),
         "conc" => conc_alone(&arg(1), &arg(2), num(3), num(4)),
         // nginx with the fixed reply, for profiling by hand: prints its URL, stops when stdin closes.
         "nginx" => {

@@ -167,13 +167,23 @@ impl CustomerClient {
             call.total_timeout = d;
         }
         let deadline = call.total_timeout;
-        let call_for_resend = call.clone();
+        // What a resend after an unknown outcome needs, without copying the key now: the key
+        // comes back in the error's diagnostics.
+        let resend = Call {
+            idempotency_key: None,
+            key_from_reference: call.key_from_reference,
+            retry: call.retry,
+            attempt_timeout: call.attempt_timeout,
+            total_timeout: call.total_timeout,
+        };
 
-        match inner
+        // A statement of its own: a future awaited in a `match` scrutinee lives (and takes
+        // room in this function's future) until the end of the `match`, beside the arms' own.
+        let result = inner
             .executor
             .execute::<CreateCustomer, _>(conn, &to_send, call)
-            .await
-        {
+            .await;
+        match result {
             Ok(Outcome {
                 output:
                     CreatedCustomer {
@@ -197,9 +207,9 @@ impl CustomerClient {
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
                 let left = deadline.saturating_sub(started.elapsed());
-                let e = self
-                    .name_existing(e, &to_send.merchant_customer_id, left)
-                    .await;
+                // Boxed, as the settling below: rare paths, each holding a whole executor
+                // call, which would otherwise make every create's future that much larger.
+                let e = Box::pin(self.name_existing(e, &to_send.merchant_customer_id, left)).await;
                 let diagnostics = e.diagnostics().cloned().unwrap_or_default();
                 // After a lost answer, the customer this reference names is (almost surely) this
                 // call's own creation: success, as a replay. Otherwise it existed before.
@@ -225,8 +235,11 @@ impl CustomerClient {
             }
             Err(e) if e.outcome_unknown() => {
                 let left = deadline.saturating_sub(started.elapsed());
-                self.settle(e, to_send, validated.unstored_fields, call_for_resend, left)
-                    .await
+                let resend = Call {
+                    idempotency_key: e.diagnostics().and_then(|d| d.idempotency_key.clone()),
+                    ..resend
+                };
+                Box::pin(self.settle(e, to_send, validated.unstored_fields, resend, left)).await
             }
             Err(e) => Err(e),
         }
