@@ -482,7 +482,8 @@ impl Executor {
             let body = read_capped(resp, self.config.max_body_bytes, status).await?;
             Ok::<_, Failure>(HttpResponse::from_parts(status, headers, body))
         };
-        match tokio::time::timeout(budget, fut).await {
+        // `timeout_at` with the instant read above: the clock is read once per attempt here.
+        match tokio::time::timeout_at((now + budget).into(), fut).await {
             Ok(r) => r,
             Err(_) => Err(Failure {
                 error: Error::new(

@@ -39,7 +39,7 @@ pub fn validate(
             "required",
             "is required and must not be empty",
         ));
-    } else if id.chars().count() > id_max {
+    } else if longer_than(id, id_max) {
         errs.push(length_err(
             "merchant_customer_id",
             1,
@@ -65,7 +65,7 @@ pub fn validate(
 
     if let Some(email) = &req.email {
         let max = lim.email_max.min(u.email_max);
-        if email.chars().count() > max {
+        if longer_than(email, max) {
             errs.push(length_err("email", 1, max, connector, max < u.email_max));
         } else if !is_valid_email(email) {
             errs.push(FieldError::new(
@@ -79,7 +79,7 @@ pub fn validate(
     if let Some(name) = &req.name {
         let max = lim.name_max.min(u.name_max);
         let n = name.trim().chars().count();
-        if n == 0 || name.chars().count() > max {
+        if n == 0 || longer_than(name, max) {
             errs.push(length_err("name", 1, max, connector, max < u.name_max));
         }
         if name.chars().any(char::is_control) {
@@ -97,7 +97,7 @@ pub fn validate(
 
     if let Some(d) = &req.description {
         let max = lim.description_max.min(u.description_max);
-        if d.chars().count() > max {
+        if longer_than(d, max) {
             errs.push(length_err(
                 "description",
                 0,
@@ -197,7 +197,7 @@ fn check_phone(phone: &str, connector_max: usize, c: Connector, errs: &mut Vec<F
             "must have 7 to 15 digits",
         ));
     }
-    if phone.chars().count() > connector_max {
+    if longer_than(phone, connector_max) {
         errs.push(length_err("phone", 1, connector_max, c, true));
     }
 }
@@ -233,7 +233,7 @@ fn check_metadata(
     for (k, v) in &req.metadata {
         let path = format!("metadata.{k}");
         let kmax = lim.key_max.min(u.key_max);
-        if k.is_empty() || k.chars().count() > kmax {
+        if k.is_empty() || longer_than(k, kmax) {
             errs.push(FieldError::new(
                 path.clone(),
                 "key_length",
@@ -260,7 +260,7 @@ fn check_metadata(
             ));
         }
         let vmax = lim.value_max.min(u.value_max);
-        if v.chars().count() > vmax {
+        if longer_than(v, vmax) {
             errs.push(FieldError::new(
                 path,
                 "value_length",
@@ -297,7 +297,7 @@ fn check_address(
         ("address.postal_code", &a.postal_code),
     ] {
         if let Some(v) = v {
-            if v.trim().is_empty() || v.chars().count() > max {
+            if v.trim().is_empty() || longer_than(v, max) {
                 errs.push(length_err(
                     name,
                     1,
@@ -430,4 +430,10 @@ mod email_fast_path_tests {
             prop_assert_eq!(is_valid_email(&s), s.validate_email());
         }
     }
+}
+
+/// `s.chars().count() > max`, without counting when the byte length already settles it (a
+/// character is at least one byte): most values are far below their limits.
+fn longer_than(s: &str, max: usize) -> bool {
+    s.len() > max && s.chars().count() > max
 }
