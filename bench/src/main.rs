@@ -540,8 +540,18 @@ fn print_table(server: &str, figs: &mut [Figures; 3], with_ext: bool, load: (&st
         }
         println!();
     };
-    row("sequential latency p50", [p50[0], p50[1], p50[2]], "µs", true);
-    row("sequential latency p99", [p99[0], p99[1], p99[2]], "µs", true);
+    row(
+        "sequential latency p50",
+        [p50[0], p50[1], p50[2]],
+        "µs",
+        true,
+    );
+    row(
+        "sequential latency p99",
+        [p99[0], p99[1], p99[2]],
+        "µs",
+        true,
+    );
     let per = |u: Usage, n: usize| {
         (
             u.cpu_ns as f64 / n.max(1) as f64 / 1000.0,
@@ -550,7 +560,12 @@ fn print_table(server: &str, figs: &mut [Figures; 3], with_ext: bool, load: (&st
     };
     let (sc0, ss0) = per(figs[0].seq_usage, figs[0].lat.len());
     let (sc1, ss1) = per(figs[1].seq_usage, figs[1].lat.len());
-    row("CPU per create, sequential", [sc0, sc1, f64::NAN], "µs", false);
+    row(
+        "CPU per create, sequential",
+        [sc0, sc1, f64::NAN],
+        "µs",
+        false,
+    );
     row(
         "context switches per create, sequential",
         [ss0, ss1, f64::NAN],
@@ -690,7 +705,8 @@ fn e2e(args: Args) {
             }
         };
         let label = match name.as_str() {
-            "nginx" => "nginx (1 worker process, keep-alive, fixed reply from a generated config)".to_owned(),
+            "nginx" => "nginx (1 worker process, keep-alive, fixed reply from a generated config)"
+                .to_owned(),
             _ => format!(
                 "prism-bench serve (hyper, separate process, fixed 200 reply of {} bytes)",
                 server::Reply::stripe_created_len()
@@ -822,7 +838,11 @@ fn conc_alone(side: &str, url: &str, calls: usize, concurrency: usize) {
         .build()
         .expect("runtime");
     let side = Arc::new(Side::new(side, url));
-    rt.block_on(concurrent(&side, (calls / 10).max(concurrency * 4), concurrency));
+    rt.block_on(concurrent(
+        &side,
+        (calls / 10).max(concurrency * 4),
+        concurrency,
+    ));
     let before = Usage::now();
     let took = rt.block_on(concurrent(&side, calls, concurrency));
     let used = Usage::now().since(before);

@@ -340,6 +340,12 @@ pub fn is_present(req: &CustomerCreateRequest, path: &str) -> bool {
     }
 }
 
+/// `s.chars().count() > max`, without counting when the byte length already settles it (a
+/// character is at least one byte): most values are far below their limits.
+fn longer_than(s: &str, max: usize) -> bool {
+    s.len() > max && s.chars().count() > max
+}
+
 #[cfg(test)]
 mod tests;
 
@@ -430,10 +436,4 @@ mod email_fast_path_tests {
             prop_assert_eq!(is_valid_email(&s), s.validate_email());
         }
     }
-}
-
-/// `s.chars().count() > max`, without counting when the byte length already settles it (a
-/// character is at least one byte): most values are far below their limits.
-fn longer_than(s: &str, max: usize) -> bool {
-    s.len() > max && s.chars().count() > max
 }
