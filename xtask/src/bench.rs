@@ -101,7 +101,7 @@ fn ensure_nginx() -> Result<(), String> {
     };
     run(&mut apt(&["update", "-qq"]), "apt-get update")?;
     run(
-        &mut apt(&["install", "-y", "-qq", "nginx"]).stdout(Stdio::null()),
+        apt(&["install", "-y", "-qq", "nginx"]).stdout(Stdio::null()),
         "apt-get install nginx",
     )
 }
