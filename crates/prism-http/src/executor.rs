@@ -473,8 +473,11 @@ impl Executor {
             Body::Empty => builder,
             Body::Json { bytes, .. } | Body::Form(bytes) => builder.body(bytes),
         };
+        // Built here (nothing is sent until it is polled), so that the future below holds
+        // reqwest's 16-byte `Pending` rather than its 272-byte `RequestBuilder`.
+        let pending = builder.send();
         let fut = async {
-            let mut resp = builder.send().await.map_err(transport_failure)?;
+            let mut resp = pending.await.map_err(transport_failure)?;
             let status = resp.status().as_u16();
             // Moved, not copied: the connector reads the few headers it needs through
             // `HttpResponse::header`.

@@ -127,7 +127,7 @@ impl CustomerClient {
     /// Creates a customer with per-call overrides.
     pub async fn create_with(
         &self,
-        request: CustomerCreateRequest,
+        mut request: CustomerCreateRequest,
         options: CallOptions,
     ) -> Result<CustomerCreateResponse, Error> {
         let started = std::time::Instant::now();
@@ -141,11 +141,10 @@ impl CustomerClient {
         let on_duplicate = options.on_duplicate.unwrap_or(inner.on_duplicate);
 
         let validated = prism_validation::validate(&request, connector, caps, policy)?;
-        let to_send = if validated.unstored_fields.is_empty() {
-            request
-        } else {
-            without_fields(request, &validated.unstored_fields)
-        };
+        // Replaced in place (not a second binding): the create future keeps one request.
+        if !validated.unstored_fields.is_empty() {
+            request = without_fields(request, &validated.unstored_fields);
+        }
 
         let mut call = inner.executor.default_call();
         if !matches!(caps.idempotency, Idempotency::None) {
@@ -155,7 +154,7 @@ impl CustomerClient {
                     call.idempotency_key = Some(key);
                 }
                 None => {
-                    call.idempotency_key = Some(inner.keys.derive(&to_send.merchant_customer_id));
+                    call.idempotency_key = Some(inner.keys.derive(&request.merchant_customer_id));
                     call.key_from_reference = true;
                 }
             }
@@ -186,7 +185,7 @@ impl CustomerClient {
         // instructions with its consolidation — than the copies of the larger future it saves.)
         let result = inner
             .executor
-            .execute::<CreateCustomer, _>(conn, &to_send, call)
+            .execute::<CreateCustomer, _>(conn, &request, call)
             .await;
         match result {
             Ok(Outcome {
@@ -201,7 +200,7 @@ impl CustomerClient {
                 diagnostics.replayed = replayed;
                 diagnostics.unstored_fields = validated.unstored_fields;
                 Ok(CustomerCreateResponse {
-                    merchant_customer_id: to_send.merchant_customer_id,
+                    merchant_customer_id: request.merchant_customer_id,
                     connector_customer_id,
                     status: CustomerStatus::Active,
                     status_code: status,
@@ -214,7 +213,7 @@ impl CustomerClient {
                 let left = deadline.saturating_sub(started.elapsed());
                 // Boxed, as the settling below: rare paths, each holding a whole executor
                 // call, which would otherwise make every create's future that much larger.
-                let e = Box::pin(self.name_existing(e, &to_send.merchant_customer_id, left)).await;
+                let e = Box::pin(self.name_existing(e, &request.merchant_customer_id, left)).await;
                 let diagnostics = e.diagnostics().cloned().unwrap_or_default();
                 // After a lost answer, the customer this reference names is (almost surely) this
                 // call's own creation: success, as a replay. Otherwise it existed before.
@@ -225,7 +224,7 @@ impl CustomerClient {
                         diagnostics.unstored_fields = validated.unstored_fields;
                         diagnostics.replayed |= own;
                         Ok(CustomerCreateResponse {
-                            merchant_customer_id: to_send.merchant_customer_id,
+                            merchant_customer_id: request.merchant_customer_id,
                             connector_customer_id: id.to_owned(),
                             status: CustomerStatus::Active,
                             // The answer that named the customer (a replay, a lookup) was a 200.
@@ -244,7 +243,7 @@ impl CustomerClient {
                     idempotency_key: e.diagnostics().and_then(|d| d.idempotency_key.clone()),
                     ..resend
                 };
-                Box::pin(self.settle(e, to_send, validated.unstored_fields, resend, left)).await
+                Box::pin(self.settle(e, request, validated.unstored_fields, resend, left)).await
             }
             Err(e) => Err(e),
         }
