@@ -337,6 +337,13 @@ impl Drop for NginxProcess {
             .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
+        // Without the pid file (another instance shared the directory), SIGTERM the master
+        // directly: it too stops its worker.
+        let stopped = stopped
+            || std::process::Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
         if stopped {
             let until = std::time::Instant::now() + Duration::from_secs(5);
             while std::time::Instant::now() < until {
