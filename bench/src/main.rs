@@ -2,9 +2,15 @@
 //! byte-identical Stripe request (and, when given, async-stripe's `Customer::create`), on loopback
 //! against one fixed-response server process. Run it through `cargo xtask bench` (release mode).
 //!
-//! - `prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N]`
-//!   the whole comparison, printed as a table.
+//! - `prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256]`
+//!   the whole comparison, printed as a table per server: sequential latency, and at each
+//!   concurrency level throughput, CPU time and context switches per create (this process's
+//!   threads, read from `/proc/self/task`).
 //! - `prism-bench serve [DELAY_MS]`: the fixed-response server (a child of `e2e`).
+//! - `prism-bench nginx DIR`: nginx serving the same reply (config generated into DIR), for
+//!   profiling by hand; prints its URL and stops when stdin closes.
+//! - `prism-bench conc prism|raw URL CALLS CONCURRENCY`: one side alone, for `perf stat` and
+//!   `perf record`; prints throughput, CPU time and context switches per create.
 //! - `prism-bench rss prism|raw URL N`: peak RSS with N creates in flight (a child of `e2e`).
 //! - `prism-bench client-heap N`: resident memory of N idle `CustomerClient`s (a child of `e2e`).
 //! - `prism-bench loop prism|raw URL N`: N sequential creates, for profilers (callgrind).
@@ -74,13 +80,16 @@ struct Created {
 }
 
 impl Raw {
-    fn new(base: &str) -> Self {
-        Self {
+    /// `timeout`: reqwest's per-request timeout (`raw-timeout`: 30 s, as Prism's per attempt).
+    fn new(base: &str, timeout: Option<Duration>) -> Self {
+        let mut http =
             // The same User-Agent as Prism's, so the two requests are byte-identical.
-            http: reqwest::Client::builder()
-                .user_agent(concat!("prism/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .expect("reqwest client"),
+            reqwest::Client::builder().user_agent(concat!("prism/", env!("CARGO_PKG_VERSION")));
+        if let Some(t) = timeout {
+            http = http.timeout(t);
+        }
+        Self {
+            http: http.build().expect("reqwest client"),
             url: format!("{base}/v1/customers"),
             authorization: format!("Bearer {API_KEY}"),
             stripe_version: stripe_version(),
@@ -136,7 +145,8 @@ impl Side {
                     .build()
                     .expect("prism client"),
             ),
-            "raw" => Side::Raw(Raw::new(base)),
+            "raw" => Side::Raw(Raw::new(base, None)),
+            "raw-timeout" => Side::Raw(Raw::new(base, Some(Duration::from_secs(30)))),
             other => panic!("unknown side {other}"),
         }
     }
@@ -256,6 +266,9 @@ struct Args {
     conc_calls: usize,
     rounds: usize,
     in_flight: usize,
+    servers: Vec<String>,
+    nginx_dir: String,
+    levels: Vec<usize>,
 }
 
 fn parse_args(rest: &[String]) -> Args {
@@ -265,6 +278,9 @@ fn parse_args(rest: &[String]) -> Args {
         conc_calls: 20_000,
         rounds: 10,
         in_flight: 10_000,
+        servers: vec!["own".into()],
+        nginx_dir: "target/bench-nginx".into(),
+        levels: vec![64, 256],
     };
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
@@ -279,6 +295,21 @@ fn parse_args(rest: &[String]) -> Args {
             "--conc-calls" => a.conc_calls = value().parse().expect("number"),
             "--rounds" => a.rounds = value().parse().expect("number"),
             "--in-flight" => a.in_flight = value().parse().expect("number"),
+            "--server" => {
+                a.servers = match value().as_str() {
+                    "own" => vec!["own".into()],
+                    "nginx" => vec!["nginx".into()],
+                    "both" => vec!["nginx".into(), "own".into()],
+                    other => panic!("--server own|nginx|both, not {other}"),
+                }
+            }
+            "--nginx-dir" => a.nginx_dir = value(),
+            "--levels" => {
+                a.levels = value()
+                    .split(',')
+                    .map(|l| l.trim().parse().expect("concurrency level"))
+                    .collect()
+            }
             other => panic!("unknown flag {other}"),
         }
     }
@@ -294,6 +325,328 @@ async fn captured(http: &reqwest::Client, base: &str) -> String {
         .text()
         .await
         .expect("capture text")
+}
+
+/// CPU time and context switches of this process so far, summed over its threads
+/// (`/proc/self/task/*/schedstat`: ns on a CPU; `status`: voluntary + nonvoluntary switches).
+/// The runtime's worker threads live as long as the runtime, so differences between two
+/// readings are what the client did in between (the server is another process).
+#[derive(Clone, Copy, Default, Debug)]
+struct Usage {
+    cpu_ns: u64,
+    switches: u64,
+}
+
+impl Usage {
+    fn now() -> Self {
+        let mut u = Usage::default();
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return u;
+        };
+        for t in tasks.flatten() {
+            let dir = t.path();
+            if let Ok(s) = std::fs::read_to_string(dir.join("schedstat")) {
+                u.cpu_ns += s
+                    .split_whitespace()
+                    .next()
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0);
+            }
+            if let Ok(s) = std::fs::read_to_string(dir.join("status")) {
+                for l in s.lines() {
+                    if let Some(v) = l
+                        .strip_prefix("voluntary_ctxt_switches:")
+                        .or_else(|| l.strip_prefix("nonvoluntary_ctxt_switches:"))
+                    {
+                        u.switches += v.trim().parse::<u64>().unwrap_or(0);
+                    }
+                }
+            }
+        }
+        u
+    }
+
+    fn since(self, earlier: Usage) -> Usage {
+        Usage {
+            cpu_ns: self.cpu_ns.saturating_sub(earlier.cpu_ns),
+            switches: self.switches.saturating_sub(earlier.switches),
+        }
+    }
+
+    fn add(&mut self, other: Usage) {
+        self.cpu_ns += other.cpu_ns;
+        self.switches += other.switches;
+    }
+}
+
+/// The machine's load average (1, 5, 15 min), as `/proc/loadavg` gives it.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One concurrency level's figures for one side, summed over rounds.
+#[derive(Default, Clone)]
+struct Level {
+    calls: usize,
+    busy: Duration,
+    usage: Usage,
+    /// Elapsed time of each round (for per-round ratios).
+    rounds: Vec<Duration>,
+    /// CPU time and switches of each round.
+    round_usage: Vec<Usage>,
+}
+
+/// One side's figures against one server.
+#[derive(Default)]
+struct Figures {
+    lat: Vec<u64>,
+    seq_usage: Usage,
+    levels: std::collections::BTreeMap<usize, Level>,
+}
+
+/// Sides alternate in rounds (the order flips every round): sequential latency, then each
+/// concurrency level. Prism and raw run in this process (their CPU time and context switches
+/// are read around each run); async-stripe, when given, in its own.
+fn measure_rounds(
+    rt: &tokio::runtime::Runtime,
+    base: &str,
+    external: Option<&External>,
+    args: &Args,
+) -> [Figures; 3] {
+    let prism = Arc::new(Side::new("prism", base));
+    let raw = Arc::new(Side::new("raw", base));
+    let external = external.map(|e| External {
+        bin: e.bin.clone(),
+        url: base.to_owned(),
+        key: e.key.clone(),
+    });
+    let rounds = args.rounds.max(1);
+    let per_round_seq = args.seq_calls.div_ceil(rounds);
+    let per_round_conc = args.conc_calls.div_ceil(rounds);
+    let max_level = args.levels.iter().copied().max().unwrap_or(64);
+
+    // Warm-up: connections, allocator, caches.
+    rt.block_on(async {
+        sequential(&prism, 300).await;
+        sequential(&raw, 300).await;
+        concurrent(&prism, 2000.max(max_level * 4), max_level).await;
+        concurrent(&raw, 2000.max(max_level * 4), max_level).await;
+    });
+
+    let mut figs: [Figures; 3] = Default::default();
+    for round in 0..rounds {
+        let mut order = vec![0usize, 1, 2];
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for s in order {
+            let before = Usage::now();
+            match s {
+                0 => figs[0]
+                    .lat
+                    .extend(rt.block_on(sequential(&prism, per_round_seq))),
+                1 => figs[1]
+                    .lat
+                    .extend(rt.block_on(sequential(&raw, per_round_seq))),
+                _ => {
+                    if let Some(e) = &external {
+                        figs[2].lat.extend(e.sequential(per_round_seq));
+                    }
+                }
+            }
+            let used = Usage::now().since(before);
+            figs[s].seq_usage.add(used);
+        }
+    }
+    for &level in &args.levels {
+        for round in 0..rounds {
+            let mut order = vec![0usize, 1, 2];
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for s in order {
+                let before = Usage::now();
+                let took = match s {
+                    0 => rt.block_on(concurrent(&prism, per_round_conc, level)),
+                    1 => rt.block_on(concurrent(&raw, per_round_conc, level)),
+                    _ => match &external {
+                        Some(e) => e.concurrent(per_round_conc, level),
+                        None => continue,
+                    },
+                };
+                let used = Usage::now().since(before);
+                let l = figs[s].levels.entry(level).or_default();
+                l.calls += per_round_conc;
+                l.busy += took;
+                l.usage.add(used);
+                l.rounds.push(took);
+                l.round_usage.push(used);
+            }
+        }
+    }
+    figs
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Prints one server's table; returns the verdict lines.
+fn print_table(server: &str, figs: &mut [Figures; 3], with_ext: bool, load: (&str, &str)) {
+    let stats = |v: &mut Vec<u64>| {
+        v.sort_unstable();
+        if v.is_empty() {
+            (f64::NAN, f64::NAN)
+        } else {
+            (percentile(v, 0.5), percentile(v, 0.99))
+        }
+    };
+    let (p50, p99): (Vec<f64>, Vec<f64>) = figs.iter_mut().map(|f| stats(&mut f.lat)).unzip();
+    println!();
+    println!(
+        "server: {server}; sequential: {} calls per side; each concurrency level: {} calls per side; rounds alternate; load average before {} / after {}",
+        figs[0].lat.len(),
+        figs[0].levels.values().next().map_or(0, |l| l.calls),
+        load.0,
+        load.1,
+    );
+    print!(
+        "{:<40} {:>12} {:>12} {:>12}",
+        "metric", "prism", "raw reqwest", "prism/raw"
+    );
+    if with_ext {
+        print!(" {:>13} {:>15}", "async-stripe", "prism/a-stripe");
+    }
+    println!();
+    let row = |name: &str, v: [f64; 3], unit: &str, ext: bool| {
+        print!(
+            "{:<40} {:>9.2} {unit:<2} {:>9.2} {unit:<2} {:>12.3}",
+            name,
+            v[0],
+            v[1],
+            v[0] / v[1]
+        );
+        if with_ext && ext {
+            print!(" {:>10.1} {unit:<2} {:>15.3}", v[2], v[0] / v[2]);
+        }
+        println!();
+    };
+    row(
+        "sequential latency p50",
+        [p50[0], p50[1], p50[2]],
+        "µs",
+        true,
+    );
+    row(
+        "sequential latency p99",
+        [p99[0], p99[1], p99[2]],
+        "µs",
+        true,
+    );
+    let per = |u: Usage, n: usize| {
+        (
+            u.cpu_ns as f64 / n.max(1) as f64 / 1000.0,
+            u.switches as f64 / n.max(1) as f64,
+        )
+    };
+    let (sc0, ss0) = per(figs[0].seq_usage, figs[0].lat.len());
+    let (sc1, ss1) = per(figs[1].seq_usage, figs[1].lat.len());
+    row(
+        "CPU per create, sequential",
+        [sc0, sc1, f64::NAN],
+        "µs",
+        false,
+    );
+    row(
+        "context switches per create, sequential",
+        [ss0, ss1, f64::NAN],
+        "",
+        false,
+    );
+    let mut verdicts = vec![format!(
+        "p50 ≤ 1.03×: {} ({:.3})",
+        verdict(p50[0] / p50[1] <= 1.03),
+        p50[0] / p50[1]
+    )];
+    let levels: Vec<usize> = figs[0].levels.keys().copied().collect();
+    for level in levels {
+        let get = |s: usize| figs[s].levels.get(&level).cloned().unwrap_or_default();
+        let (a, b, c) = (get(0), get(1), get(2));
+        let tput = |l: &Level| l.calls as f64 / l.busy.as_secs_f64();
+        row(
+            &format!("throughput, concurrency {level}"),
+            [tput(&a), tput(&b), tput(&c)],
+            "/s",
+            true,
+        );
+        // Per-round ratios: rounds are adjacent in time, so their median is less affected by
+        // the load other tenants put on the machine than the ratio of sums.
+        let per_round = median(
+            a.rounds
+                .iter()
+                .zip(&b.rounds)
+                .map(|(p, r)| r.as_secs_f64() / p.as_secs_f64())
+                .collect(),
+        );
+        println!(
+            "{:<40} {:>41.3}",
+            "  throughput: median of per-round ratios", per_round
+        );
+        let (c0, s0) = per(a.usage, a.calls);
+        let (c1, s1) = per(b.usage, b.calls);
+        let cpu_rounds = median(
+            a.round_usage
+                .iter()
+                .zip(&b.round_usage)
+                .map(|(p, r)| p.cpu_ns as f64 / r.cpu_ns.max(1) as f64)
+                .collect(),
+        );
+        row(
+            &format!("CPU per create, concurrency {level}"),
+            [c0, c1, f64::NAN],
+            "µs",
+            false,
+        );
+        row(
+            &format!("context switches per create, conc. {level}"),
+            [s0, s1, f64::NAN],
+            "",
+            false,
+        );
+        println!(
+            "{:<40} {:>41.3}",
+            "  CPU: median of per-round ratios", cpu_rounds
+        );
+        verdicts.push(format!(
+            "at {level}: throughput ≥ 0.95×: {} ({:.3}, per-round median {:.3}); CPU ≤ 1.08×: {} ({:.3}, per-round median {:.3}); switches ≤ 1.1×: {} ({:.3})",
+            verdict(tput(&a) / tput(&b) >= 0.95),
+            tput(&a) / tput(&b),
+            per_round,
+            verdict(c0 / c1 <= 1.08),
+            c0 / c1,
+            cpu_rounds,
+            verdict(s0 / s1 <= 1.1),
+            s0 / s1
+        ));
+    }
+    println!("targets (prism / raw, {server}): {}", verdicts.join("; "));
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "MISSED"
+    }
 }
 
 fn e2e(args: Args) {
@@ -331,74 +684,39 @@ fn e2e(args: Args) {
             println!("async-stripe's request (for reference; it sends its own User-Agent and headers):\n{a}\n");
         }
     });
-    // Capture stays on at a cost of one atomic load when off; restart clean for measuring.
+    drop((prism, raw));
+    // Capture stays on at a cost of one atomic load when off; measure against fresh servers.
     drop(server);
-    let server = ServerProcess::start(0);
-    let base = server.url.clone();
-    let prism = Arc::new(Side::new("prism", &base));
-    let raw = Arc::new(Side::new("raw", &base));
-    let external = external.map(|e| External {
-        url: base.clone(),
-        ..e
-    });
 
-    let rounds = args.rounds.max(1);
-    let per_round_seq = args.seq_calls.div_ceil(rounds);
-    let per_round_conc = args.conc_calls.div_ceil(rounds);
-    const CONCURRENCY: usize = 64;
-
-    // 2. Warm-up: connections, allocator, caches.
-    rt.block_on(async {
-        sequential(&prism, 300).await;
-        sequential(&raw, 300).await;
-        concurrent(&prism, 2000, CONCURRENCY).await;
-        concurrent(&raw, 2000, CONCURRENCY).await;
-    });
-
-    // 3. Sequential latency, sides alternating in rounds (the order flips every round).
-    let mut lat: [Vec<u64>; 3] = Default::default();
-    let mut busy: [Duration; 3] = Default::default();
-    let mut done: [usize; 3] = [0; 3];
-    for round in 0..rounds {
-        let mut order = vec![0usize, 1, 2];
-        if round % 2 == 1 {
-            order.reverse();
-        }
-        for s in order {
-            match s {
-                0 => lat[0].extend(rt.block_on(sequential(&prism, per_round_seq))),
-                1 => lat[1].extend(rt.block_on(sequential(&raw, per_round_seq))),
-                _ => {
-                    if let Some(e) = &external {
-                        lat[2].extend(e.sequential(per_round_seq));
-                    }
-                }
+    // 2. Each server in turn: sequential latency, then throughput, CPU time and context
+    //    switches per create at each concurrency level, sides alternating in rounds.
+    let with_ext = external.is_some();
+    for name in &args.servers {
+        let load_before = loadavg();
+        let mut figs = match name.as_str() {
+            "nginx" => {
+                let nginx = server::NginxProcess::start(std::path::Path::new(&args.nginx_dir))
+                    .unwrap_or_else(|e| panic!("nginx: {e}"));
+                measure_rounds(&rt, &nginx.url, external.as_ref(), &args)
             }
-        }
+            _ => {
+                let own = ServerProcess::start(0);
+                measure_rounds(&rt, &own.url, external.as_ref(), &args)
+            }
+        };
+        let label = match name.as_str() {
+            "nginx" => "nginx (1 worker process, keep-alive, fixed reply from a generated config)"
+                .to_owned(),
+            _ => format!(
+                "prism-bench serve (hyper, separate process, fixed 200 reply of {} bytes)",
+                server::Reply::stripe_created_len()
+            ),
+        };
+        print_table(&label, &mut figs, with_ext, (&load_before, &loadavg()));
     }
-    // 4. Throughput at concurrency 64, alternating likewise.
-    for round in 0..rounds {
-        let mut order = vec![0usize, 1, 2];
-        if round % 2 == 1 {
-            order.reverse();
-        }
-        for s in order {
-            let took = match s {
-                0 => rt.block_on(concurrent(&prism, per_round_conc, CONCURRENCY)),
-                1 => rt.block_on(concurrent(&raw, per_round_conc, CONCURRENCY)),
-                _ => match &external {
-                    Some(e) => e.concurrent(per_round_conc, CONCURRENCY),
-                    None => continue,
-                },
-            };
-            busy[s] += took;
-            done[s] += per_round_conc;
-        }
-    }
-    drop(server);
     drop(rt);
 
-    // 5. Peak RSS with N creates in flight: one process per side, the server answering after 1 s.
+    // 3. Peak RSS with N creates in flight: one process per side, the server answering after 1 s.
     let slow = ServerProcess::start(1000);
     let exe = std::env::current_exe().expect("own path");
     let rss_of = |side: &str| {
@@ -428,37 +746,11 @@ fn e2e(args: Args) {
         .expect("client-heap child");
     let heap = String::from_utf8_lossy(&heap.stdout).trim().to_owned();
 
-    // 6. The table.
-    let stats = |v: &mut Vec<u64>| {
-        v.sort_unstable();
-        if v.is_empty() {
-            (f64::NAN, f64::NAN)
-        } else {
-            (percentile(v, 0.5), percentile(v, 0.99))
-        }
-    };
-    let (p50, p99): (Vec<f64>, Vec<f64>) = lat.iter_mut().map(stats).unzip();
-    let tput: Vec<f64> = (0..3)
-        .map(|s| {
-            if done[s] == 0 {
-                f64::NAN
-            } else {
-                done[s] as f64 / busy[s].as_secs_f64()
-            }
-        })
-        .collect();
     let mb = |kb: u64| kb as f64 / 1024.0;
-    let with_ext = external.is_some();
     println!();
-    println!(
-        "sequential: {} calls per side in {rounds} alternating rounds; concurrency {CONCURRENCY}: {} calls per side; server: separate process, fixed 200 reply ({} bytes)",
-        lat[0].len(),
-        done[0],
-        server::Reply::stripe_created_len()
-    );
     print!(
-        "{:<34} {:>12} {:>12} {:>12}",
-        "metric", "prism", "raw reqwest", "prism/raw"
+        "{:<40} {:>12} {:>12} {:>12}",
+        "memory", "prism", "raw reqwest", "prism/raw"
     );
     if with_ext {
         print!(" {:>13} {:>15}", "async-stripe", "prism/a-stripe");
@@ -466,7 +758,7 @@ fn e2e(args: Args) {
     println!();
     let row = |name: &str, v: [f64; 3], unit: &str| {
         print!(
-            "{:<34} {:>9.1} {unit:<2} {:>9.1} {unit:<2} {:>12.3}",
+            "{:<40} {:>9.1} {unit:<2} {:>9.1} {unit:<2} {:>12.3}",
             name,
             v[0],
             v[1],
@@ -477,13 +769,6 @@ fn e2e(args: Args) {
         }
         println!();
     };
-    row("sequential latency p50", [p50[0], p50[1], p50[2]], "µs");
-    row("sequential latency p99", [p99[0], p99[1], p99[2]], "µs");
-    row(
-        "throughput, concurrency 64",
-        [tput[0], tput[1], tput[2]],
-        "/s",
-    );
     row(
         &format!("peak RSS, {} in flight", args.in_flight),
         [mb(rss[0].0), mb(rss[1].0), mb(rss[2].0)],
@@ -494,9 +779,79 @@ fn e2e(args: Args) {
         [mb(rss[0].1), mb(rss[1].1), mb(rss[2].1)],
         "MB",
     );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sizes = rt.block_on(async {
+        future_sizes(
+            &Side::new("prism", "http://127.0.0.1:9"),
+            &Side::new("raw", "http://127.0.0.1:9"),
+        )
+    });
     println!(
-        "size_of::<CustomerClient>() = {} bytes; {heap}",
+        "size_of::<CustomerClient>() = {} bytes; {heap}; {sizes}",
         std::mem::size_of::<CustomerClient>()
+    );
+}
+
+/// The sizes of the futures one create keeps in its task (not polled, so nothing is sent).
+fn future_sizes(prism: &Side, raw: &Side) -> String {
+    let (Side::Prism(client), Side::Raw(r)) = (prism, raw) else {
+        return String::new();
+    };
+    format!(
+        "future sizes: CustomerClient::create {} bytes, the raw create {} bytes",
+        std::mem::size_of_val(&client.create(product_request())),
+        std::mem::size_of_val(&r.create()),
+    )
+}
+
+/// `prism-bench seq prism|raw|raw-timeout URL CALLS`: sequential creates of one side alone;
+/// prints p50, p99 and CPU time and context switches per create.
+fn seq_alone(side: &str, url: &str, calls: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let side = Side::new(side, url);
+    rt.block_on(sequential(&side, 300));
+    let before = Usage::now();
+    let mut lat = rt.block_on(sequential(&side, calls));
+    let used = Usage::now().since(before);
+    lat.sort_unstable();
+    println!(
+        "{calls} sequential creates: p50 {:.1} µs, p99 {:.1} µs, CPU {:.2} µs/create, {:.3} context switches/create (load {})",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        used.cpu_ns as f64 / calls as f64 / 1000.0,
+        used.switches as f64 / calls as f64,
+        loadavg()
+    );
+}
+
+/// `prism-bench conc prism|raw|raw-timeout URL CALLS CONCURRENCY`: one side alone in its own process, for
+/// `perf stat` / `perf record`: warms up, runs, prints CPU time and context switches per create.
+fn conc_alone(side: &str, url: &str, calls: usize, concurrency: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let side = Arc::new(Side::new(side, url));
+    rt.block_on(concurrent(
+        &side,
+        (calls / 10).max(concurrency * 4),
+        concurrency,
+    ));
+    let before = Usage::now();
+    let took = rt.block_on(concurrent(&side, calls, concurrency));
+    let used = Usage::now().since(before);
+    println!(
+        "{calls} creates at concurrency {concurrency}: {:.0}/s, CPU {:.2} µs/create, {:.3} context switches/create (load {})",
+        calls as f64 / took.as_secs_f64(),
+        used.cpu_ns as f64 / calls as f64 / 1000.0,
+        used.switches as f64 / calls as f64,
+        loadavg()
     );
 }
 
@@ -588,6 +943,21 @@ fn main() {
         "rss" => rss(&arg(1), &arg(2), num(3)),
         "client-heap" => client_heap(num(1)),
         "measure" => measure(&arg(1), num(2), num(3), &arg(4)),
+        "sizes" => {
+            let prism = Side::new("prism", "http://127.0.0.1:9");
+            let raw = Side::new("raw", "http://127.0.0.1:9");
+            println!("{}", future_sizes(&prism, &raw));
+        }
+        "seq" => seq_alone(&arg(1), &arg(2), num(3)),
+        "conc" => conc_alone(&arg(1), &arg(2), num(3), num(4)),
+        // nginx with the fixed reply, for profiling by hand: prints its URL, stops when stdin closes.
+        "nginx" => {
+            let nginx = server::NginxProcess::start(std::path::Path::new(&arg(1)))
+                .unwrap_or_else(|e| panic!("nginx: {e}"));
+            println!("{}", nginx.url);
+            let mut sink = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+        }
         // For profilers (callgrind): N sequential creates of one side against a running server.
         "loop" => {
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -598,7 +968,7 @@ fn main() {
             rt.block_on(sequential(&side, num(3)));
         }
         _ => {
-            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] | serve [DELAY_MS] | rss prism|raw URL N | client-heap N | loop prism|raw URL N | measure URL SEQ CONC LEVELS\n(run it through `cargo xtask bench`)");
+            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256] | serve [DELAY_MS] | nginx DIR | rss prism|raw URL N | client-heap N | loop prism|raw URL N | conc prism|raw URL CALLS CONCURRENCY | measure URL SEQ CONC LEVELS\n(run it through `cargo xtask bench`)");
             std::process::exit(2);
         }
     }

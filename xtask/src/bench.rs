@@ -1,8 +1,14 @@
-//! `cargo xtask bench [--async-stripe] [--build] [--quick]`
+//! `cargo xtask bench [--server own|nginx|both] [--async-stripe] [--build] [--quick]`
 //!
 //! - default: the end-to-end comparison. Builds and runs `prism-bench e2e` in release mode
 //!   (`bench/`): Prism `create` against a hand-written reqwest POST of the byte-identical Stripe
-//!   request, on loopback against a fixed-response server process that the bench starts.
+//!   request, on loopback against a fixed-response server process that the bench starts:
+//!   sequential latency, and at concurrency 64 and 256 throughput, CPU time per create and
+//!   context switches per create of the client process.
+//! - `--server nginx`: against nginx instead (installed with apt-get when missing; one worker,
+//!   keep-alive, loopback only, config generated into `target/bench-nginx/`, stopped at the
+//!   end); it leaves more of a two-core machine to the client than `prism-bench serve` does.
+//!   `--server both`: nginx, then the bench's own server, a table for each.
 //! - `--async-stripe`: also builds `bench/async-stripe` (its own workspace, slow to compile) and
 //!   runs its `Customer::create` in the same rounds against the same server.
 //! - `--build`: instead of the e2e run, the build cost of the minimal applications in
@@ -39,28 +45,75 @@ pub(crate) fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
 
 /// Entry point of `cargo xtask bench`.
 pub fn bench(root: &Path, args: &[String]) -> Result<String, String> {
-    let has = |f: &str| args.iter().any(|a| a == f);
-    for a in args {
-        if !matches!(
-            a.as_str(),
-            "--async-stripe" | "--build" | "--quick" | "--python"
-        ) {
-            return Err(format!(
-                "unknown flag {a}; usage: cargo xtask bench [--async-stripe] [--python] [--build] [--quick]"
-            ));
+    let usage = "usage: cargo xtask bench [--server own|nginx|both] [--async-stripe] [--python] [--build] [--quick]";
+    let mut flags: Vec<&str> = Vec::new();
+    let mut server = "own".to_owned();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--async-stripe" | "--build" | "--quick" | "--python" => flags.push(a),
+            "--server" => {
+                server = it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("--server needs own, nginx or both; {usage}"))?;
+                if !matches!(server.as_str(), "own" | "nginx" | "both") {
+                    return Err(format!("--server {server}: own, nginx or both; {usage}"));
+                }
+            }
+            _ => return Err(format!("unknown flag {a}; {usage}")),
         }
     }
+    let has = |f: &str| flags.contains(&f);
     if has("--python") {
         python_bench(root, has("--quick"))
     } else if has("--build") {
         build_cost(root, has("--async-stripe"))
     } else {
-        e2e(root, has("--async-stripe"), has("--quick"))
+        e2e(root, &server, has("--async-stripe"), has("--quick"))
     }
 }
 
-fn e2e(root: &Path, async_stripe: bool, quick: bool) -> Result<String, String> {
-    let mut bench_args: Vec<String> = vec!["e2e".into()];
+/// nginx from the system's packages when it is missing (Debian/Ubuntu: `apt-get`, through
+/// `sudo` unless root), as `.ci/run` installs what the tests need.
+fn ensure_nginx() -> Result<(), String> {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .chain([std::path::PathBuf::from("/usr/sbin")])
+        .any(|d| d.join("nginx").is_file());
+    if found {
+        return Ok(());
+    }
+    eprintln!("nginx not found: installing it with apt-get…");
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut cmd = if root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    run(&mut apt(&["update", "-qq"]), "apt-get update")?;
+    run(
+        apt(&["install", "-y", "-qq", "nginx"]).stdout(Stdio::null()),
+        "apt-get install nginx",
+    )
+}
+
+fn e2e(root: &Path, server: &str, async_stripe: bool, quick: bool) -> Result<String, String> {
+    let mut bench_args: Vec<String> = vec!["e2e".into(), "--server".into(), server.into()];
+    if server != "own" {
+        ensure_nginx()?;
+        // The generated config, pid file and logs stay in the target dir.
+        bench_args.push("--nginx-dir".into());
+        bench_args.push(root.join("target/bench-nginx").display().to_string());
+    }
     if async_stripe {
         let target = root.join("target").join("bench-async-stripe");
         eprintln!("building bench/async-stripe (async-stripe 0.41; minutes on a cold target)…");

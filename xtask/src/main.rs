@@ -4,7 +4,7 @@
 //!   then the Python binding's checks and pytest suite in a virtualenv (see `python.rs`).
 //! - `codegen [--check]`: writes the capability matrix into README.md (between the
 //!   `capability-matrix` markers) from the connectors' declared capabilities.
-//! - `bench [--async-stripe] [--python] [--build] [--quick]`: performance against raw reqwest,
+//! - `bench [--server own|nginx|both] [--async-stripe] [--python] [--build] [--quick]`: performance against raw reqwest,
 //!   async-stripe, and (`--python`) Prism-Python against stripe-python (see `bench.rs`).
 //! - `tidy`: architecture checks (connector crates do no I/O and depend on no other connector;
 //!   every compiled connector has its docs.md, fixtures, emulator and matrix row; no
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         Some("soak") => soak(&args[1..]),
         Some("import-check") => import_check::import_check(&root(), &args[1..]),
         Some("new-connector") => scaffold::new_connector(&root(), &args[1..]),
-        _ => Err("usage: cargo xtask test [--python-only] | codegen [--check] | tidy | new-connector NAME [--display BRAND] | soak [ARGS] | import-check [--rows N] | bench [--async-stripe] [--python] [--build] [--quick]".to_owned()),
+        _ => Err("usage: cargo xtask test [--python-only] | codegen [--check] | tidy | new-connector NAME [--display BRAND] | soak [ARGS] | import-check [--rows N] | bench [--server own|nginx|both] [--async-stripe] [--python] [--build] [--quick]".to_owned()),
     };
     match result {
         Ok(msg) => {

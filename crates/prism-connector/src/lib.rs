@@ -249,6 +249,14 @@ pub trait ConnectorApi: Send + Sync + std::fmt::Debug + 'static {
         None
     }
 
+    /// Whether the connector's requests use [`FlowContext::nonce`] (a signed scheme's salt or
+    /// nonce). The executor asks the operating system for 16 fresh random bytes per attempt
+    /// when they do; a connector that sends its credentials as they are says `false` and is
+    /// given an all-zero nonce, saving a system call per attempt. Default: `true`.
+    fn uses_nonce(&self) -> bool {
+        true
+    }
+
     /// Reads the token answer of [`ConnectorApi::token_request`].
     fn parse_token(&self, resp: &HttpResponse) -> Result<AccessToken, Error> {
         let _ = resp;

@@ -151,6 +151,7 @@ impl Executor {
             .await;
         match result {
             Ok(mut out) => {
+                out.diagnostics.idempotency_key = call.idempotency_key;
                 out.diagnostics.elapsed = started.elapsed();
                 span.record("attempts", out.diagnostics.attempts);
                 span.record("status", out.status);
@@ -162,6 +163,7 @@ impl Executor {
                 Ok(out)
             }
             Err((error, mut diag)) => {
+                diag.idempotency_key = call.idempotency_key;
                 diag.elapsed = started.elapsed();
                 span.record("attempts", diag.attempts);
                 span.record("outcome", error.kind().as_str());
@@ -200,10 +202,8 @@ impl Executor {
     {
         let deadline = started + call.total_timeout;
         let resend_is_safe = conn.resend_is_safe();
-        let mut diag = Diagnostics {
-            idempotency_key: call.idempotency_key.clone(),
-            ..Diagnostics::default()
-        };
+        // The key goes into the diagnostics at the end (moved, in `execute`), not copied here.
+        let mut diag = Diagnostics::default();
         let mut earlier_may_have_applied = false;
         let mut refreshed_token = false;
         let mut retries_done = 0u32;
@@ -242,7 +242,7 @@ impl Executor {
                 && !refreshed_token
             {
                 refreshed_token = true;
-                *self.token.lock().await = None;
+                *Box::pin(self.token.lock()).await = None;
                 if Instant::now() < deadline {
                     continue;
                 }
@@ -280,7 +280,8 @@ impl Executor {
             );
             earlier_may_have_applied |= may_have_applied;
             diag.lost_answer = earlier_may_have_applied;
-            tokio::time::sleep(wait).await;
+            // Boxed: a retry is rare, and the timer would otherwise sit in every call's future.
+            Box::pin(tokio::time::sleep(wait)).await;
         }
     }
 
@@ -317,7 +318,12 @@ impl Executor {
             access_token: token.as_ref().map(|t| &t.token),
             // Read anew for every attempt: a resend of a signed request is signed again.
             now: SystemTime::now(),
-            nonce: fresh_nonce()?,
+            // A system call per attempt, made only for connectors that sign with it.
+            nonce: if conn.uses_nonce() {
+                fresh_nonce()?
+            } else {
+                Nonce([0; 16])
+            },
         };
         // A request that cannot be built is not retryable: the same input builds the same way.
         let http_req = conn
@@ -379,6 +385,18 @@ impl Executor {
         let Some(token_req) = conn.token_request() else {
             return Ok(None);
         };
+        // Out of line: the token step's own send would otherwise make every call's future
+        // (stored in the caller's task, moved as it is built) larger by a whole send.
+        Box::pin(self.cached_or_new_token(conn, token_req, call, deadline)).await
+    }
+
+    async fn cached_or_new_token<C: ConnectorApi + ?Sized>(
+        &self,
+        conn: &C,
+        token_req: Result<HttpRequest, Error>,
+        call: &Call,
+        deadline: Instant,
+    ) -> Result<Option<AccessToken>, Error> {
         let mut cached = self.token.lock().await;
         if let Some(t) = cached.as_ref() {
             if t.is_fresh(SystemTime::now(), Duration::from_secs(60)) {
@@ -455,8 +473,11 @@ impl Executor {
             Body::Empty => builder,
             Body::Json { bytes, .. } | Body::Form(bytes) => builder.body(bytes),
         };
+        // Built here (nothing is sent until it is polled), so that the future below holds
+        // reqwest's 16-byte `Pending` rather than its 272-byte `RequestBuilder`.
+        let pending = builder.send();
         let fut = async {
-            let mut resp = builder.send().await.map_err(transport_failure)?;
+            let mut resp = pending.await.map_err(transport_failure)?;
             let status = resp.status().as_u16();
             // Moved, not copied: the connector reads the few headers it needs through
             // `HttpResponse::header`.
@@ -464,7 +485,8 @@ impl Executor {
             let body = read_capped(resp, self.config.max_body_bytes, status).await?;
             Ok::<_, Failure>(HttpResponse::from_parts(status, headers, body))
         };
-        match tokio::time::timeout(budget, fut).await {
+        // `timeout_at` with the instant read above: the clock is read once per attempt here.
+        match tokio::time::timeout_at((now + budget).into(), fut).await {
             Ok(r) => r,
             Err(_) => Err(Failure {
                 error: Error::new(

@@ -69,6 +69,11 @@ prism_connector::connector_api! {
         error::parse_error(resp, ctx.key_from_reference)
     }
 
+    // The key is sent as it is: nothing is signed.
+    fn uses_nonce(&self) -> bool {
+        false
+    }
+
     fn finder(&self) -> Option<&dyn Flow<FindCustomer>> {
         Some(self)
     }

@@ -8,7 +8,7 @@ use prism_connector::{
     Body, CreateCustomer, CreatedCustomer, Flow, FlowContext, HttpRequest, HttpResponse,
 };
 
-use crate::models::Customer;
+use crate::models::{CreatedCustomer as Created, ObjectType};
 use crate::{Stripe, REFERENCE_KEY};
 
 impl Flow<CreateCustomer> for Stripe {
@@ -51,8 +51,8 @@ impl Flow<CreateCustomer> for Stripe {
         resp: &HttpResponse,
         ctx: &FlowContext<'_>,
     ) -> Result<CreatedCustomer, Error> {
-        let customer: Customer = parse_json(resp)?;
-        if customer.id.is_empty() || customer.object.as_deref().is_some_and(|o| o != "customer") {
+        let customer: Created = parse_json(resp)?;
+        if customer.id.is_empty() || customer.object.is_some_and(|o| o != ObjectType::Customer) {
             return Err(Error::unexpected_response(
                 resp.status,
                 &resp.body,
