@@ -202,6 +202,11 @@ impl CustomerClient {
         // instructions with its consolidation — than the copies of the larger future it saves.)
         let result = match checked {
             Ok(()) => {
+                let mut call = call;
+                if conn.existing_check().is_some() {
+                    // The check and the create share the call's deadline.
+                    call.total_timeout = deadline.saturating_sub(started.elapsed());
+                }
                 inner
                     .executor
                     .execute::<CreateCustomer, _>(conn, &request, call)
