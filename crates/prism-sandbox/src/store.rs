@@ -48,6 +48,9 @@ struct Customers {
     by_reference: HashMap<(Connector, String), Vec<usize>>,
     /// When each customer of `all[connector]` was stored (same positions).
     stored_at: HashMap<Connector, Vec<std::time::Instant>>,
+    /// (connector, lower-cased email) → positions in `all[connector]`, oldest first (processors
+    /// that key customers on the e-mail: Paystack, Razorpay).
+    by_email: HashMap<(Connector, String), Vec<usize>>,
 }
 
 /// (connector, scope such as the account or API key, idempotency key)
@@ -79,7 +82,11 @@ impl SharedState {
         let list = c.all.entry(connector).or_default();
         let position = list.len();
         let reference = customer.merchant_customer_id.clone();
+        let email = customer.email.as_deref().map(str::to_lowercase);
         list.push(customer);
+        if let Some(e) = email {
+            c.by_email.entry((connector, e)).or_default().push(position);
+        }
         c.stored_at
             .entry(connector)
             .or_default()
@@ -102,6 +109,26 @@ impl SharedState {
         let (Some(list), Some(positions)) = (
             c.all.get(&connector),
             c.by_reference.get(&(connector, reference.to_owned())),
+        ) else {
+            return Vec::new();
+        };
+        positions
+            .iter()
+            .filter_map(|i| list.get(*i).cloned())
+            .collect()
+    }
+
+    /// The stored customers of `connector` whose email is `email` (case-insensitive), oldest
+    /// first.
+    pub(crate) fn customers_with_email(
+        &self,
+        connector: Connector,
+        email: &str,
+    ) -> Vec<StoredCustomer> {
+        let c = lock(&self.inner.customers);
+        let (Some(list), Some(positions)) = (
+            c.all.get(&connector),
+            c.by_email.get(&(connector, email.to_lowercase())),
         ) else {
             return Vec::new();
         };

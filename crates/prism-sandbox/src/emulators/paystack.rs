@@ -103,13 +103,13 @@ fn authenticate(headers: &HeaderMap) -> Result<(), Reply> {
 
 /// The stored customer holding `email` (lower-cased comparison) or `code`.
 fn find(state: &SharedState, wanted: &str) -> Option<StoredCustomer> {
+    // An e-mail through the store's index (the check before every create), a code by scan.
+    if wanted.contains('@') {
+        let by_email = state.customers_with_email(Connector::Paystack, wanted);
+        return by_email.into_iter().next();
+    }
     let wanted = wanted.to_lowercase();
-    state.find_customer(Connector::Paystack, |c| {
-        c.id.to_lowercase() == wanted
-            || c.email
-                .as_deref()
-                .is_some_and(|e| e.to_lowercase() == wanted)
-    })
+    state.find_customer(Connector::Paystack, |c| c.id.to_lowercase() == wanted)
 }
 
 /// `POST /customer`: key → JSON or form → Joi-style validation → an existing e-mail answers

@@ -218,9 +218,15 @@ fn duplicate_of(state: &SharedState, fields: &Map<String, Value>) -> Option<Valu
     }
     let same =
         |c: &crate::store::StoredCustomer| c.body.as_object().map(key).as_ref() == Some(&wanted);
-    state
-        .find_customer(Connector::Razorpay, same)
-        .map(|c| c.body)
+    // With an e-mail, the store's e-mail index narrows the search (the soak's 20,000 creates).
+    match &wanted.0 {
+        Some(email) => state
+            .customers_with_email(Connector::Razorpay, email)
+            .into_iter()
+            .find(|c| same(c)),
+        None => state.find_customer(Connector::Razorpay, same),
+    }
+    .map(|c| c.body)
 }
 
 /// Razorpay's rules, in its order; the first failure is the answer.
