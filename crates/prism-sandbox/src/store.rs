@@ -75,6 +75,17 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The customers of `list` at an index's `positions`, in their order (none when either is absent).
+fn at(list: Option<&Vec<StoredCustomer>>, positions: Option<&Vec<usize>>) -> Vec<StoredCustomer> {
+    let (Some(list), Some(positions)) = (list, positions) else {
+        return Vec::new();
+    };
+    positions
+        .iter()
+        .filter_map(|i| list.get(*i).cloned())
+        .collect()
+}
+
 impl SharedState {
     /// Stores a customer.
     pub(crate) fn insert_customer(&self, connector: Connector, customer: StoredCustomer) {
@@ -106,16 +117,8 @@ impl SharedState {
         reference: &str,
     ) -> Vec<StoredCustomer> {
         let c = lock(&self.inner.customers);
-        let (Some(list), Some(positions)) = (
-            c.all.get(&connector),
-            c.by_reference.get(&(connector, reference.to_owned())),
-        ) else {
-            return Vec::new();
-        };
-        positions
-            .iter()
-            .filter_map(|i| list.get(*i).cloned())
-            .collect()
+        let positions = c.by_reference.get(&(connector, reference.to_owned()));
+        at(c.all.get(&connector), positions)
     }
 
     /// The stored customers of `connector` whose email is `email` (case-insensitive), oldest
@@ -126,16 +129,8 @@ impl SharedState {
         email: &str,
     ) -> Vec<StoredCustomer> {
         let c = lock(&self.inner.customers);
-        let (Some(list), Some(positions)) = (
-            c.all.get(&connector),
-            c.by_email.get(&(connector, email.to_lowercase())),
-        ) else {
-            return Vec::new();
-        };
-        positions
-            .iter()
-            .filter_map(|i| list.get(*i).cloned())
-            .collect()
+        let positions = c.by_email.get(&(connector, email.to_lowercase()));
+        at(c.all.get(&connector), positions)
     }
 
     /// Like [`Self::customers_with_reference`], as an eventually consistent search sees them:
