@@ -439,28 +439,26 @@ fn measure_rounds(
     });
 
     let mut figs: [Figures; 3] = Default::default();
-    for round in 0..rounds {
-        let mut order = vec![0usize, 1, 2];
-        if round % 2 == 1 {
-            order.reverse();
-        }
-        for s in order {
-            let before = Usage::now();
-            match s {
-                0 => figs[0]
-                    .lat
-                    .extend(rt.block_on(sequential(&prism, per_round_seq))),
-                1 => figs[1]
-                    .lat
-                    .extend(rt.block_on(sequential(&raw, per_round_seq))),
-                _ => {
-                    if let Some(e) = &external {
-                        figs[2].lat.extend(e.sequential(per_round_seq));
-                    }
+    // Sequential latency: Prism and raw interleaved in short runs of calls (the order flips
+    // every pair of runs), so both sides see the same moments of a shared, noisy machine; CPU
+    // time and context switches are read around each run. async-stripe (another process)
+    // runs in rounds.
+    const RUN: usize = 25;
+    for _ in 0..rounds {
+        rt.block_on(async {
+            for i in 0..per_round_seq.div_ceil(RUN) {
+                let order: [usize; 2] = if i % 2 == 0 { [0, 1] } else { [1, 0] };
+                for s in order {
+                    let side = if s == 0 { &prism } else { &raw };
+                    let before = Usage::now();
+                    let lat = sequential(side, RUN).await;
+                    figs[s].seq_usage.add(Usage::now().since(before));
+                    figs[s].lat.extend(lat);
                 }
             }
-            let used = Usage::now().since(before);
-            figs[s].seq_usage.add(used);
+        });
+        if let Some(e) = &external {
+            figs[2].lat.extend(e.sequential(per_round_seq));
         }
     }
     for &level in &args.levels {
@@ -513,7 +511,7 @@ fn print_table(server: &str, figs: &mut [Figures; 3], with_ext: bool, load: (&st
     let (p50, p99): (Vec<f64>, Vec<f64>) = figs.iter_mut().map(|f| stats(&mut f.lat)).unzip();
     println!();
     println!(
-        "server: {server}; sequential: {} calls per side; each concurrency level: {} calls per side; rounds alternate; load average before {} / after {}",
+        "server: {server}; sequential: {} calls per side, Prism and raw interleaved in runs of 25 calls; each concurrency level: {} calls per side in alternating rounds; load average before {} / after {}",
         figs[0].lat.len(),
         figs[0].levels.values().next().map_or(0, |l| l.calls),
         load.0,
