@@ -30,6 +30,10 @@ pub struct ExecutorConfig {
     pub max_body_bytes: usize,
     /// Connect timeout.
     pub connect_timeout: Duration,
+    /// At most this many requests in flight at once (`None`: no bound). Further attempts wait
+    /// for a slot, in order, within their own timeout; one that cannot get a slot in time
+    /// fails as a timeout with nothing sent.
+    pub max_in_flight: Option<usize>,
 }
 
 impl ExecutorConfig {
@@ -43,6 +47,7 @@ impl ExecutorConfig {
             total_timeout: Duration::from_secs(80),
             max_body_bytes: 1024 * 1024,
             connect_timeout: Duration::from_secs(10),
+            max_in_flight: None,
         }
     }
 }
@@ -79,6 +84,8 @@ pub struct Executor {
     http: reqwest::Client,
     config: ExecutorConfig,
     token: Mutex<Option<AccessToken>>,
+    /// Slots for requests in flight, when [`ExecutorConfig::max_in_flight`] bounds them.
+    slots: Option<tokio::sync::Semaphore>,
 }
 
 /// How one attempt failed, for the retry decision.
@@ -101,10 +108,16 @@ impl Executor {
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")))?;
+        let slots = match config.max_in_flight {
+            Some(0) => return Err(Error::configuration("max_in_flight must be at least 1")),
+            Some(n) => Some(tokio::sync::Semaphore::new(n)),
+            None => None,
+        };
         Ok(Self {
             http,
             config,
             token: Mutex::new(None),
+            slots,
         })
     }
 
@@ -476,7 +489,18 @@ impl Executor {
         // Built here (nothing is sent until it is polled), so that the future below holds
         // reqwest's 16-byte `Pending` rather than its 272-byte `RequestBuilder`.
         let pending = builder.send();
+        // Set once a slot is held: a timeout before that sent nothing.
+        let sending = std::sync::atomic::AtomicBool::new(false);
         let fut = async {
+            let _slot = match &self.slots {
+                Some(slots) => Some(slots.acquire().await.map_err(|_| Failure {
+                    error: Error::configuration("the client's request slots are closed"),
+                    may_have_applied: false,
+                    definitely_not_applied: true,
+                })?),
+                None => None,
+            };
+            sending.store(true, std::sync::atomic::Ordering::Relaxed);
             let mut resp = pending.await.map_err(transport_failure)?;
             let status = resp.status().as_u16();
             // Moved, not copied: the connector reads the few headers it needs through
@@ -488,6 +512,17 @@ impl Executor {
         // `timeout_at` with the instant read above: the clock is read once per attempt here.
         match tokio::time::timeout_at((now + budget).into(), fut).await {
             Ok(r) => r,
+            Err(_) if !sending.load(std::sync::atomic::Ordering::Relaxed) => Err(Failure {
+                error: Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "no free request slot within {} ms (max_in_flight); nothing was sent",
+                        budget.as_millis()
+                    ),
+                ),
+                may_have_applied: false,
+                definitely_not_applied: true,
+            }),
             Err(_) => Err(Failure {
                 error: Error::new(
                     ErrorKind::Timeout,

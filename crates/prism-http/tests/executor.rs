@@ -320,3 +320,93 @@ async fn an_operation_reads_its_own_not_found() {
         .expect_err("a create's 404");
     assert_eq!(e.kind(), ErrorKind::ProcessorError);
 }
+
+fn bounded_executor(uri: &str, max_in_flight: usize) -> Executor {
+    let mut cfg = ExecutorConfig::new(
+        validate_base_url(uri, Environment::Sandbox).expect("url"),
+        Environment::Sandbox,
+    );
+    cfg.max_in_flight = Some(max_in_flight);
+    Executor::new(cfg).expect("executor")
+}
+
+#[tokio::test]
+async fn a_call_that_gets_no_request_slot_in_time_fails_with_nothing_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("cus_1")
+                .set_delay(Duration::from_millis(600)),
+        )
+        .mount(&server)
+        .await;
+    let ex = bounded_executor(&server.uri(), 1);
+    let c = Test::new("ok");
+    let req = CustomerCreateRequest::new("c1");
+    let first = ex.execute::<CreateCustomer, _>(&c, &req, ex.default_call());
+    let second = async {
+        // Started once the first holds the one slot; it may wait 100 ms for it.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut call = ex.default_call();
+        call.total_timeout = Duration::from_millis(150);
+        ex.execute::<CreateCustomer, _>(&c, &req, call).await
+    };
+    let (first, second) = tokio::join!(first, second);
+    assert_eq!(
+        first.expect("the first call").output.connector_customer_id,
+        "cus_1"
+    );
+    let e = second.expect_err("no slot in time");
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(!e.outcome_unknown(), "nothing was sent: {e}");
+    assert!(e.to_string().contains("max_in_flight"), "{e}");
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(1));
+}
+
+#[tokio::test]
+async fn calls_beyond_max_in_flight_wait_for_a_slot_and_all_complete() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("cus_1")
+                .set_delay(Duration::from_millis(20)),
+        )
+        .mount(&server)
+        .await;
+    let ex = std::sync::Arc::new(bounded_executor(&server.uri(), 2));
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let ex = std::sync::Arc::clone(&ex);
+        calls.spawn(async move {
+            let call = ex.default_call();
+            ex.execute::<CreateCustomer, _>(
+                &Test::new("ok"),
+                &CustomerCreateRequest::new("c1"),
+                call,
+            )
+            .await
+        });
+    }
+    // A slot that is never given back would leave calls waiting forever: bounded here.
+    let outs = tokio::time::timeout(Duration::from_secs(20), calls.join_all())
+        .await
+        .expect("every call got a slot");
+    for out in outs {
+        assert_eq!(out.expect("created").output.connector_customer_id, "cus_1");
+    }
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(8));
+}
+
+#[test]
+fn max_in_flight_zero_is_refused() {
+    let mut cfg = ExecutorConfig::new(
+        validate_base_url("http://127.0.0.1:9", Environment::Sandbox).expect("url"),
+        Environment::Sandbox,
+    );
+    cfg.max_in_flight = Some(0);
+    let e = Executor::new(cfg).expect_err("0 slots");
+    assert_eq!(e.kind(), ErrorKind::Configuration);
+    assert!(e.to_string().contains("max_in_flight"), "{e}");
+}

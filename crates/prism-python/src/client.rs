@@ -51,6 +51,11 @@ fn parse_environment(py: Python<'_>, env: Option<&Bound<'_, PyAny>>) -> PyResult
     })
 }
 
+/// Requests one client keeps in flight at once unless told otherwise: httpx's and aiohttp's
+/// default connection limit, so that `asyncio.gather` of a thousand creates opens a hundred
+/// connections to the processor, not a thousand. `max_in_flight=0` removes the bound.
+const DEFAULT_MAX_IN_FLIGHT: usize = 100;
+
 /// Creates customer records at one processor account.
 ///
 /// `CustomerClient(connector='stripe', api_key='sk_test_…', environment='SANDBOX')`. Share one
@@ -109,6 +114,7 @@ impl PyCustomerClient {
         environment: Environment,
         config: Option<ConnectorConfig>,
         opts: Options,
+        max_in_flight: usize,
     ) -> PyResult<Self> {
         let mut b = CustomerClient::builder().environment(environment);
         b = match config {
@@ -133,6 +139,10 @@ impl PyCustomerClient {
         }
         if let Some(p) = opts.unsupported_fields {
             b = b.unsupported_fields(p);
+        }
+        // 0: no bound (as aiohttp's `limit=0`).
+        if max_in_flight > 0 {
+            b = b.max_in_flight(max_in_flight);
         }
         // Building makes the connection pool (reqwest wants a runtime context for that).
         let _guard = runtime().enter();
@@ -184,7 +194,8 @@ impl PyCustomerClient {
     #[pyo3(signature = (
         connector, api_key=None, environment=None, *,
         base_url=None, timeout=None, deadline=None, max_retries=None,
-        on_duplicate=None, unsupported_fields=None, **credentials
+        on_duplicate=None, unsupported_fields=None, max_in_flight=DEFAULT_MAX_IN_FLIGHT,
+        **credentials
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -198,6 +209,7 @@ impl PyCustomerClient {
         max_retries: Option<u32>,
         on_duplicate: Option<&str>,
         unsupported_fields: Option<&str>,
+        max_in_flight: usize,
         credentials: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let connector = parse_connector(py, connector)?;
@@ -241,7 +253,7 @@ impl PyCustomerClient {
         }
         .transpose()
         .map_err(|e| to_py_err(py, &e))?;
-        Self::build(py, connector, environment, config, opts)
+        Self::build(py, connector, environment, config, opts, max_in_flight)
     }
 
     /// The connector (`"stripe"`, …).

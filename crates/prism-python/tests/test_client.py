@@ -168,6 +168,31 @@ async def test_a_thousand_creates_with_gather_share_one_client(sandbox: Sandbox)
 
 
 @pytest.mark.asyncio
+async def test_max_in_flight_bounds_the_requests_and_a_call_without_a_slot_sends_nothing(sandbox: Sandbox) -> None:
+    client = CustomerClient(
+        connector="stripe", base_url=sandbox.base_url("stripe"), max_in_flight=1, **sandbox.credentials("stripe")
+    )
+    sandbox.push_fault("latency=1s", "stripe")
+    first = asyncio.create_task(client.create({"merchant_customer_id": "cust_holds_the_slot"}))
+    for _ in range(60):  # until the first request is at the processor, holding the one slot
+        await asyncio.sleep(0.05)
+        if sandbox.requests_seen("stripe"):
+            break
+    with pytest.raises(prism.PrismTimeoutError) as caught:
+        await client.create({"merchant_customer_id": "cust_waits"}, deadline=0.2)
+    assert not caught.value.outcome_unknown
+    assert "max_in_flight" in str(caught.value)
+    assert sandbox.requests_seen("stripe") == 1
+    assert (await first).merchant_customer_id == "cust_holds_the_slot"
+    # The slot is free again.
+    assert (await client.create({"merchant_customer_id": "cust_next"})).status_code == 200
+    unbounded = CustomerClient(
+        connector="stripe", base_url=sandbox.base_url("stripe"), max_in_flight=0, **sandbox.credentials("stripe")
+    )
+    assert (await unbounded.create({"merchant_customer_id": "cust_unbounded"})).status_code == 200
+
+
+@pytest.mark.asyncio
 async def test_a_cancelled_task_leaves_the_client_usable(sandbox: Sandbox, stripe: CustomerClient) -> None:
     sandbox.push_fault("latency=2s", "stripe")
     task = asyncio.create_task(stripe.create({"merchant_customer_id": "cust_cancelled"}))

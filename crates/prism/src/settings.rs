@@ -32,6 +32,8 @@ pub struct ClientSettings {
     pub deadline: Option<Duration>,
     /// Connect timeout (default 10 s).
     pub connect_timeout: Option<Duration>,
+    /// At most this many requests in flight at once per client (default: no bound).
+    pub max_in_flight: Option<usize>,
     /// Duplicate policy (default [`OnDuplicate::Error`]).
     pub on_duplicate: OnDuplicate,
     /// Unsupported-fields policy (default [`UnsupportedFields::Reject`]).
@@ -167,6 +169,18 @@ impl<S: ServiceClient> ClientBuilder<S> {
         self.settings.connect_timeout = Some(t);
         self
     }
+    /// At most `n` requests of this client in flight at once (default: no bound, as reqwest).
+    /// Calls beyond it wait for a slot, first come first served, within their per-attempt
+    /// timeout and deadline; one that gets no slot in time fails as a [`ErrorKind::Timeout`]
+    /// with nothing sent (`outcome_unknown() == false`). Bounds the connections a burst opens
+    /// (a thousand concurrent calls would otherwise open a thousand connections) and the
+    /// processor's rate limits it meets. `n` must be at least 1.
+    ///
+    /// [`ErrorKind::Timeout`]: prism_types::ErrorKind::Timeout
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.settings.max_in_flight = Some(n);
+        self
+    }
     /// Duplicate policy (default [`OnDuplicate::Error`]).
     pub fn on_duplicate(mut self, p: OnDuplicate) -> Self {
         self.settings.on_duplicate = p;
@@ -218,6 +232,7 @@ impl<S: ServiceClient> ClientBuilder<S> {
         if let Some(t) = settings.connect_timeout {
             exec.connect_timeout = t;
         }
+        exec.max_in_flight = settings.max_in_flight;
         let keys = KeyDeriver::new(id.as_str(), &connector.account_fingerprint());
         Ok(S::from_core(ClientCore {
             connector,

@@ -42,7 +42,10 @@ class CustomerClient(NativeCustomerClient):
     from ``PRISM_<CONNECTOR>_<FIELD>``. Options: ``base_url`` (``PRISM_<CONNECTOR>_BASE_URL`` when
     not given), ``timeout`` (per attempt, default 30 s), ``deadline`` (whole call, default 80 s),
     ``max_retries`` (default 2), ``on_duplicate`` (``'error'`` or ``'return_existing'``),
-    ``unsupported_fields`` (``'reject'`` or ``'ignore'``).
+    ``unsupported_fields`` (``'reject'`` or ``'ignore'``), ``max_in_flight`` (requests in flight at
+    once, default 100 as httpx's and aiohttp's connection limit; further calls wait for a slot
+    within their timeout and deadline, and one that gets none in time raises
+    :class:`~orchestratorx_prism.PrismTimeoutError` with nothing sent; ``0``: no bound).
 
     Share one client: it holds one connection pool and is safe to use from many tasks and
     threads. Nothing is sent when it is built.
@@ -62,6 +65,7 @@ class CustomerClient(NativeCustomerClient):
         max_retries: Optional[int] = None,
         on_duplicate: Optional[OnDuplicate] = None,
         unsupported_fields: Optional[UnsupportedFields] = None,
+        max_in_flight: int = 100,
     ) -> "CustomerClient":
         """A client whose credentials come from ``PRISM_<CONNECTOR>_<FIELD>`` (and base URL from
         ``PRISM_<CONNECTOR>_BASE_URL`` when set)."""
@@ -75,6 +79,7 @@ class CustomerClient(NativeCustomerClient):
             max_retries=max_retries,
             on_duplicate=on_duplicate,
             unsupported_fields=unsupported_fields,
+            max_in_flight=max_in_flight,
         )
 
     async def create(
