@@ -14,9 +14,8 @@
 //! - `prism-bench rss prism|raw URL N`: peak RSS with N creates in flight (a child of `e2e`).
 //! - `prism-bench client-heap N`: resident memory of N idle `CustomerClient`s (a child of `e2e`).
 //! - `prism-bench loop prism|raw URL N`: N sequential creates, for profilers (callgrind).
-//! - `prism-bench measure URL SEQ_CALLS CONC_CALLS LEVELS`: Prism's side of
-//!   `cargo xtask bench --python` (sequential latencies and throughput at each concurrency in
-//!   LEVELS, e.g. `1,64,256`), printed as JSON like `crates/prism-python/bench/measure.py`.
+//! - `prism-bench measure URL`: Prism-Rust's side of `cargo xtask bench --python`, taking
+//!   `seq N` / `conc N LEVEL` commands on stdin like `crates/prism-python/bench/measure.py`.
 #![forbid(unsafe_code)]
 
 mod server;
@@ -893,38 +892,40 @@ fn client_heap(n: usize) {
     );
 }
 
-/// `prism-bench measure`: the same protocol as `crates/prism-python/bench/measure.py`.
-fn measure(url: &str, seq_calls: usize, conc_calls: usize, levels: &str) {
+/// `prism-bench measure URL`: Prism-Rust's side of `cargo xtask bench --python`, the same
+/// line protocol as `crates/prism-python/bench/measure.py worker`: it reads commands from
+/// stdin and answers each with one line, so the bench can interleave the sides in short runs
+/// while every process stays warm. `seq N` → N sequential creates' latencies in ns (a JSON
+/// array); `conc N LEVEL` → ns for N creates at LEVEL concurrent tasks. Stops at end of input.
+fn measure(url: &str) {
+    use std::io::{BufRead, Write};
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let levels: Vec<usize> = levels
-        .split(',')
-        .map(|l| l.trim().parse().expect("concurrency level"))
-        .collect();
     let side = Arc::new(Side::new("prism", url));
-    let max = levels.iter().copied().max().unwrap_or(1);
-    let (seq, conc) = rt.block_on(async {
-        sequential(&side, (seq_calls / 10).max(20)).await;
-        concurrent(&side, (conc_calls / 10).max(100), max).await;
-        let seq = sequential(&side, seq_calls).await;
-        let mut conc = serde_json::Map::new();
-        for &level in &levels {
-            let n = if level > 1 {
-                conc_calls
-            } else {
-                (conc_calls / 4).max(50)
-            };
-            let took = concurrent(&side, n, level).await;
-            conc.insert(
-                level.to_string(),
-                serde_json::json!([n, took.as_nanos() as u64]),
-            );
-        }
-        (seq, conc)
-    });
-    println!("{}", serde_json::json!({ "seq_ns": seq, "conc": conc }));
+    let stdout = std::io::stdout();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.expect("stdin");
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let n = |i: usize| -> usize {
+            words
+                .get(i)
+                .and_then(|w| w.parse().ok())
+                .unwrap_or_else(|| panic!("bad command {line:?}"))
+        };
+        let answer = match words.first().copied() {
+            Some("seq") => serde_json::json!(rt.block_on(sequential(&side, n(1)))).to_string(),
+            Some("conc") => rt
+                .block_on(concurrent(&side, n(1), n(2)))
+                .as_nanos()
+                .to_string(),
+            _ => panic!("bad command {line:?}"),
+        };
+        let mut out = stdout.lock();
+        writeln!(out, "{answer}").expect("stdout");
+        out.flush().expect("stdout");
+    }
 }
 
 fn main() {
@@ -940,7 +941,7 @@ fn main() {
         "serve" => server::serve(arg(1).parse().unwrap_or(0)),
         "rss" => rss(&arg(1), &arg(2), num(3)),
         "client-heap" => client_heap(num(1)),
-        "measure" => measure(&arg(1), num(2), num(3), &arg(4)),
+        "measure" => measure(&arg(1)),
         "sizes" => {
             let prism = Side::new("prism", "http://127.0.0.1:9");
             let raw = Side::new("raw", "http://127.0.0.1:9");
@@ -966,7 +967,7 @@ fn main() {
             rt.block_on(sequential(&side, num(3)));
         }
         _ => {
-            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256] | serve [DELAY_MS] | nginx DIR | rss prism|raw URL N | client-heap N | loop prism|raw URL N | conc prism|raw URL CALLS CONCURRENCY | measure URL SEQ CONC LEVELS\n(run it through `cargo xtask bench`)");
+            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256] | serve [DELAY_MS] | nginx DIR | rss prism|raw URL N | client-heap N | loop prism|raw URL N | conc prism|raw URL CALLS CONCURRENCY | measure URL (commands on stdin)\n(run it through `cargo xtask bench`)");
             std::process::exit(2);
         }
     }

@@ -1,14 +1,19 @@
-"""One side of `cargo xtask bench --python`: N sequential creates, then creates at several
-concurrency levels, against the fixed-response server at URL (Stripe's documented created
-reply). Prints one JSON object: {"seq_ns": [...], "conc": {"64": [calls, elapsed_ns], ...}}.
+"""One side of `cargo xtask bench --python`, kept running so the bench can interleave the sides
+in short runs: it reads commands from stdin and answers each with one line (the protocol of
+`prism-bench measure`), against the fixed-response server at URL (Stripe's documented
+created reply).
 
-    python measure.py prism|stripe|stripe-sync URL SEQ_CALLS CONC_CALLS LEVELS(comma-separated)
+    python measure.py prism|stripe|prism-sync|stripe-sync URL
 
+- `seq N`: N sequential creates; answers their latencies in ns (a JSON array).
+- `conc N LEVEL`: N creates by LEVEL concurrent tasks; answers the elapsed ns (async sides).
+
+Sides:
 - prism: orchestratorx_prism.CustomerClient.create (async), the product page's request.
 - stripe: the official package's StripeClient, v1.customers.create_async (httpx), the same
   fields (merchant reference in metadata, as Prism sends it).
-- stripe-sync: the same with the synchronous create (requests); sequential only.
-- prism-sync: Prism-Python's create_sync; sequential only.
+- prism-sync: Prism-Python's create_sync.
+- stripe-sync: the official package's synchronous create (requests).
 Not a test: run it through `cargo xtask bench --python`.
 """
 
@@ -91,58 +96,56 @@ async def concurrent(create: Callable[[], Awaitable[str]], calls: int, concurren
     return time.perf_counter_ns() - t
 
 
-async def main_async(side: str, url: str, seq: int, calls: int, levels: list[int]) -> dict[str, Any]:
+async def serve_async(side: str, url: str) -> None:
     create = make_side(side, url)
-    # Warm-up: connections, caches.
-    await sequential(create, max(seq // 10, 20))
-    await concurrent(create, max(calls // 10, 100), max(levels))
-    seq_ns = await sequential(create, seq)
-    conc: dict[str, list[int]] = {}
-    for level in levels:
-        n = calls if level > 1 else max(calls // 4, 50)
-        conc[str(level)] = [n, await concurrent(create, n, level)]
-    return {"seq_ns": seq_ns, "conc": conc}
+    # Blocking reads are fine here: commands come between measurements, never during one.
+    for line in sys.stdin:
+        words = line.split()
+        if words and words[0] == "seq":
+            out = json.dumps(await sequential(create, int(words[1])))
+        elif words and words[0] == "conc":
+            out = str(await concurrent(create, int(words[1]), int(words[2])))
+        else:
+            raise SystemExit(f"bad command {line!r}")
+        print(out, flush=True)
 
 
-def main_prism_sync(url: str, seq: int) -> dict[str, Any]:
-    from orchestratorx_prism import CustomerClient
-
-    client = CustomerClient(connector="stripe", api_key=API_KEY, environment="SANDBOX", base_url=url)
-    for _ in range(max(seq // 10, 20)):
-        client.create_sync(dict(PAGE_REQUEST))
-    out = []
-    for _ in range(seq):
-        t = time.perf_counter_ns()
-        cid = client.create_sync(dict(PAGE_REQUEST)).connector_customer_id
-        out.append(time.perf_counter_ns() - t)
-        assert cid == CUSTOMER_ID, cid
-    return {"seq_ns": out, "conc": {}}
+def serve_sync(create: Callable[[], str]) -> None:
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] != "seq":
+            raise SystemExit(f"bad command {line!r}")
+        print(json.dumps(sequential_sync(create, int(words[1]))), flush=True)
 
 
-def main_sync(url: str, seq: int) -> dict[str, Any]:
+def sync_create(side: str, url: str) -> Callable[[], str]:
+    if side == "prism-sync":
+        from orchestratorx_prism import CustomerClient
+
+        client = CustomerClient(connector="stripe", api_key=API_KEY, environment="SANDBOX", base_url=url)
+        return lambda: client.create_sync(dict(PAGE_REQUEST)).connector_customer_id
     import stripe
 
     sc = stripe.StripeClient(API_KEY, base_addresses={"api": url}, max_network_retries=0)
-    for _ in range(max(seq // 10, 20)):
-        sc.v1.customers.create(params=stripe_params())  # type: ignore[arg-type]
+    return lambda: sc.v1.customers.create(params=stripe_params()).id  # type: ignore[arg-type]
+
+
+def sequential_sync(create: Callable[[], str], n: int) -> list[int]:
     out = []
-    for _ in range(seq):
+    for _ in range(n):
         t = time.perf_counter_ns()
-        cid = sc.v1.customers.create(params=stripe_params()).id  # type: ignore[arg-type]
+        cid = create()
         out.append(time.perf_counter_ns() - t)
         assert cid == CUSTOMER_ID, cid
-    return {"seq_ns": out, "conc": {}}
+    return out
 
 
 def main() -> None:
-    side, url, seq, calls, levels = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-    if side == "stripe-sync":
-        result = main_sync(url, seq)
-    elif side == "prism-sync":
-        result = main_prism_sync(url, seq)
+    side, url = sys.argv[1], sys.argv[2]
+    if side in ("prism-sync", "stripe-sync"):
+        serve_sync(sync_create(side, url))
     else:
-        result = asyncio.run(main_async(side, url, seq, calls, [int(x) for x in levels.split(",")]))
-    json.dump(result, sys.stdout)
+        asyncio.run(serve_async(side, url))
 
 
 if __name__ == "__main__":
