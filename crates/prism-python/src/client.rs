@@ -53,8 +53,8 @@ fn parse_environment(py: Python<'_>, env: Option<&Bound<'_, PyAny>>) -> PyResult
 
 /// Requests one client keeps in flight at once unless told otherwise: httpx's and aiohttp's
 /// default connection limit, so that `asyncio.gather` of a thousand creates opens a hundred
-/// connections to the processor, not a thousand. `max_in_flight=0` removes the bound.
-const DEFAULT_MAX_IN_FLIGHT: usize = 100;
+/// connections to the processor, not a thousand. `max_in_flight=None` (or 0) removes the bound.
+const DEFAULT_MAX_IN_FLIGHT: i64 = 100;
 
 /// Creates customer records at one processor account.
 ///
@@ -114,7 +114,7 @@ impl PyCustomerClient {
         environment: Environment,
         config: Option<ConnectorConfig>,
         opts: Options,
-        max_in_flight: usize,
+        max_in_flight: Option<usize>,
     ) -> PyResult<Self> {
         let mut b = CustomerClient::builder().environment(environment);
         b = match config {
@@ -140,9 +140,9 @@ impl PyCustomerClient {
         if let Some(p) = opts.unsupported_fields {
             b = b.unsupported_fields(p);
         }
-        // 0: no bound (as aiohttp's `limit=0`).
-        if max_in_flight > 0 {
-            b = b.max_in_flight(max_in_flight);
+        // `None` (httpx's `max_connections=None`) or 0 (aiohttp's `limit=0`): no bound.
+        if let Some(n) = max_in_flight.filter(|&n| n > 0) {
+            b = b.max_in_flight(n);
         }
         // Building makes the connection pool (reqwest wants a runtime context for that).
         let _guard = runtime().enter();
@@ -194,7 +194,7 @@ impl PyCustomerClient {
     #[pyo3(signature = (
         connector, api_key=None, environment=None, *,
         base_url=None, timeout=None, deadline=None, max_retries=None,
-        on_duplicate=None, unsupported_fields=None, max_in_flight=DEFAULT_MAX_IN_FLIGHT,
+        on_duplicate=None, unsupported_fields=None, max_in_flight=Some(DEFAULT_MAX_IN_FLIGHT),
         **credentials
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -209,9 +209,15 @@ impl PyCustomerClient {
         max_retries: Option<u32>,
         on_duplicate: Option<&str>,
         unsupported_fields: Option<&str>,
-        max_in_flight: usize,
+        max_in_flight: Option<i64>,
         credentials: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
+        let max_in_flight = match max_in_flight {
+            Some(n) if n < 0 => return Err(pyo3::exceptions::PyValueError::new_err(
+                "max_in_flight must be a positive number of requests, or 0 or None for no bound",
+            )),
+            n => n.and_then(|n| usize::try_from(n).ok()),
+        };
         let connector = parse_connector(py, connector)?;
         let environment = parse_environment(py, environment)?;
         let opts = Options::read(

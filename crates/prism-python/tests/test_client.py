@@ -186,10 +186,13 @@ async def test_max_in_flight_bounds_the_requests_and_a_call_without_a_slot_sends
     assert (await first).merchant_customer_id == "cust_holds_the_slot"
     # The slot is free again.
     assert (await client.create({"merchant_customer_id": "cust_next"})).status_code == 200
-    unbounded = CustomerClient(
-        connector="stripe", base_url=sandbox.base_url("stripe"), max_in_flight=0, **sandbox.credentials("stripe")
-    )
-    assert (await unbounded.create({"merchant_customer_id": "cust_unbounded"})).status_code == 200
+    for no_bound in (None, 0):
+        unbounded = CustomerClient(
+            connector="stripe", base_url=sandbox.base_url("stripe"), max_in_flight=no_bound, **sandbox.credentials("stripe")
+        )
+        assert (await unbounded.create({"merchant_customer_id": f"cust_unbounded_{no_bound}"})).status_code == 200
+    with pytest.raises(ValueError, match="max_in_flight"):
+        CustomerClient(connector="stripe", api_key="sk_test_x", max_in_flight=-1)
 
 
 @pytest.mark.asyncio

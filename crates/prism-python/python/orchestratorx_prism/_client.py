@@ -45,7 +45,7 @@ class CustomerClient(NativeCustomerClient):
     ``unsupported_fields`` (``'reject'`` or ``'ignore'``), ``max_in_flight`` (requests in flight at
     once, default 100 as httpx's and aiohttp's connection limit; further calls wait for a slot
     within their timeout and deadline, and one that gets none in time raises
-    :class:`~orchestratorx_prism.PrismTimeoutError` with nothing sent; ``0``: no bound).
+    :class:`~orchestratorx_prism.PrismTimeoutError` with nothing sent; ``None`` or ``0``: no bound).
 
     Share one client: it holds one connection pool and is safe to use from many tasks and
     threads. Nothing is sent when it is built.
@@ -65,7 +65,7 @@ class CustomerClient(NativeCustomerClient):
         max_retries: Optional[int] = None,
         on_duplicate: Optional[OnDuplicate] = None,
         unsupported_fields: Optional[UnsupportedFields] = None,
-        max_in_flight: int = 100,
+        max_in_flight: Optional[int] = 100,
     ) -> "CustomerClient":
         """A client whose credentials come from ``PRISM_<CONNECTOR>_<FIELD>`` (and base URL from
         ``PRISM_<CONNECTOR>_BASE_URL`` when set)."""

@@ -57,7 +57,7 @@ class NativeCustomerClient:
         max_retries: Optional[int] = None,
         on_duplicate: Optional[_OnDuplicate] = None,
         unsupported_fields: Optional[_UnsupportedFields] = None,
-        max_in_flight: int = 100,
+        max_in_flight: Optional[int] = 100,
         **credentials: Optional[str],
     ) -> None: ...
     @property
