@@ -893,7 +893,7 @@ fn client_heap(n: usize) {
 }
 
 /// `prism-bench measure URL`: Prism-Rust's side of `cargo xtask bench --python`, the same
-/// line protocol as `crates/prism-python/bench/measure.py worker`: it reads commands from
+/// line protocol as `crates/prism-python/bench/measure.py`: it reads commands from
 /// stdin and answers each with one line, so the bench can interleave the sides in short runs
 /// while every process stays warm. `seq N` → N sequential creates' latencies in ns (a JSON
 /// array); `conc N LEVEL` → ns for N creates at LEVEL concurrent tasks. Stops at end of input.
