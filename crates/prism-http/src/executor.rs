@@ -88,6 +88,9 @@ pub struct Executor {
     slots: Option<tokio::sync::Semaphore>,
 }
 
+/// What [`Executor::run`] ends with: the outcome, or the error with the call's diagnostics.
+type RunResult<T> = Result<Outcome<T>, (Error, Diagnostics)>;
+
 /// How one attempt failed, for the retry decision.
 struct Failure {
     error: Error,
@@ -138,254 +141,267 @@ impl Executor {
     }
 
     /// Runs one logical call of `Op` through `conn`: build, send, read, retry where safe.
-    pub async fn execute<Op, C>(
-        &self,
-        conn: &C,
-        req: &Op::Request,
+    //
+    // This and the steps below are plain functions returning an `async move` block rather
+    // than `async fn`s: an `async fn` keeps each argument twice in its future (as captured and
+    // as moved into its body), and every byte of a future is copied each time it is moved
+    // into its caller's.
+    #[allow(clippy::manual_async_fn)] // on purpose: see above
+    pub fn execute<'a, Op, C>(
+        &'a self,
+        conn: &'a C,
+        req: &'a Op::Request,
         call: Call,
-    ) -> Result<Outcome<Op::Output>, Error>
+    ) -> impl std::future::Future<Output = Result<Outcome<Op::Output>, Error>> + Send + 'a
     where
-        Op: Operation,
+        Op: Operation + 'a,
         C: Flow<Op> + ?Sized,
     {
-        let span = tracing::info_span!(
-            "prism.call",
-            connector = conn.id().as_str(),
-            operation = Op::NAME,
-            attempts = tracing::field::Empty,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let result = self
-            .run::<Op, C>(conn, req, &call, started)
-            .instrument(span.clone())
-            .await;
-        match result {
-            Ok(mut out) => {
-                out.diagnostics.idempotency_key = call.idempotency_key;
-                out.diagnostics.elapsed = started.elapsed();
-                span.record("attempts", out.diagnostics.attempts);
-                span.record("status", out.status);
-                if let Some(id) = &out.diagnostics.request_id {
-                    span.record("request_id", id.as_str());
+        async move {
+            let span = tracing::info_span!(
+                "prism.call",
+                connector = conn.id().as_str(),
+                operation = Op::NAME,
+                attempts = tracing::field::Empty,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                outcome = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let result = self
+                .run::<Op, C>(conn, req, &call, started)
+                .instrument(span.clone())
+                .await;
+            match result {
+                Ok(mut out) => {
+                    out.diagnostics.idempotency_key = call.idempotency_key;
+                    out.diagnostics.elapsed = started.elapsed();
+                    span.record("attempts", out.diagnostics.attempts);
+                    span.record("status", out.status);
+                    if let Some(id) = &out.diagnostics.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    span.record("outcome", "ok");
+                    tracing::info!(parent: &span, elapsed_ms = started.elapsed().as_millis() as u64, "call succeeded");
+                    Ok(out)
                 }
-                span.record("outcome", "ok");
-                tracing::info!(parent: &span, elapsed_ms = started.elapsed().as_millis() as u64, "call succeeded");
-                Ok(out)
-            }
-            Err((error, mut diag)) => {
-                diag.idempotency_key = call.idempotency_key;
-                diag.elapsed = started.elapsed();
-                span.record("attempts", diag.attempts);
-                span.record("outcome", error.kind().as_str());
-                tracing::warn!(
-                    parent: &span,
-                    kind = error.kind().as_str(),
-                    status = error.http_status(),
-                    outcome_unknown = error.outcome_unknown(),
-                    "call failed"
-                );
-                // The redactor is built only now: a success never needs it, and collecting the
-                // connector's secrets and the request's personal values costs allocations.
-                let mut redactor = Redactor::new();
-                for s in conn.secrets() {
-                    redactor.add(secrecy::ExposeSecret::expose_secret(s));
+                Err((error, mut diag)) => {
+                    diag.idempotency_key = call.idempotency_key;
+                    diag.elapsed = started.elapsed();
+                    span.record("attempts", diag.attempts);
+                    span.record("outcome", error.kind().as_str());
+                    tracing::warn!(
+                        parent: &span,
+                        kind = error.kind().as_str(),
+                        status = error.http_status(),
+                        outcome_unknown = error.outcome_unknown(),
+                        "call failed"
+                    );
+                    // The redactor is built only now: a success never needs it, and collecting the
+                    // connector's secrets and the request's personal values costs allocations.
+                    let mut redactor = Redactor::new();
+                    for s in conn.secrets() {
+                        redactor.add(secrecy::ExposeSecret::expose_secret(s));
+                    }
+                    redactor.extend(Op::personal_values(req));
+                    Err(error
+                        .with_connector(conn.id())
+                        .with_diagnostics(diag)
+                        .scrubbed(&redactor))
                 }
-                redactor.extend(Op::personal_values(req));
-                Err(error
-                    .with_connector(conn.id())
-                    .with_diagnostics(diag)
-                    .scrubbed(&redactor))
             }
         }
     }
 
-    async fn run<Op, C>(
-        &self,
-        conn: &C,
-        req: &Op::Request,
-        call: &Call,
+    #[allow(clippy::manual_async_fn)] // on purpose: see `execute`
+    fn run<'a, Op, C>(
+        &'a self,
+        conn: &'a C,
+        req: &'a Op::Request,
+        call: &'a Call,
         started: Instant,
-    ) -> Result<Outcome<Op::Output>, (Error, Diagnostics)>
+    ) -> impl std::future::Future<Output = RunResult<Op::Output>> + Send + 'a
     where
-        Op: Operation,
+        Op: Operation + 'a,
         C: Flow<Op> + ?Sized,
     {
-        let deadline = started + call.total_timeout;
-        let resend_is_safe = conn.resend_is_safe();
-        // The key goes into the diagnostics at the end (moved, in `execute`), not copied here.
-        let mut diag = Diagnostics::default();
-        let mut earlier_may_have_applied = false;
-        let mut refreshed_token = false;
-        let mut retries_done = 0u32;
-        loop {
-            let attempt = retries_done + 1;
-            let failure = match self
-                .attempt::<Op, C>(
-                    conn,
-                    req,
-                    call,
-                    attempt,
-                    earlier_may_have_applied,
-                    deadline,
-                    &mut diag,
-                )
-                .await
-            {
-                Ok((output, status)) => {
-                    return Ok(Outcome {
-                        output,
-                        status,
-                        diagnostics: diag,
-                    });
+        async move {
+            let deadline = started + call.total_timeout;
+            let resend_is_safe = conn.resend_is_safe();
+            // The key goes into the diagnostics at the end (moved, in `execute`), not copied here.
+            let mut diag = Diagnostics::default();
+            let mut earlier_may_have_applied = false;
+            let mut refreshed_token = false;
+            let mut retries_done = 0u32;
+            loop {
+                let attempt = retries_done + 1;
+                let failure = match self
+                    .attempt::<Op, C>(
+                        conn,
+                        req,
+                        call,
+                        attempt,
+                        earlier_may_have_applied,
+                        deadline,
+                        &mut diag,
+                    )
+                    .await
+                {
+                    Ok((output, status)) => {
+                        return Ok(Outcome {
+                            output,
+                            status,
+                            diagnostics: diag,
+                        });
+                    }
+                    Err(f) => f,
+                };
+                let Failure {
+                    error,
+                    may_have_applied,
+                    definitely_not_applied,
+                } = failure;
+
+                // A rejected cached token: fetch a new one once (nothing was applied).
+                if error.kind() == ErrorKind::Authentication
+                    && conn.token_request().is_some()
+                    && !refreshed_token
+                {
+                    refreshed_token = true;
+                    *Box::pin(self.token.lock()).await = None;
+                    if Instant::now() < deadline {
+                        continue;
+                    }
                 }
-                Err(f) => f,
-            };
-            let Failure {
-                error,
-                may_have_applied,
-                definitely_not_applied,
-            } = failure;
 
-            // A rejected cached token: fetch a new one once (nothing was applied).
-            if error.kind() == ErrorKind::Authentication
-                && conn.token_request().is_some()
-                && !refreshed_token
-            {
-                refreshed_token = true;
-                *Box::pin(self.token.lock()).await = None;
-                if Instant::now() < deadline {
-                    continue;
-                }
-            }
+                let unknown_now = may_have_applied
+                    || (earlier_may_have_applied && !definitely_not_applied)
+                    || error.outcome_unknown();
+                let finish =
+                    |e: Error, diag: Diagnostics| Err((e.with_outcome_unknown(unknown_now), diag));
 
-            let unknown_now = may_have_applied
-                || (earlier_may_have_applied && !definitely_not_applied)
-                || error.outcome_unknown();
-            let finish =
-                |e: Error, diag: Diagnostics| Err((e.with_outcome_unknown(unknown_now), diag));
-
-            if !error.is_retryable() || retries_done >= call.retry.max_retries {
-                return finish(error, diag);
-            }
-            if may_have_applied && !resend_is_safe {
-                tracing::info!(attempt, "not resending: the request may have been applied and the connector has no idempotency or uniqueness");
-                return finish(error, diag);
-            }
-            retries_done += 1;
-            let mut wait = call.retry.backoff(retries_done);
-            if let Some(after) = error.retry_after() {
-                if after > call.retry.max_retry_after {
+                if !error.is_retryable() || retries_done >= call.retry.max_retries {
                     return finish(error, diag);
                 }
-                wait = wait.max(after);
+                if may_have_applied && !resend_is_safe {
+                    tracing::info!(attempt, "not resending: the request may have been applied and the connector has no idempotency or uniqueness");
+                    return finish(error, diag);
+                }
+                retries_done += 1;
+                let mut wait = call.retry.backoff(retries_done);
+                if let Some(after) = error.retry_after() {
+                    if after > call.retry.max_retry_after {
+                        return finish(error, diag);
+                    }
+                    wait = wait.max(after);
+                }
+                if Instant::now() + wait >= deadline {
+                    return finish(error, diag);
+                }
+                tracing::info!(
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    kind = error.kind().as_str(),
+                    "retrying"
+                );
+                earlier_may_have_applied |= may_have_applied;
+                diag.lost_answer = earlier_may_have_applied;
+                // Boxed: a retry is rare, and the timer would otherwise sit in every call's future.
+                Box::pin(tokio::time::sleep(wait)).await;
             }
-            if Instant::now() + wait >= deadline {
-                return finish(error, diag);
-            }
-            tracing::info!(
-                attempt,
-                wait_ms = wait.as_millis() as u64,
-                kind = error.kind().as_str(),
-                "retrying"
-            );
-            earlier_may_have_applied |= may_have_applied;
-            diag.lost_answer = earlier_may_have_applied;
-            // Boxed: a retry is rare, and the timer would otherwise sit in every call's future.
-            Box::pin(tokio::time::sleep(wait)).await;
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn attempt<Op, C>(
-        &self,
-        conn: &C,
-        req: &Op::Request,
-        call: &Call,
+    #[allow(clippy::too_many_arguments, clippy::manual_async_fn)] // the latter: see `execute`
+    fn attempt<'a, Op, C>(
+        &'a self,
+        conn: &'a C,
+        req: &'a Op::Request,
+        call: &'a Call,
         attempt: u32,
         earlier_may_have_applied: bool,
         deadline: Instant,
-        diag: &mut Diagnostics,
-    ) -> Result<(Op::Output, u16), Failure>
+        diag: &'a mut Diagnostics,
+    ) -> impl std::future::Future<Output = Result<(Op::Output, u16), Failure>> + Send + 'a
     where
-        Op: Operation,
+        Op: Operation + 'a,
         C: Flow<Op> + ?Sized,
     {
-        let not_sent = |error: Error| Failure {
-            error,
-            may_have_applied: false,
-            definitely_not_applied: true,
-        };
-        let token = self
-            .access_token(conn, call, deadline)
-            .await
-            .map_err(not_sent)?;
-        let ctx = FlowContext {
-            environment: self.config.environment,
-            idempotency_key: call.idempotency_key.as_deref(),
-            key_from_reference: call.key_from_reference,
-            attempt,
-            earlier_attempt_may_have_applied: earlier_may_have_applied,
-            access_token: token.as_ref().map(|t| &t.token),
-            // Read anew for every attempt: a resend of a signed request is signed again.
-            now: SystemTime::now(),
-            // A system call per attempt, made only for connectors that sign with it.
-            nonce: if conn.uses_nonce() {
-                fresh_nonce()?
-            } else {
-                Nonce([0; 16])
-            },
-        };
-        // A request that cannot be built is not retryable: the same input builds the same way.
-        let http_req = conn
-            .build_request(req, &ctx)
-            .map_err(|e| not_sent(e.with_retryable(false)))?;
-        diag.attempts = attempt;
-        let resp = self.send(http_req, call, deadline).await?;
-        if let Some(h) = conn.capabilities().request_id_header {
-            if let Some(id) = resp.header(h) {
-                diag.request_id = Some(id.to_owned());
-            }
-        }
-        tracing::debug!(attempt, status = resp.status, "answer");
-        let read = if resp.is_success() {
-            conn.parse_response_for(req, &resp, &ctx)
-        } else {
-            conn.parse_error_response(&resp, &ctx)
-        };
-        if resp.is_success() {
-            match read {
-                Ok(output) => Ok((output, resp.status)),
-                // A 2xx we cannot read may well have created the customer, and so may a
-                // "try again" stated inside a 2xx (Authorize.net E00001); any other error stated
-                // inside a 2xx is a definite answer.
-                Err(error) => {
-                    let unsure =
-                        error.kind() == ErrorKind::UnexpectedResponse || error.is_retryable();
-                    Err(Failure {
-                        may_have_applied: unsure,
-                        definitely_not_applied: !unsure,
-                        error,
-                    })
+        async move {
+            let not_sent = |error: Error| Failure {
+                error,
+                may_have_applied: false,
+                definitely_not_applied: true,
+            };
+            let token = self
+                .access_token(conn, call, deadline)
+                .await
+                .map_err(not_sent)?;
+            let ctx = FlowContext {
+                environment: self.config.environment,
+                idempotency_key: call.idempotency_key.as_deref(),
+                key_from_reference: call.key_from_reference,
+                attempt,
+                earlier_attempt_may_have_applied: earlier_may_have_applied,
+                access_token: token.as_ref().map(|t| &t.token),
+                // Read anew for every attempt: a resend of a signed request is signed again.
+                now: SystemTime::now(),
+                // A system call per attempt, made only for connectors that sign with it.
+                nonce: if conn.uses_nonce() {
+                    fresh_nonce()?
+                } else {
+                    Nonce([0; 16])
+                },
+            };
+            // A request that cannot be built is not retryable: the same input builds the same way.
+            let http_req = conn
+                .build_request(req, &ctx)
+                .map_err(|e| not_sent(e.with_retryable(false)))?;
+            diag.attempts = attempt;
+            let resp = self.send(http_req, call, deadline).await?;
+            if let Some(h) = conn.capabilities().request_id_header {
+                if let Some(id) = resp.header(h) {
+                    diag.request_id = Some(id.to_owned());
                 }
             }
-        } else {
-            let error = match read {
-                // An operation that reads this answer as a result (a lookup's "not found").
-                Ok(output) => return Ok((output, resp.status)),
-                Err(e) => e,
+            tracing::debug!(attempt, status = resp.status, "answer");
+            let read = if resp.is_success() {
+                conn.parse_response_for(req, &resp, &ctx)
+            } else {
+                conn.parse_error_response(&resp, &ctx)
             };
-            // A 5xx may have been applied before the processor failed; a 429 or a lock conflict
-            // was refused before any work; any other 4xx is a definite "not applied".
-            let may_have_applied = resp.status >= 500;
-            let definitely_not_applied = resp.status < 500 && !error.is_retryable();
-            Err(Failure {
-                error,
-                may_have_applied,
-                definitely_not_applied,
-            })
+            if resp.is_success() {
+                match read {
+                    Ok(output) => Ok((output, resp.status)),
+                    // A 2xx we cannot read may well have created the customer, and so may a
+                    // "try again" stated inside a 2xx (Authorize.net E00001); any other error
+                    // stated inside a 2xx is a definite answer.
+                    Err(error) => {
+                        let unsure =
+                            error.kind() == ErrorKind::UnexpectedResponse || error.is_retryable();
+                        Err(Failure {
+                            may_have_applied: unsure,
+                            definitely_not_applied: !unsure,
+                            error,
+                        })
+                    }
+                }
+            } else {
+                let error = match read {
+                    // An operation that reads this answer as a result (a lookup's "not found").
+                    Ok(output) => return Ok((output, resp.status)),
+                    Err(e) => e,
+                };
+                // A 5xx may have been applied before the processor failed; a 429 or a lock conflict
+                // was refused before any work; any other 4xx is a definite "not applied".
+                let may_have_applied = resp.status >= 500;
+                let definitely_not_applied = resp.status < 500 && !error.is_retryable();
+                Err(Failure {
+                    error,
+                    may_have_applied,
+                    definitely_not_applied,
+                })
+            }
         }
     }
 
@@ -433,12 +449,106 @@ impl Executor {
     }
 
     /// Sends `req` (consumed: its header values move into the HTTP client without a copy).
-    async fn send(
+    ///
+    /// The request is turned into reqwest's when this is called; nothing is sent until the
+    /// returned future is polled. Only what sending needs (reqwest's 16-byte pending request
+    /// and the attempt's timeout) is kept in that future.
+    fn send<'a>(
+        &'a self,
+        req: HttpRequest,
+        call: &Call,
+        deadline: Instant,
+    ) -> impl std::future::Future<Output = Result<HttpResponse, Failure>> + Send + 'a {
+        let prepared = self.prepare(req, call, deadline);
+        async move {
+            let (pending, now, budget) = prepared?;
+            // Set once a slot is held: a timeout before that sent nothing.
+            let sending = std::sync::atomic::AtomicBool::new(false);
+            let max = self.config.max_body_bytes;
+            let fut = async {
+                let _slot = match &self.slots {
+                    Some(slots) => Some(slots.acquire().await.map_err(|_| Failure {
+                        error: Error::configuration("the client's request slots are closed"),
+                        may_have_applied: false,
+                        definitely_not_applied: true,
+                    })?),
+                    None => None,
+                };
+                sending.store(true, std::sync::atomic::Ordering::Relaxed);
+                let mut resp = pending.await.map_err(transport_failure)?;
+                let status = resp.status().as_u16();
+                // Moved, not copied: the connector reads the few headers it needs through
+                // `HttpResponse::header`.
+                let headers = std::mem::take(resp.headers_mut());
+                if resp.content_length().is_some_and(|n| n > max as u64) {
+                    return Err(too_large(status, max));
+                }
+                // Most answers arrive as one chunk: keep it as is (no copy); join only when
+                // there are more.
+                let mut first: Option<Bytes> = None;
+                let mut buf = Vec::new();
+                while let Some(chunk) = resp.chunk().await.map_err(transport_failure)? {
+                    let held = first.as_ref().map_or(0, Bytes::len);
+                    if held + buf.len() + chunk.len() > max {
+                        return Err(too_large(status, max));
+                    }
+                    match first.take() {
+                        None if buf.is_empty() => first = Some(chunk),
+                        held_chunk => {
+                            if let Some(f) = held_chunk {
+                                buf.reserve(f.len() + chunk.len());
+                                buf.extend_from_slice(&f);
+                            }
+                            buf.extend_from_slice(&chunk);
+                        }
+                    }
+                }
+                let body = first.unwrap_or_else(|| Bytes::from(buf));
+                Ok::<_, Failure>(HttpResponse::from_parts(status, headers, body))
+            };
+            // `timeout_at` with the instant read when the request was prepared: the clock is
+            // read once per attempt here.
+            match tokio::time::timeout_at((now + budget).into(), fut).await {
+                Ok(r) => r,
+                Err(_) if !sending.load(std::sync::atomic::Ordering::Relaxed) => Err(Failure {
+                    error: Error::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "no free request slot within {} ms (max_in_flight); nothing was sent",
+                            budget.as_millis()
+                        ),
+                    ),
+                    may_have_applied: false,
+                    definitely_not_applied: true,
+                }),
+                Err(_) => Err(Failure {
+                    error: Error::new(
+                        ErrorKind::Timeout,
+                        format!("no complete answer within {} ms", budget.as_millis()),
+                    )
+                    .with_retryable(true),
+                    may_have_applied: true,
+                    definitely_not_applied: false,
+                }),
+            }
+        }
+    }
+
+    /// The attempt's reqwest request (not yet sent), the instant its budget counts from, and
+    /// the budget; or why it cannot be sent.
+    fn prepare(
         &self,
         req: HttpRequest,
         call: &Call,
         deadline: Instant,
-    ) -> Result<HttpResponse, Failure> {
+    ) -> Result<
+        (
+            impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send,
+            Instant,
+            Duration,
+        ),
+        Failure,
+    > {
         let now = Instant::now();
         let budget = call
             .attempt_timeout
@@ -462,77 +572,44 @@ impl Executor {
                 definitely_not_applied: true,
             });
         };
-        let mut builder = self.http.request(method, url);
+        // reqwest's request is filled in place: its builder is a 272-byte value that each
+        // `.header(…)` moves, and those copies cost more than building the request.
+        let mut request = reqwest::Request::new(method, url);
+        let headers = request.headers_mut();
+        headers.reserve(req.headers.len() + 1);
+        let invalid = |what: String| Failure {
+            error: Error::configuration(what),
+            may_have_applied: false,
+            definitely_not_applied: true,
+        };
         for h in req.headers {
+            let Ok(name) = reqwest::header::HeaderName::from_bytes(h.name.as_bytes()) else {
+                return Err(invalid(format!("{:?} is not an HTTP header name", h.name)));
+            };
             // The String moves into the header value (no copy); a value HTTP cannot carry is
             // refused here, before anything is sent, without showing it.
             let Ok(mut value) = reqwest::header::HeaderValue::try_from(h.value) else {
-                return Err(Failure {
-                    error: Error::configuration(format!(
-                        "the {} header has a value HTTP cannot carry",
-                        h.name
-                    )),
-                    may_have_applied: false,
-                    definitely_not_applied: true,
-                });
+                return Err(invalid(format!(
+                    "the {} header has a value HTTP cannot carry",
+                    h.name
+                )));
             };
             value.set_sensitive(h.sensitive);
-            builder = builder.header(h.name, value);
+            headers.append(name, value);
         }
         if let Some(ct) = req.body.content_type() {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, ct);
-        }
-        builder = match req.body {
-            Body::Empty => builder,
-            Body::Json { bytes, .. } | Body::Form(bytes) => builder.body(bytes),
-        };
-        // Built here (nothing is sent until it is polled), so that the future below holds
-        // reqwest's 16-byte `Pending` rather than its 272-byte `RequestBuilder`.
-        let pending = builder.send();
-        // Set once a slot is held: a timeout before that sent nothing.
-        let sending = std::sync::atomic::AtomicBool::new(false);
-        let fut = async {
-            let _slot = match &self.slots {
-                Some(slots) => Some(slots.acquire().await.map_err(|_| Failure {
-                    error: Error::configuration("the client's request slots are closed"),
-                    may_have_applied: false,
-                    definitely_not_applied: true,
-                })?),
-                None => None,
+            let Ok(value) = reqwest::header::HeaderValue::try_from(ct) else {
+                return Err(invalid(format!("{ct:?} is not a valid Content-Type")));
             };
-            sending.store(true, std::sync::atomic::Ordering::Relaxed);
-            let mut resp = pending.await.map_err(transport_failure)?;
-            let status = resp.status().as_u16();
-            // Moved, not copied: the connector reads the few headers it needs through
-            // `HttpResponse::header`.
-            let headers = std::mem::take(resp.headers_mut());
-            let body = read_capped(resp, self.config.max_body_bytes, status).await?;
-            Ok::<_, Failure>(HttpResponse::from_parts(status, headers, body))
-        };
-        // `timeout_at` with the instant read above: the clock is read once per attempt here.
-        match tokio::time::timeout_at((now + budget).into(), fut).await {
-            Ok(r) => r,
-            Err(_) if !sending.load(std::sync::atomic::Ordering::Relaxed) => Err(Failure {
-                error: Error::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "no free request slot within {} ms (max_in_flight); nothing was sent",
-                        budget.as_millis()
-                    ),
-                ),
-                may_have_applied: false,
-                definitely_not_applied: true,
-            }),
-            Err(_) => Err(Failure {
-                error: Error::new(
-                    ErrorKind::Timeout,
-                    format!("no complete answer within {} ms", budget.as_millis()),
-                )
-                .with_retryable(true),
-                may_have_applied: true,
-                definitely_not_applied: false,
-            }),
+            headers.insert(reqwest::header::CONTENT_TYPE, value);
         }
+        match req.body {
+            Body::Empty => {}
+            Body::Json { bytes, .. } | Body::Form(bytes) => {
+                *request.body_mut() = Some(reqwest::Body::from(bytes));
+            }
+        }
+        Ok((self.http.execute(request), now, budget))
     }
 }
 
@@ -546,36 +623,6 @@ fn fresh_nonce() -> Result<Nonce, Failure> {
         definitely_not_applied: true,
     })?;
     Ok(Nonce(bytes))
-}
-
-async fn read_capped(
-    mut resp: reqwest::Response,
-    max: usize,
-    status: u16,
-) -> Result<Bytes, Failure> {
-    if resp.content_length().is_some_and(|n| n > max as u64) {
-        return Err(too_large(status, max));
-    }
-    // Most answers arrive as one chunk: keep it as is (no copy); join only when there are more.
-    let mut first: Option<Bytes> = None;
-    let mut buf = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(transport_failure)? {
-        let held = first.as_ref().map_or(0, Bytes::len);
-        if held + buf.len() + chunk.len() > max {
-            return Err(too_large(status, max));
-        }
-        match first.take() {
-            None if buf.is_empty() => first = Some(chunk),
-            held_chunk => {
-                if let Some(f) = held_chunk {
-                    buf.reserve(f.len() + chunk.len());
-                    buf.extend_from_slice(&f);
-                }
-                buf.extend_from_slice(&chunk);
-            }
-        }
-    }
-    Ok(first.unwrap_or_else(|| Bytes::from(buf)))
 }
 
 fn too_large(status: u16, max: usize) -> Failure {

@@ -41,6 +41,7 @@ prism_connector::credentials! {
 
 #[derive(Debug)]
 struct Test {
+    header_name: &'static str,
     header_value: &'static str,
     config: TestConfig,
 }
@@ -48,6 +49,7 @@ struct Test {
 impl Test {
     fn new(header_value: &'static str) -> Self {
         Self {
+            header_name: "X-Test",
             header_value,
             config: TestConfig::new("sk_test_executor"),
         }
@@ -85,7 +87,7 @@ impl Flow<CreateCustomer> for Test {
     ) -> Result<HttpRequest, Error> {
         Ok(
             HttpRequest::post("/customers", Body::Form(Vec::from(&b"a=b"[..]).into()))
-                .header("X-Test", self.header_value),
+                .header(self.header_name, self.header_value),
         )
     }
     fn parse_response(
@@ -169,6 +171,28 @@ async fn a_header_http_cannot_carry_is_refused_before_sending() {
     assert_eq!(e.kind(), ErrorKind::Configuration, "{e}");
     assert!(!e.outcome_unknown());
     assert!(!e.to_string().contains("line"), "{e}");
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
+}
+
+#[tokio::test]
+async fn a_header_name_http_cannot_carry_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
+        .mount(&server)
+        .await;
+    let ex = executor(&server.uri());
+    let bad = Test {
+        header_name: "X Test:",
+        ..Test::new("value")
+    };
+    let e = ex
+        .execute::<CreateCustomer, _>(&bad, &CustomerCreateRequest::new("c1"), ex.default_call())
+        .await
+        .expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Configuration, "{e}");
+    assert!(e.to_string().contains("X Test:"), "{e}");
+    assert!(!e.outcome_unknown());
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
 }
 

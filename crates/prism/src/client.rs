@@ -125,40 +125,175 @@ impl CustomerClient {
     }
 
     /// Creates a customer with per-call overrides.
-    pub async fn create_with(
+    //
+    // A plain function returning an `async move` block rather than an `async fn`: an `async fn`
+    // keeps its arguments twice in its future (as captured and as moved into its body), and
+    // this future is copied whole each time it is moved (into `create`'s caller, a task).
+    #[allow(clippy::manual_async_fn)]
+    pub fn create_with(
         &self,
         mut request: CustomerCreateRequest,
-        options: CallOptions,
-    ) -> Result<CustomerCreateResponse, Error> {
-        let started = std::time::Instant::now();
-        let inner = &*self.inner;
-        let conn = &*inner.connector;
-        let connector = conn.id();
-        let caps = conn.capabilities();
-        let policy = options
-            .unsupported_fields
-            .unwrap_or(inner.unsupported_fields);
-        let on_duplicate = options.on_duplicate.unwrap_or(inner.on_duplicate);
+        mut options: CallOptions,
+    ) -> impl std::future::Future<Output = Result<CustomerCreateResponse, Error>> + Send + '_ {
+        async move {
+            let started = std::time::Instant::now();
+            let inner = &*self.inner;
+            let conn = &*inner.connector;
+            let connector = conn.id();
+            let caps = conn.capabilities();
+            let policy = options
+                .unsupported_fields
+                .unwrap_or(inner.unsupported_fields);
+            let on_duplicate = options.on_duplicate.unwrap_or(inner.on_duplicate);
 
-        let validated = prism_validation::validate(&request, connector, caps, policy)?;
-        // Replaced in place (not a second binding): the create future keeps one request.
-        if !validated.unstored_fields.is_empty() {
-            request = without_fields(request, &validated.unstored_fields);
-        }
+            let validated = prism_validation::validate(&request, connector, caps, policy)?;
+            // Replaced in place (not a second binding): the create future keeps one request.
+            if !validated.unstored_fields.is_empty() {
+                request = without_fields(request, &validated.unstored_fields);
+            }
 
-        let mut call = inner.executor.default_call();
-        if !matches!(caps.idempotency, Idempotency::None) {
-            match options.idempotency_key {
-                Some(key) => {
-                    check_idempotency_key(&key).map_err(|e| e.with_connector(connector))?;
-                    call.idempotency_key = Some(key);
+            // The key sent on every attempt: the caller's, or one derived from the reference.
+            let mut key_from_reference = false;
+            let key = match caps.idempotency {
+                Idempotency::None => None,
+                _ => match options.idempotency_key.take() {
+                    Some(key) => {
+                        check_idempotency_key(&key).map_err(|e| e.with_connector(connector))?;
+                        Some(key)
+                    }
+                    None => {
+                        key_from_reference = true;
+                        Some(inner.keys.derive(&request.merchant_customer_id))
+                    }
+                },
+            };
+            let deadline = self.call_settings(&options).total_timeout;
+            // The call's settings are built where they are passed, not bound to a name: a
+            // named `Call` would keep its 120 bytes in this future beside the executor's copy.
+            let call_with = |key: Option<String>, total_timeout: Duration| Call {
+                idempotency_key: key,
+                key_from_reference,
+                total_timeout,
+                ..self.call_settings(&options)
+            };
+
+            // Processors that answer a create for a key they already hold (Paystack: the
+            // e-mail) with that customer are asked first: an `AlreadyExists` from the check
+            // takes the duplicate policy below like a processor's own. Boxed: only those
+            // connectors pay for it.
+            let checked = match conn.existing_check() {
+                Some(check) => Box::pin(inner.executor.execute::<FindExisting, _>(
+                    check,
+                    &request,
+                    call_with(key.clone(), deadline),
+                ))
+                .await
+                // Nothing was created whatever happened to the check.
+                .map(|_| ())
+                .map_err(|e| e.with_outcome_unknown(false)),
+                None => Ok(()),
+            };
+            // A statement of its own: a future awaited in a `match` scrutinee lives (and takes
+            // room in this function's future) until the end of the `match`, beside the arms'
+            // own. (Not boxed: a 2.3 KB allocation per call costs glibc's malloc more — about
+            // 3,600 instructions with its consolidation — than the copies it saves.)
+            let result = match checked {
+                Ok(()) => {
+                    inner
+                        .executor
+                        .execute::<CreateCustomer, _>(
+                            conn,
+                            &request,
+                            call_with(
+                                key,
+                                // The check and the create share the call's deadline.
+                                match conn.existing_check() {
+                                    Some(_) => deadline.saturating_sub(started.elapsed()),
+                                    None => deadline,
+                                },
+                            ),
+                        )
+                        .await
                 }
-                None => {
-                    call.idempotency_key = Some(inner.keys.derive(&request.merchant_customer_id));
-                    call.key_from_reference = true;
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(Outcome {
+                    output:
+                        CreatedCustomer {
+                            connector_customer_id,
+                            replayed,
+                        },
+                    status,
+                    mut diagnostics,
+                }) => {
+                    diagnostics.replayed = replayed;
+                    diagnostics.unstored_fields = validated.unstored_fields;
+                    Ok(CustomerCreateResponse {
+                        merchant_customer_id: request.merchant_customer_id,
+                        connector_customer_id,
+                        status: CustomerStatus::Active,
+                        status_code: status,
+                        connector,
+                        existing: false,
+                        diagnostics,
+                    })
                 }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                    let left = deadline.saturating_sub(started.elapsed());
+                    // Boxed, as the settling below: rare paths, each holding a whole executor
+                    // call, which would otherwise make every create's future that much larger.
+                    let e = match conn.duplicate_probe() {
+                        Some(probe) => {
+                            Box::pin(self.probe_existing(probe, e, &request, left)).await
+                        }
+                        None => {
+                            Box::pin(self.name_existing(e, &request.merchant_customer_id, left))
+                                .await
+                        }
+                    };
+                    let diagnostics = e.diagnostics().cloned().unwrap_or_default();
+                    // After a lost answer, the customer this reference names is (almost surely)
+                    // this call's own creation: success, as a replay. Otherwise it existed before.
+                    let own = diagnostics.lost_answer;
+                    match e.existing_customer_id() {
+                        Some(id) if own || on_duplicate == OnDuplicate::ReturnExisting => {
+                            let mut diagnostics = diagnostics;
+                            diagnostics.unstored_fields = validated.unstored_fields;
+                            diagnostics.replayed |= own;
+                            Ok(CustomerCreateResponse {
+                                merchant_customer_id: request.merchant_customer_id,
+                                connector_customer_id: id.to_owned(),
+                                status: CustomerStatus::Active,
+                                // The answer that named the customer (a replay, a lookup) was
+                                // a 200.
+                                status_code: 200,
+                                connector,
+                                existing: !own,
+                                diagnostics,
+                            })
+                        }
+                        _ => Err(e),
+                    }
+                }
+                Err(e) if e.outcome_unknown() => {
+                    let left = deadline.saturating_sub(started.elapsed());
+                    // What a resend needs: the same settings, and the key (back in the error's
+                    // diagnostics) rather than a copy held in this future all along.
+                    let mut resend = self.call_settings(&options);
+                    resend.idempotency_key =
+                        e.diagnostics().and_then(|d| d.idempotency_key.clone());
+                    resend.key_from_reference = key_from_reference;
+                    Box::pin(self.settle(e, request, validated.unstored_fields, resend, left)).await
+                }
+                Err(e) => Err(e),
             }
         }
+    }
+
+    /// The executor's call settings with this call's overrides (no idempotency key yet).
+    fn call_settings(&self, options: &CallOptions) -> Call {
+        let mut call = self.inner.executor.default_call();
         if let Some(n) = options.max_retries {
             call.retry.max_retries = n;
         }
@@ -168,117 +303,7 @@ impl CustomerClient {
         if let Some(d) = options.deadline {
             call.total_timeout = d;
         }
-        let deadline = call.total_timeout;
-        // What a resend after an unknown outcome needs, without copying the key now: the key
-        // comes back in the error's diagnostics.
-        let resend = Call {
-            idempotency_key: None,
-            key_from_reference: call.key_from_reference,
-            retry: call.retry,
-            attempt_timeout: call.attempt_timeout,
-            total_timeout: call.total_timeout,
-        };
-
-        // Processors that answer a create for a key they already hold (Paystack: the e-mail)
-        // with that customer are asked first: an `AlreadyExists` from the check takes the
-        // duplicate policy below like a processor's own. Boxed: only those connectors pay for it.
-        let checked = match conn.existing_check() {
-            Some(check) => {
-                let check =
-                    inner
-                        .executor
-                        .execute::<FindExisting, _>(check, &request, call.clone());
-                Box::pin(check)
-                    .await
-                    // Nothing was created whatever happened to the check.
-                    .map(|_| ())
-                    .map_err(|e| e.with_outcome_unknown(false))
-            }
-            None => Ok(()),
-        };
-        // A statement of its own: a future awaited in a `match` scrutinee lives (and takes
-        // room in this function's future) until the end of the `match`, beside the arms' own.
-        // (Not boxed: a 2.3 KB allocation per call costs glibc's malloc more — about 3,600
-        // instructions with its consolidation — than the copies of the larger future it saves.)
-        let result = match checked {
-            Ok(()) => {
-                let mut call = call;
-                if conn.existing_check().is_some() {
-                    // The check and the create share the call's deadline.
-                    call.total_timeout = deadline.saturating_sub(started.elapsed());
-                }
-                inner
-                    .executor
-                    .execute::<CreateCustomer, _>(conn, &request, call)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        match result {
-            Ok(Outcome {
-                output:
-                    CreatedCustomer {
-                        connector_customer_id,
-                        replayed,
-                    },
-                status,
-                mut diagnostics,
-            }) => {
-                diagnostics.replayed = replayed;
-                diagnostics.unstored_fields = validated.unstored_fields;
-                Ok(CustomerCreateResponse {
-                    merchant_customer_id: request.merchant_customer_id,
-                    connector_customer_id,
-                    status: CustomerStatus::Active,
-                    status_code: status,
-                    connector,
-                    existing: false,
-                    diagnostics,
-                })
-            }
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                let left = deadline.saturating_sub(started.elapsed());
-                // Boxed, as the settling below: rare paths, each holding a whole executor
-                // call, which would otherwise make every create's future that much larger.
-                let e = match conn.duplicate_probe() {
-                    Some(probe) => Box::pin(self.probe_existing(probe, e, &request, left)).await,
-                    None => {
-                        Box::pin(self.name_existing(e, &request.merchant_customer_id, left)).await
-                    }
-                };
-                let diagnostics = e.diagnostics().cloned().unwrap_or_default();
-                // After a lost answer, the customer this reference names is (almost surely) this
-                // call's own creation: success, as a replay. Otherwise it existed before.
-                let own = diagnostics.lost_answer;
-                match e.existing_customer_id() {
-                    Some(id) if own || on_duplicate == OnDuplicate::ReturnExisting => {
-                        let mut diagnostics = diagnostics;
-                        diagnostics.unstored_fields = validated.unstored_fields;
-                        diagnostics.replayed |= own;
-                        Ok(CustomerCreateResponse {
-                            merchant_customer_id: request.merchant_customer_id,
-                            connector_customer_id: id.to_owned(),
-                            status: CustomerStatus::Active,
-                            // The answer that named the customer (a replay, a lookup) was a 200.
-                            status_code: 200,
-                            connector,
-                            existing: !own,
-                            diagnostics,
-                        })
-                    }
-                    _ => Err(e),
-                }
-            }
-            Err(e) if e.outcome_unknown() => {
-                let left = deadline.saturating_sub(started.elapsed());
-                let resend = Call {
-                    idempotency_key: e.diagnostics().and_then(|d| d.idempotency_key.clone()),
-                    ..resend
-                };
-                Box::pin(self.settle(e, request, validated.unstored_fields, resend, left)).await
-            }
-            Err(e) => Err(e),
-        }
+        call
     }
 
     /// Looks a customer up by merchant reference at the processor, to settle an earlier call
