@@ -330,6 +330,38 @@ async fn captured(http: &reqwest::Client, base: &str) -> String {
 /// (`/proc/self/task/*/schedstat`: ns on a CPU; `status`: voluntary + nonvoluntary switches).
 /// The runtime's worker threads live as long as the runtime, so differences between two
 /// readings are what the client did in between (the server is another process).
+/// CPU nanoseconds and context switches of each of this process's threads, by name and id.
+fn thread_cpu() -> std::collections::BTreeMap<String, (u64, u64)> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for t in tasks.flatten() {
+        let dir = t.path();
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+        let cpu = read("schedstat")
+            .split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        let switches: u64 = read("status")
+            .lines()
+            .filter_map(|l| {
+                l.strip_prefix("voluntary_ctxt_switches:")
+                    .or_else(|| l.strip_prefix("nonvoluntary_ctxt_switches:"))
+            })
+            .filter_map(|v| v.trim().parse::<u64>().ok())
+            .sum();
+        let name = format!(
+            "{} {}",
+            read("comm").trim(),
+            t.file_name().to_string_lossy()
+        );
+        out.insert(name, (cpu, switches));
+    }
+    out
+}
+
 #[derive(Clone, Copy, Default, Debug)]
 struct Usage {
     cpu_ns: u64,
@@ -964,7 +996,20 @@ fn main() {
                 .build()
                 .expect("runtime");
             let side = Side::new(&arg(1), &arg(2));
-            rt.block_on(sequential(&side, num(3)));
+            rt.block_on(sequential(&side, 300));
+            let before = thread_cpu();
+            let calls = num(3);
+            rt.block_on(sequential(&side, calls));
+            // CPU time and context switches per create of each thread (the caller's, the
+            // runtime's workers), for telling where a side's extra cost is spent.
+            for (name, (cpu, sw)) in thread_cpu() {
+                let (cpu0, sw0) = before.get(&name).copied().unwrap_or_default();
+                eprintln!(
+                    "{name:<24} {:>8.2} µs CPU {:>6.3} switches per create",
+                    (cpu - cpu0) as f64 / 1e3 / calls as f64,
+                    (sw - sw0) as f64 / calls as f64
+                );
+            }
         }
         _ => {
             eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256] | serve [DELAY_MS] | nginx DIR | rss prism|raw URL N | client-heap N | loop prism|raw URL N | conc prism|raw URL CALLS CONCURRENCY | measure URL (commands on stdin)\n(run it through `cargo xtask bench`)");
