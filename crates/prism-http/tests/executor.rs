@@ -196,6 +196,39 @@ async fn a_header_name_http_cannot_carry_is_refused_before_sending() {
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
 }
 
+/// The executor keeps a timer in the wheel of the runtime its attempts run on; a client that
+/// outlives that runtime, or is used from another, goes on working (and drops without panic).
+#[test]
+fn a_client_works_on_a_second_runtime_after_the_first_is_gone() {
+    let server_rt = tokio::runtime::Runtime::new().expect("runtime");
+    let server = server_rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
+            .mount(&server)
+            .await;
+        server
+    });
+    let ex = executor(&server.uri());
+    let c = Test::new("ok");
+    let req = CustomerCreateRequest::new("c1");
+    let create = || ex.execute::<CreateCustomer, _>(&c, &req, ex.default_call());
+    let first = tokio::runtime::Runtime::new().expect("runtime");
+    let out = first.block_on(create()).expect("first runtime");
+    assert_eq!(out.output.connector_customer_id, "cus_1");
+    drop(first);
+    let second = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let out = second.block_on(create()).expect("second runtime");
+    assert_eq!(out.output.connector_customer_id, "cus_1");
+    drop(second);
+    drop(ex);
+    let seen = server_rt.block_on(server.received_requests());
+    assert_eq!(seen.map(|r| r.len()), Some(2));
+}
+
 #[tokio::test]
 async fn a_5xx_is_not_resent_without_idempotency_and_its_outcome_is_unknown() {
     let server = MockServer::start().await;
