@@ -4,7 +4,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use prism_connector::{
-    AccessToken, Body, ConnectorApi, Flow, FlowContext, HttpRequest, HttpResponse, Nonce, Operation,
+    AccessToken, Body, ConnectorApi, Flow, FlowContext, HttpRequest, HttpResponse, Method, Nonce,
+    Operation,
 };
 use prism_types::redact::Redactor;
 use prism_types::{Diagnostics, Environment, Error, ErrorKind};
@@ -188,38 +189,13 @@ impl Executor {
                 Ok(mut out) => {
                     out.diagnostics.idempotency_key = call.idempotency_key;
                     out.diagnostics.elapsed = started.elapsed();
-                    span.record("attempts", out.diagnostics.attempts);
-                    span.record("status", out.status);
-                    if let Some(id) = &out.diagnostics.request_id {
-                        span.record("request_id", id.as_str());
-                    }
-                    span.record("outcome", "ok");
-                    tracing::info!(parent: &span, elapsed_ms = started.elapsed().as_millis() as u64, "call succeeded");
+                    traced_success(&span, out.status, &out.diagnostics);
                     Ok(out)
                 }
                 Err((error, mut diag)) => {
                     diag.idempotency_key = call.idempotency_key;
                     diag.elapsed = started.elapsed();
-                    span.record("attempts", diag.attempts);
-                    span.record("outcome", error.kind().as_str());
-                    tracing::warn!(
-                        parent: &span,
-                        kind = error.kind().as_str(),
-                        status = error.http_status(),
-                        outcome_unknown = error.outcome_unknown(),
-                        "call failed"
-                    );
-                    // The redactor is built only now: a success never needs it, and collecting the
-                    // connector's secrets and the request's personal values costs allocations.
-                    let mut redactor = Redactor::new();
-                    for s in conn.secrets() {
-                        redactor.add(secrecy::ExposeSecret::expose_secret(s));
-                    }
-                    redactor.extend(Op::personal_values(req));
-                    Err(error
-                        .with_connector(conn.id())
-                        .with_diagnostics(diag)
-                        .scrubbed(&redactor))
+                    Err(failed::<Op, C>(conn, req, &span, error, diag))
                 }
             }
         }
@@ -340,11 +316,6 @@ impl Executor {
         C: Flow<Op> + ?Sized,
     {
         async move {
-            let not_sent = |error: Error| Failure {
-                error,
-                may_have_applied: false,
-                definitely_not_applied: true,
-            };
             let token = self
                 .access_token(conn, call, deadline)
                 .await
@@ -376,7 +347,7 @@ impl Executor {
                     diag.request_id = Some(id.to_owned());
                 }
             }
-            tracing::debug!(attempt, status = resp.status, "answer");
+            traced_answer(attempt, resp.status);
             let read = if resp.is_success() {
                 conn.parse_response_for(req, &resp, &ctx)
             } else {
@@ -479,10 +450,10 @@ impl Executor {
             let max = self.config.max_body_bytes;
             let fut = async {
                 let _slot = match &self.slots {
-                    Some(slots) => Some(slots.acquire().await.map_err(|_| Failure {
-                        error: Error::configuration("the client's request slots are closed"),
-                        may_have_applied: false,
-                        definitely_not_applied: true,
+                    Some(slots) => Some(slots.acquire().await.map_err(|_| {
+                        not_sent(Error::configuration(
+                            "the client's request slots are closed",
+                        ))
                     })?),
                     None => None,
                 };
@@ -522,26 +493,10 @@ impl Executor {
             // read once per attempt here.
             match tokio::time::timeout_at((now + budget).into(), fut).await {
                 Ok(r) => r,
-                Err(_) if !sending.load(std::sync::atomic::Ordering::Relaxed) => Err(Failure {
-                    error: Error::new(
-                        ErrorKind::Timeout,
-                        format!(
-                            "no free request slot within {} ms (max_in_flight); nothing was sent",
-                            budget.as_millis()
-                        ),
-                    ),
-                    may_have_applied: false,
-                    definitely_not_applied: true,
-                }),
-                Err(_) => Err(Failure {
-                    error: Error::new(
-                        ErrorKind::Timeout,
-                        format!("no complete answer within {} ms", budget.as_millis()),
-                    )
-                    .with_retryable(true),
-                    may_have_applied: true,
-                    definitely_not_applied: false,
-                }),
+                Err(_) => Err(timed_out(
+                    budget,
+                    sending.load(std::sync::atomic::Ordering::Relaxed),
+                )),
             }
         }
     }
@@ -604,43 +559,39 @@ impl Executor {
             .attempt_timeout
             .min(deadline.saturating_duration_since(now));
         if budget.is_zero() {
-            return Err(Failure {
-                error: Error::new(
-                    ErrorKind::Timeout,
-                    "the call's deadline passed before the request was sent",
-                ),
-                may_have_applied: false,
-                definitely_not_applied: true,
-            });
+            return Err(not_sent(Error::new(
+                ErrorKind::Timeout,
+                "the call's deadline passed before the request was sent",
+            )));
         }
         self.hold_timer_wheel(now);
         let url = self.config.base_url.url_for(&req.path);
-        // Standard methods parse to the `http` crate's constants (no allocation).
-        let Ok(method) = reqwest::Method::from_bytes(req.method.as_str().as_bytes()) else {
-            return Err(Failure {
-                error: Error::configuration(format!("unknown HTTP method {:?}", req.method)),
-                may_have_applied: false,
-                definitely_not_applied: true,
-            });
+        let method = match req.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+            // A method added later: parsed by name.
+            other => reqwest::Method::from_bytes(other.as_str().as_bytes())
+                .map_err(|_| invalid_request(format_args!("unknown HTTP method {other:?}")))?,
         };
         // reqwest's request is filled in place: its builder is a 272-byte value that each
         // `.header(…)` moves, and those copies cost more than building the request.
         let mut request = reqwest::Request::new(method, url);
         let headers = request.headers_mut();
         headers.reserve(req.headers.len() + 1);
-        let invalid = |what: String| Failure {
-            error: Error::configuration(what),
-            may_have_applied: false,
-            definitely_not_applied: true,
-        };
         for h in req.headers {
             let Ok(name) = reqwest::header::HeaderName::from_bytes(h.name.as_bytes()) else {
-                return Err(invalid(format!("{:?} is not an HTTP header name", h.name)));
+                return Err(invalid_request(format_args!(
+                    "{:?} is not an HTTP header name",
+                    h.name
+                )));
             };
             // The String moves into the header value (no copy); a value HTTP cannot carry is
             // refused here, before anything is sent, without showing it.
             let Ok(mut value) = reqwest::header::HeaderValue::try_from(h.value) else {
-                return Err(invalid(format!(
+                return Err(invalid_request(format_args!(
                     "the {} header has a value HTTP cannot carry",
                     h.name
                 )));
@@ -650,7 +601,9 @@ impl Executor {
         }
         if let Some(ct) = req.body.content_type() {
             let Ok(value) = reqwest::header::HeaderValue::try_from(ct) else {
-                return Err(invalid(format!("{ct:?} is not a valid Content-Type")));
+                return Err(invalid_request(format_args!(
+                    "{ct:?} is not a valid Content-Type"
+                )));
             };
             headers.insert(reqwest::header::CONTENT_TYPE, value);
         }
@@ -664,18 +617,125 @@ impl Executor {
     }
 }
 
+// The success's tracing and the failure's handling are out of line (the latter marked cold),
+// rather than inside the call's state machine among the hot path's instructions.
+
+/// Records a successful call on its span and logs it.
+#[inline(never)]
+fn traced_success(span: &tracing::Span, status: u16, diag: &Diagnostics) {
+    span.record("attempts", diag.attempts);
+    span.record("status", status);
+    if let Some(id) = &diag.request_id {
+        span.record("request_id", id.as_str());
+    }
+    span.record("outcome", "ok");
+    tracing::info!(
+        parent: span,
+        elapsed_ms = diag.elapsed.as_millis() as u64,
+        "call succeeded"
+    );
+}
+
+/// Logs an attempt's answer (at debug level).
+#[inline(never)]
+fn traced_answer(attempt: u32, status: u16) {
+    tracing::debug!(attempt, status, "answer");
+}
+
+/// A failed call's error: logged, given its connector and diagnostics, and scrubbed of the
+/// connector's secrets and the request's personal values.
+#[cold]
+#[inline(never)]
+fn failed<Op, C>(
+    conn: &C,
+    req: &Op::Request,
+    span: &tracing::Span,
+    error: Error,
+    diag: Diagnostics,
+) -> Error
+where
+    Op: Operation,
+    C: Flow<Op> + ?Sized,
+{
+    span.record("attempts", diag.attempts);
+    span.record("outcome", error.kind().as_str());
+    tracing::warn!(
+        parent: span,
+        kind = error.kind().as_str(),
+        status = error.http_status(),
+        outcome_unknown = error.outcome_unknown(),
+        "call failed"
+    );
+    // The redactor is built only now: a success never needs it, and collecting the
+    // connector's secrets and the request's personal values costs allocations.
+    let mut redactor = Redactor::new();
+    for s in conn.secrets() {
+        redactor.add(secrecy::ExposeSecret::expose_secret(s));
+    }
+    redactor.extend(Op::personal_values(req));
+    error
+        .with_connector(conn.id())
+        .with_diagnostics(diag)
+        .scrubbed(&redactor)
+}
+
+/// A failure before anything was sent: nothing of it was applied.
+#[cold]
+#[inline(never)]
+fn not_sent(error: Error) -> Failure {
+    Failure {
+        error,
+        may_have_applied: false,
+        definitely_not_applied: true,
+    }
+}
+
+/// A request that cannot be sent as built (a connector's mistake): refused, nothing sent.
+#[cold]
+#[inline(never)]
+fn invalid_request(what: std::fmt::Arguments<'_>) -> Failure {
+    not_sent(Error::configuration(what.to_string()))
+}
+
+/// The attempt's timeout passed: before it got a request slot (nothing sent), or after.
+#[cold]
+#[inline(never)]
+fn timed_out(budget: Duration, sent: bool) -> Failure {
+    if !sent {
+        return not_sent(Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "no free request slot within {} ms (max_in_flight); nothing was sent",
+                budget.as_millis()
+            ),
+        ));
+    }
+    Failure {
+        error: Error::new(
+            ErrorKind::Timeout,
+            format!("no complete answer within {} ms", budget.as_millis()),
+        )
+        .with_retryable(true),
+        may_have_applied: true,
+        definitely_not_applied: false,
+    }
+}
+
 /// 16 bytes from the operating system's random source, for signed schemes' nonces and salts.
 /// A machine that cannot give randomness cannot sign safely: nothing is sent then.
 fn fresh_nonce() -> Result<Nonce, Failure> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| Failure {
-        error: Error::configuration(format!("no randomness for the request's nonce: {e}")),
-        may_have_applied: false,
-        definitely_not_applied: true,
+    getrandom::fill(&mut bytes).map_err(|e| {
+        not_sent(Error::configuration(format!(
+            "no randomness for the request's nonce: {e}"
+        )))
     })?;
     Ok(Nonce(bytes))
 }
 
+/// The answer's body is larger than the client reads.
+#[cold]
+#[inline(never)]
 fn too_large(status: u16, max: usize) -> Failure {
     let may_have_applied = (200..300).contains(&status) || status >= 500;
     Failure {
@@ -685,15 +745,16 @@ fn too_large(status: u16, max: usize) -> Failure {
     }
 }
 
+/// What a transport error means for the attempt: sent or not, and retryable.
+#[cold]
+#[inline(never)]
 fn transport_failure(e: reqwest::Error) -> Failure {
     if e.is_builder() {
         // The request could not even be assembled: nothing was sent, and resending the same
         // request cannot help.
-        return Failure {
-            error: Error::configuration(format!("the request could not be built: {e}")),
-            may_have_applied: false,
-            definitely_not_applied: true,
-        };
+        return not_sent(Error::configuration(format!(
+            "the request could not be built: {e}"
+        )));
     }
     // A connect failure means no byte of the request left this machine.
     let connect = e.is_connect();
