@@ -91,6 +91,9 @@ pub struct Executor {
     /// made, so that the runtime's timer wheel is not empty when an attempt registers its
     /// own, later, deadline (see [`Executor::hold_timer_wheel`]).
     wheel_hold: std::sync::Mutex<Option<WheelHold>>,
+    /// The last request path and its URL: a connector's create path rarely changes from one
+    /// call to the next, and a copy of a built URL costs less than building it again.
+    last_url: std::sync::Mutex<Option<(String, reqwest::Url)>>,
 }
 
 /// The timer [`Executor::hold_timer_wheel`] keeps registered, and the runtime whose wheel holds it.
@@ -134,6 +137,7 @@ impl Executor {
             token: Mutex::new(None),
             slots,
             wheel_hold: std::sync::Mutex::new(None),
+            last_url: std::sync::Mutex::new(None),
         })
     }
 
@@ -539,6 +543,21 @@ impl Executor {
         }
     }
 
+    /// The URL for `path` (with its query): the last one built, when it was for the same path.
+    fn url_for(&self, path: &str) -> reqwest::Url {
+        let Ok(mut last) = self.last_url.try_lock() else {
+            return self.config.base_url.url_for(path);
+        };
+        match last.as_ref() {
+            Some((p, url)) if p == path => url.clone(),
+            _ => {
+                let url = self.config.base_url.url_for(path);
+                *last = Some((path.to_owned(), url.clone()));
+                url
+            }
+        }
+    }
+
     /// The attempt's reqwest request (not yet sent), the instant its budget counts from, and
     /// the budget; or why it cannot be sent.
     fn prepare(
@@ -565,7 +584,7 @@ impl Executor {
             )));
         }
         self.hold_timer_wheel(now);
-        let url = self.config.base_url.url_for(&req.path);
+        let url = self.url_for(&req.path);
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,

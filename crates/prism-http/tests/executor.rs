@@ -298,6 +298,50 @@ async fn the_overall_deadline_ends_the_call() {
     assert_eq!(e.retry_after(), Some(Duration::from_secs(1)));
 }
 
+/// Each request goes to its own path, whatever path the request before it went to (the
+/// executor reuses the last URL it built when the path is the same).
+#[tokio::test]
+async fn each_request_goes_to_its_own_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
+        .mount(&server)
+        .await;
+    let ex = executor(&server.uri());
+    let c = Test::new("ok");
+    let create = CustomerCreateRequest::new("c1");
+    for find in ["c1", "c1", "c2"] {
+        ex.execute::<CreateCustomer, _>(&c, &create, ex.default_call())
+            .await
+            .expect("created");
+        ex.execute::<FindCustomer, _>(&c, &lookup(find), ex.default_call())
+            .await
+            .expect("found");
+    }
+    let seen: Vec<String> = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "POST /customers",
+            "PUT /customers/c1",
+            "POST /customers",
+            "PUT /customers/c1",
+            "POST /customers",
+            "PUT /customers/c2",
+        ]
+    );
+}
+
 fn lookup(id: &str) -> FindCustomerRequest {
     FindCustomerRequest {
         merchant_customer_id: id.to_owned(),
