@@ -155,45 +155,46 @@ fn executor(uri: &str) -> Executor {
     Executor::new(cfg).expect("executor")
 }
 
-#[tokio::test]
-async fn a_header_http_cannot_carry_is_refused_before_sending() {
+/// A server answering 200 `cus_1` to each of `methods`, and an executor sending to it.
+async fn answering(methods: &[&str]) -> (MockServer, Executor) {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
-        .mount(&server)
-        .await;
+    for m in methods {
+        Mock::given(method(*m))
+            .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
+            .mount(&server)
+            .await;
+    }
     let ex = executor(&server.uri());
-    let bad = Test::new("line\nbreak");
+    (server, ex)
+}
+
+/// The create `bad` builds is refused with a configuration error, and nothing is sent.
+async fn refused_before_sending(bad: Test) -> Error {
+    let (server, ex) = answering(&["POST"]).await;
     let e = ex
         .execute::<CreateCustomer, _>(&bad, &CustomerCreateRequest::new("c1"), ex.default_call())
         .await
         .expect_err("refused");
     assert_eq!(e.kind(), ErrorKind::Configuration, "{e}");
     assert!(!e.outcome_unknown());
-    assert!(!e.to_string().contains("line"), "{e}");
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
+    e
+}
+
+#[tokio::test]
+async fn a_header_http_cannot_carry_is_refused_before_sending() {
+    let e = refused_before_sending(Test::new("line\nbreak")).await;
+    assert!(!e.to_string().contains("line"), "{e}");
 }
 
 #[tokio::test]
 async fn a_header_name_http_cannot_carry_is_refused_before_sending() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
-        .mount(&server)
-        .await;
-    let ex = executor(&server.uri());
-    let bad = Test {
+    let e = refused_before_sending(Test {
         header_name: "X Test:",
         ..Test::new("value")
-    };
-    let e = ex
-        .execute::<CreateCustomer, _>(&bad, &CustomerCreateRequest::new("c1"), ex.default_call())
-        .await
-        .expect_err("refused");
-    assert_eq!(e.kind(), ErrorKind::Configuration, "{e}");
+    })
+    .await;
     assert!(e.to_string().contains("X Test:"), "{e}");
-    assert!(!e.outcome_unknown());
-    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
 }
 
 /// The executor keeps a timer in the wheel of the runtime its attempts run on; a client that
@@ -302,16 +303,7 @@ async fn the_overall_deadline_ends_the_call() {
 /// executor reuses the last URL it built when the path is the same).
 #[tokio::test]
 async fn each_request_goes_to_its_own_path() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("cus_1"))
-        .mount(&server)
-        .await;
-    let ex = executor(&server.uri());
+    let (server, ex) = answering(&["POST", "PUT"]).await;
     let c = Test::new("ok");
     let create = CustomerCreateRequest::new("c1");
     for find in ["c1", "c1", "c2"] {
