@@ -411,6 +411,82 @@ impl Usage {
 }
 
 /// The machine's load average (1, 5, 15 min), as `/proc/loadavg` gives it.
+/// `prism-bench ab OTHER RUNS [NGINX_DIR]`: this build and another `prism-bench` (an earlier
+/// commit's, say) measured alternately, `RUNS` times each (the order flipping every run), each
+/// run a short `e2e` against nginx in its own process; prints each run's sequential ratios
+/// (Prism / raw: p50, CPU and context switches per create) and their means. A change to the
+/// hot path moves these by a percent or two, less than one process differs from the next on a
+/// shared machine, so one run each says little; the means of 10 or more do.
+fn ab(other: &str, runs: usize, nginx_dir: Option<&str>) {
+    let this = std::env::current_exe().expect("own path");
+    let nginx_dir = nginx_dir.unwrap_or("target/bench-nginx");
+    let bins = [this.to_string_lossy().into_owned(), other.to_owned()];
+    let metrics = [
+        "sequential latency p50",
+        "CPU per create, sequential",
+        "context switches per create, sequential",
+    ];
+    let mut sums = [[0.0f64; 3]; 2];
+    println!(
+        "{:<6} {:>4} {:>8} {:>8} {:>8}",
+        "build", "run", "p50", "CPU", "switches"
+    );
+    for run in 0..runs {
+        let order = if run % 2 == 0 { [0, 1] } else { [1, 0] };
+        for b in order {
+            let out = Command::new(&bins[b])
+                .args([
+                    "e2e",
+                    "--server",
+                    "nginx",
+                    "--nginx-dir",
+                    nginx_dir,
+                    "--levels",
+                    "64",
+                ])
+                .args([
+                    "--conc-calls",
+                    "4000",
+                    "--seq-calls",
+                    "4000",
+                    "--in-flight",
+                    "200",
+                ])
+                .output()
+                .unwrap_or_else(|e| panic!("{}: {e}", bins[b]));
+            let text = String::from_utf8_lossy(&out.stdout);
+            let ratio = |metric: &str| -> f64 {
+                text.lines()
+                    .find(|l| l.starts_with(metric))
+                    .and_then(|l| l.split_whitespace().last())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| panic!("{}: no {metric:?} in its output", bins[b]))
+            };
+            let r = metrics.map(ratio);
+            for (sum, v) in sums[b].iter_mut().zip(r) {
+                *sum += v;
+            }
+            let name = if b == 0 { "this" } else { "other" };
+            println!(
+                "{name:<6} {:>4} {:>8.3} {:>8.3} {:>8.3}",
+                run + 1,
+                r[0],
+                r[1],
+                r[2]
+            );
+        }
+    }
+    let n = runs.max(1) as f64;
+    for (b, name) in ["this", "other"].iter().enumerate() {
+        println!(
+            "{name:<6} mean {:>8.4} {:>8.4} {:>8.4}  ({runs} runs)",
+            sums[b][0] / n,
+            sums[b][1] / n,
+            sums[b][2] / n
+        );
+    }
+}
+
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .unwrap_or_default()
@@ -974,6 +1050,7 @@ fn main() {
         "rss" => rss(&arg(1), &arg(2), num(3)),
         "client-heap" => client_heap(num(1)),
         "measure" => measure(&arg(1)),
+        "ab" => ab(&arg(1), num(2), std::env::args().nth(4).as_deref()),
         "sizes" => {
             let prism = Side::new("prism", "http://127.0.0.1:9");
             let raw = Side::new("raw", "http://127.0.0.1:9");
@@ -1012,7 +1089,7 @@ fn main() {
             }
         }
         _ => {
-            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256] | serve [DELAY_MS] | nginx DIR | rss prism|raw URL N | client-heap N | loop prism|raw URL N | conc prism|raw URL CALLS CONCURRENCY | measure URL (commands on stdin)\n(run it through `cargo xtask bench`)");
+            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256] | serve [DELAY_MS] | nginx DIR | rss prism|raw URL N | client-heap N | loop prism|raw URL N | conc prism|raw URL CALLS CONCURRENCY | measure URL (commands on stdin) | ab OTHER_PRISM_BENCH RUNS [NGINX_DIR]\n(run it through `cargo xtask bench`)");
             std::process::exit(2);
         }
     }
