@@ -11,11 +11,13 @@ pub struct FormEncoder {
 
 impl FormEncoder {
     /// An empty body.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// An empty body with room for `bytes` (saves the reallocations of a growing body).
+    #[inline]
     pub fn with_capacity(bytes: usize) -> Self {
         Self {
             out: String::with_capacity(bytes),
@@ -23,6 +25,7 @@ impl FormEncoder {
     }
 
     /// Appends `key=value`.
+    #[inline]
     pub fn push(&mut self, key: &str, value: &str) -> &mut Self {
         if !self.out.is_empty() {
             self.out.push('&');
@@ -34,6 +37,7 @@ impl FormEncoder {
     }
 
     /// Appends `key=value` when `value` is set.
+    #[inline]
     pub fn push_opt(&mut self, key: &str, value: Option<&str>) -> &mut Self {
         if let Some(v) = value {
             self.push(key, v);
@@ -42,6 +46,7 @@ impl FormEncoder {
     }
 
     /// Appends `parent[child]=value`.
+    #[inline]
     pub fn push_nested(&mut self, parent: &str, child: &str, value: &str) -> &mut Self {
         if !self.out.is_empty() {
             self.out.push('&');
@@ -55,6 +60,7 @@ impl FormEncoder {
     }
 
     /// The encoded body.
+    #[inline]
     pub fn finish(self) -> String {
         self.out
     }

@@ -31,6 +31,7 @@ pub enum Method {
 
 impl Method {
     /// The method's name as sent (`"GET"`, `"POST"`, …).
+    #[inline]
     pub const fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -90,6 +91,7 @@ impl Body {
     }
 
     /// The encoded bytes.
+    #[inline]
     pub fn bytes(&self) -> &[u8] {
         match self {
             Body::Empty => &[],
@@ -98,6 +100,7 @@ impl Body {
     }
 
     /// The content type, if there is a body.
+    #[inline]
     pub fn content_type(&self) -> Option<&'static str> {
         match self {
             Body::Empty => None,
@@ -127,6 +130,7 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     /// A request of any method to `path` (with its query string already encoded).
+    #[inline]
     pub fn new(method: Method, path: impl Into<String>, body: Body) -> Self {
         Self {
             method,
@@ -138,6 +142,7 @@ impl HttpRequest {
     }
 
     /// A POST to `path` with `body`.
+    #[inline]
     pub fn post(path: impl Into<String>, body: Body) -> Self {
         Self::new(Method::Post, path, body)
     }
@@ -164,6 +169,7 @@ impl HttpRequest {
     }
 
     /// Adds a header.
+    #[inline]
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push(Header {
             name,
@@ -174,6 +180,7 @@ impl HttpRequest {
     }
 
     /// Adds a header when `value` is set (an idempotency key the call may not have).
+    #[inline]
     pub fn header_opt(self, name: &'static str, value: Option<&str>) -> Self {
         match value {
             Some(v) => self.header(name, v),
@@ -188,6 +195,7 @@ impl HttpRequest {
     }
 
     /// Adds a header whose value is a credential.
+    #[inline]
     pub fn sensitive_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push(Header {
             name,
@@ -321,6 +329,7 @@ impl HttpResponse {
     }
 
     /// A response from an HTTP client's parts, without copying the headers.
+    #[inline]
     pub fn from_parts(status: u16, headers: http::HeaderMap, body: impl Into<Bytes>) -> Self {
         Self {
             status,
@@ -330,16 +339,19 @@ impl HttpResponse {
     }
 
     /// The value of a header, by case-insensitive name (`None` when absent or not text).
+    #[inline]
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name)?.to_str().ok()
     }
 
     /// True for 2xx.
+    #[inline]
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
     /// The body without a leading UTF-8 byte-order mark.
+    #[inline]
     pub fn body_without_bom(&self) -> &[u8] {
         self.body
             .strip_prefix(b"\xEF\xBB\xBF")
