@@ -145,6 +145,8 @@ fn e2e(root: &Path, server: &str, async_stripe: bool, quick: bool) -> Result<Str
                 "2",
                 "--in-flight",
                 "1000",
+                "--seq-processes",
+                "2",
             ]
             .map(String::from),
         );
