@@ -8,8 +8,8 @@
 //!   threads, read from `/proc/self/task`). The sequential ratios are then measured again in
 //!   `--seq-processes` (default 7) fresh processes, and the p50 target is judged by their
 //!   median: one process's ratio differs from the next one's by more than the target's margin.
-//! - `prism-bench seqpair URL CALLS`: that sequential comparison in one fresh process (a child
-//!   of `e2e`); prints the three ratios as JSON.
+//! - `prism-bench seqpair URL CALLS LEVEL`: that sequential comparison in one fresh process
+//!   (a child of `e2e`), warmed up as `e2e` is; prints the three ratios as JSON.
 //! - `prism-bench serve [DELAY_MS]`: the fixed-response server (a child of `e2e`).
 //! - `prism-bench nginx DIR`: nginx serving the same reply (config generated into DIR), for
 //!   profiling by hand; prints its URL and stops when stdin closes.
@@ -620,19 +620,25 @@ async fn interleaved(prism: &Side, raw: &Side, calls: usize) -> [(Vec<u64>, Usag
     out
 }
 
-/// `prism-bench seqpair URL CALLS`: the sequential comparison alone, in this (fresh) process:
-/// warm-up, then `interleaved`; prints the Prism / raw ratios of p50, CPU and context switches
-/// per create as one JSON line.
-fn seq_pair(url: &str, calls: usize) {
+/// `prism-bench seqpair URL CALLS LEVEL`: the sequential comparison alone, in this (fresh)
+/// process: the same warm-up as `e2e`'s (300 sequential creates per side, then
+/// `max(2000, 4 × LEVEL)` at concurrency LEVEL, which leaves each side's pool with up to LEVEL
+/// idle connections), then `interleaved`; prints the Prism / raw ratios of p50, CPU and
+/// context switches per create as one JSON line.
+fn seq_pair(url: &str, calls: usize, level: usize) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let prism = Side::new("prism", url);
-    let raw = Side::new("raw", url);
+    let prism = Arc::new(Side::new("prism", url));
+    let raw = Arc::new(Side::new("raw", url));
     let [(mut lp, up), (mut lr, ur)] = rt.block_on(async {
         sequential(&prism, 300).await;
         sequential(&raw, 300).await;
+        if level > 0 {
+            concurrent(&prism, 2000.max(level * 4), level).await;
+            concurrent(&raw, 2000.max(level * 4), level).await;
+        }
         interleaved(&prism, &raw, calls).await
     });
     lp.sort_unstable();
@@ -648,19 +654,19 @@ fn seq_pair(url: &str, calls: usize) {
     );
 }
 
-/// The sequential ratios (p50, CPU, switches) of `n` fresh processes (`seqpair`), run one
-/// after another against `url`.
+/// The sequential ratios (p50, CPU, switches) of `n` fresh processes (`seqpair`, warmed up
+/// like this one at concurrency `level`), run one after another against `url`.
 ///
 /// One process's sequential ratio differs from the next one's by more than the differences
 /// being measured (0.96–1.08 for the same build on a shared 2-core machine: where each
 /// side's connection task and buffers land, what else runs), even with the sides interleaved
 /// inside it; a median over several processes does not.
-fn seq_processes(url: &str, calls: usize, n: usize) -> Vec<[f64; 3]> {
+fn seq_processes(url: &str, calls: usize, level: usize, n: usize) -> Vec<[f64; 3]> {
     let exe = std::env::current_exe().expect("own path");
     (0..n)
         .map(|_| {
             let out = Command::new(&exe)
-                .args(["seqpair", url, &calls.to_string()])
+                .args(["seqpair", url, &calls.to_string(), &level.to_string()])
                 .output()
                 .expect("seqpair child");
             assert!(
@@ -917,7 +923,8 @@ fn e2e(args: Args) {
         let load_before = loadavg();
         let measure = |url: &str| {
             let figs = measure_rounds(&rt, url, external.as_ref(), &args);
-            let procs = seq_processes(url, args.seq_calls, args.seq_processes);
+            let max_level = args.levels.iter().copied().max().unwrap_or(0);
+            let procs = seq_processes(url, args.seq_calls, max_level, args.seq_processes);
             (figs, procs)
         };
         let (mut figs, procs) = match name.as_str() {
@@ -1185,7 +1192,7 @@ fn main() {
             println!("{}", future_sizes(&prism, &raw));
         }
         "seq" => seq_alone(&arg(1), &arg(2), num(3)),
-        "seqpair" => seq_pair(&arg(1), num(2)),
+        "seqpair" => seq_pair(&arg(1), num(2), num(3)),
         "conc" => conc_alone(&arg(1), &arg(2), num(3), num(4)),
         // nginx with the fixed reply, for profiling by hand: prints its URL, stops when stdin closes.
         "nginx" => {
@@ -1218,7 +1225,7 @@ fn main() {
             }
         }
         _ => {
-            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256] [--seq-processes N] | seqpair URL CALLS | serve [DELAY_MS] | nginx DIR | rss prism|raw URL N | client-heap N | loop prism|raw URL N | conc prism|raw URL CALLS CONCURRENCY | measure URL (commands on stdin) | ab OTHER_PRISM_BENCH RUNS [NGINX_DIR]\n(run it through `cargo xtask bench`)");
+            eprintln!("usage: prism-bench e2e [--async-stripe-bin PATH] [--seq-calls N] [--conc-calls N] [--rounds R] [--in-flight N] [--server own|nginx|both] [--nginx-dir DIR] [--levels 64,256] [--seq-processes N] | seqpair URL CALLS LEVEL | serve [DELAY_MS] | nginx DIR | rss prism|raw URL N | client-heap N | loop prism|raw URL N | conc prism|raw URL CALLS CONCURRENCY | measure URL (commands on stdin) | ab OTHER_PRISM_BENCH RUNS [NGINX_DIR]\n(run it through `cargo xtask bench`)");
             std::process::exit(2);
         }
     }
