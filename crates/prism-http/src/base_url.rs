@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use prism_types::{Environment, Error};
-use reqwest::Url;
+use url::Url;
 
 /// A validated base URL: `https`, or plain `http` only on a loopback host.
 #[derive(Debug, Clone, PartialEq, Eq)]

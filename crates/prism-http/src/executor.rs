@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
 use prism_connector::{
     AccessToken, Body, ConnectorApi, Flow, FlowContext, HttpRequest, HttpResponse, Method, Nonce,
     Operation,
@@ -82,7 +83,7 @@ pub struct Outcome<T> {
 /// Sends connector requests. Cheap to share: one connection pool, one token cache.
 #[derive(Debug)]
 pub struct Executor {
-    http: reqwest::Client,
+    http: HttpClient,
     config: ExecutorConfig,
     token: Mutex<Option<AccessToken>>,
     /// Slots for requests in flight, when [`ExecutorConfig::max_in_flight`] bounds them.
@@ -93,7 +94,51 @@ pub struct Executor {
     wheel_hold: std::sync::Mutex<Option<WheelHold>>,
     /// The last request path and its URL: a connector's create path rarely changes from one
     /// call to the next, and a copy of a built URL costs less than building it again.
-    last_url: std::sync::Mutex<Option<(String, reqwest::Url)>>,
+    last_url: std::sync::Mutex<Option<(String, http::Uri)>>,
+}
+
+/// The HTTP client: hyper's (hyper-util's pooled client), TLS by rustls with the webpki roots,
+/// HTTP/1.1 or HTTP/2 as the server's ALPN chooses.
+type HttpClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    Full<Bytes>,
+>;
+
+/// The `User-Agent` of every request.
+const USER_AGENT: &str = concat!("prism/", env!("CARGO_PKG_VERSION"));
+
+/// The client of one executor: its own connection pool (idle connections closed after 60 s),
+/// `TCP_NODELAY`, the configured connect timeout (the TCP connection; the TLS handshake after it
+/// counts against the attempt's timeout), TLS 1.2/1.3 verified against the webpki roots, plain
+/// `http` only where the base URL allows it (loopback), no redirects followed, no proxy.
+fn http_client(config: &ExecutorConfig) -> Result<HttpClient, Error> {
+    let mut tcp = hyper_util::client::legacy::connect::HttpConnector::new();
+    // `https` URIs pass to the TLS layer wrapped around this one.
+    tcp.enforce_http(false);
+    tcp.set_nodelay(true);
+    tcp.set_connect_timeout(Some(config.connect_timeout));
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::configuration(format!("cannot set up TLS: {e}")))?
+    .with_root_certificates(rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    })
+    .with_no_client_auth();
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .wrap_connector(tcp);
+    Ok(
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_timer(hyper_util::rt::TokioTimer::new())
+            .timer(hyper_util::rt::TokioTimer::new())
+            .build(connector),
+    )
 }
 
 /// The timer [`Executor::hold_timer_wheel`] keeps registered, and the runtime whose wheel holds it.
@@ -119,13 +164,7 @@ struct Failure {
 impl Executor {
     /// An executor with its own connection pool.
     pub fn new(config: ExecutorConfig) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .user_agent(concat!("prism/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")))?;
+        let http = http_client(&config)?;
         let slots = match config.max_in_flight {
             Some(0) => return Err(Error::configuration("max_in_flight must be at least 1")),
             Some(n) => Some(tokio::sync::Semaphore::new(n)),
@@ -437,9 +476,9 @@ impl Executor {
 
     /// Sends `req` (consumed: its header values move into the HTTP client without a copy).
     ///
-    /// The request is turned into reqwest's when this is called; nothing is sent until the
-    /// returned future is polled. Only what sending needs (reqwest's 16-byte pending request
-    /// and the attempt's timeout) is kept in that future.
+    /// The request is turned into hyper's when this is called; nothing is sent until the
+    /// returned future is polled. Only what sending needs (the client's pending response and
+    /// the attempt's timeout) is kept in that future.
     fn send<'a>(
         &'a self,
         req: HttpRequest,
@@ -462,19 +501,28 @@ impl Executor {
                     None => None,
                 };
                 sending.store(true, std::sync::atomic::Ordering::Relaxed);
-                let mut resp = pending.await.map_err(transport_failure)?;
-                let status = resp.status().as_u16();
-                // Moved, not copied: the connector reads the few headers it needs through
+                let resp = pending.await.map_err(transport_failure)?;
+                // The headers move, not copied: the connector reads the few it needs through
                 // `HttpResponse::header`.
-                let headers = std::mem::take(resp.headers_mut());
-                if resp.content_length().is_some_and(|n| n > max as u64) {
+                let (parts, mut body) = resp.into_parts();
+                let status = parts.status.as_u16();
+                let headers = parts.headers;
+                // The announced length (`Content-Length`), when there is one.
+                if hyper::body::Body::size_hint(&body)
+                    .exact()
+                    .is_some_and(|n| n > max as u64)
+                {
                     return Err(too_large(status, max));
                 }
                 // Most answers arrive as one chunk: keep it as is (no copy); join only when
                 // there are more.
                 let mut first: Option<Bytes> = None;
                 let mut buf = Vec::new();
-                while let Some(chunk) = resp.chunk().await.map_err(transport_failure)? {
+                while let Some(frame) = body.frame().await {
+                    // Trailers (HTTP/2) carry nothing a connector reads.
+                    let Ok(chunk) = frame.map_err(body_failure)?.into_data() else {
+                        continue;
+                    };
                     let held = first.as_ref().map_or(0, Bytes::len);
                     if held + buf.len() + chunk.len() > max {
                         return Err(too_large(status, max));
@@ -544,23 +592,29 @@ impl Executor {
         }
     }
 
-    /// The URL for `path` (with its query): the last one built, when it was for the same path.
-    fn url_for(&self, path: &str) -> reqwest::Url {
+    /// The URI for `path` (with its query): the last one built, when it was for the same path
+    /// (a copy of a built URI is a few reference counts; building one parses it).
+    fn uri_for(&self, path: &str) -> Result<http::Uri, Failure> {
+        let build = || {
+            let url = self.config.base_url.url_for(path);
+            http::Uri::try_from(url.as_str())
+                .map_err(|_| invalid_request(format_args!("{path:?} does not make a valid URI")))
+        };
         let Ok(mut last) = self.last_url.try_lock() else {
-            return self.config.base_url.url_for(path);
+            return build();
         };
         match last.as_ref() {
-            Some((p, url)) if p == path => url.clone(),
+            Some((p, uri)) if p == path => Ok(uri.clone()),
             _ => {
-                let url = self.config.base_url.url_for(path);
-                *last = Some((path.to_owned(), url.clone()));
-                url
+                let uri = build()?;
+                *last = Some((path.to_owned(), uri.clone()));
+                Ok(uri)
             }
         }
     }
 
-    /// The attempt's reqwest request (not yet sent), the instant its budget counts from, and
-    /// the budget; or why it cannot be sent.
+    /// The attempt's pending response (nothing is sent until it is polled), the instant its
+    /// budget counts from, and the budget; or why it cannot be sent.
     fn prepare(
         &self,
         req: HttpRequest,
@@ -568,7 +622,7 @@ impl Executor {
         deadline: Instant,
     ) -> Result<
         (
-            impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send,
+            hyper_util::client::legacy::ResponseFuture,
             Instant,
             Duration,
         ),
@@ -585,24 +639,25 @@ impl Executor {
             )));
         }
         self.hold_timer_wheel(now);
-        let url = self.url_for(&req.path);
+        let uri = self.uri_for(&req.path)?;
         let method = match req.method {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Patch => http::Method::PATCH,
+            Method::Delete => http::Method::DELETE,
             // A method added later: parsed by name.
-            other => reqwest::Method::from_bytes(other.as_str().as_bytes())
+            other => http::Method::from_bytes(other.as_str().as_bytes())
                 .map_err(|_| invalid_request(format_args!("unknown HTTP method {other:?}")))?,
         };
-        // reqwest's request is filled in place: its builder is a 272-byte value that each
-        // `.header(…)` moves, and those copies cost more than building the request.
-        let mut request = reqwest::Request::new(method, url);
+        // The request is filled in place (no builder moved along with each header).
+        let mut request = http::Request::new(Full::new(Bytes::new()));
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
         let headers = request.headers_mut();
-        headers.reserve(req.headers.len() + 1);
+        headers.reserve(req.headers.len() + 3);
         for h in req.headers {
-            let Ok(name) = reqwest::header::HeaderName::from_bytes(h.name.as_bytes()) else {
+            let Ok(name) = http::HeaderName::from_bytes(h.name.as_bytes()) else {
                 return Err(invalid_request(format_args!(
                     "{:?} is not an HTTP header name",
                     h.name
@@ -610,7 +665,7 @@ impl Executor {
             };
             // The String moves into the header value (no copy); a value HTTP cannot carry is
             // refused here, before anything is sent, without showing it.
-            let Ok(mut value) = reqwest::header::HeaderValue::try_from(h.value) else {
+            let Ok(mut value) = http::HeaderValue::try_from(h.value) else {
                 return Err(invalid_request(format_args!(
                     "the {} header has a value HTTP cannot carry",
                     h.name
@@ -620,20 +675,31 @@ impl Executor {
             headers.append(name, value);
         }
         if let Some(ct) = req.body.content_type() {
-            let Ok(value) = reqwest::header::HeaderValue::try_from(ct) else {
+            let Ok(value) = http::HeaderValue::try_from(ct) else {
                 return Err(invalid_request(format_args!(
                     "{ct:?} is not a valid Content-Type"
                 )));
             };
-            headers.insert(reqwest::header::CONTENT_TYPE, value);
+            headers.insert(http::header::CONTENT_TYPE, value);
+        }
+        // The two headers every request had when it went through reqwest, after the
+        // connector's own and in the same order, so that the bytes on the wire are unchanged.
+        if !headers.contains_key(http::header::ACCEPT) {
+            headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+        }
+        if !headers.contains_key(http::header::USER_AGENT) {
+            headers.insert(
+                http::header::USER_AGENT,
+                http::HeaderValue::from_static(USER_AGENT),
+            );
         }
         match req.body {
             Body::Empty => {}
             Body::Json { bytes, .. } | Body::Form(bytes) => {
-                *request.body_mut() = Some(reqwest::Body::from(bytes));
+                *request.body_mut() = Full::new(bytes);
             }
         }
-        Ok((self.http.execute(request), now, budget))
+        Ok((self.http.request(request), now, budget))
     }
 }
 
@@ -768,34 +834,47 @@ fn too_large(status: u16, max: usize) -> Failure {
 /// What a transport error means for the attempt: sent or not, and retryable.
 #[cold]
 #[inline(never)]
-fn transport_failure(e: reqwest::Error) -> Failure {
-    if e.is_builder() {
-        // The request could not even be assembled: nothing was sent, and resending the same
-        // request cannot help.
-        return not_sent(Error::configuration(format!(
-            "the request could not be built: {e}"
-        )));
-    }
-    // A connect failure means no byte of the request left this machine.
+fn transport_failure(e: hyper_util::client::legacy::Error) -> Failure {
+    // A connect failure (TCP or TLS) means no byte of the request left this machine.
     let connect = e.is_connect();
     let what = if connect {
         "could not connect to the processor"
-    } else if e.is_timeout() {
-        "the processor did not answer in time"
-    } else if e.is_body() || e.is_decode() {
-        "the connection broke while reading the answer"
     } else {
         "the connection failed after the request was sent"
     };
-    let kind = if e.is_timeout() {
+    network_failure(&e, what, connect)
+}
+
+/// The connection broke while the answer's body was being read.
+#[cold]
+#[inline(never)]
+fn body_failure(e: hyper::Error) -> Failure {
+    network_failure(&e, "the connection broke while reading the answer", false)
+}
+
+/// A transport failure: `Timeout` when the cause is one (a connect timeout), `Transport`
+/// otherwise; retryable; applied unless nothing was sent. The message names the cause (hyper's
+/// and the system's words: no URL, credential or body is in them).
+fn network_failure(e: &(dyn std::error::Error + 'static), what: &str, connect: bool) -> Failure {
+    let mut causes = Vec::new();
+    let mut timed_out = false;
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            timed_out |= io.kind() == std::io::ErrorKind::TimedOut;
+        }
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    timed_out |= causes
+        .iter()
+        .any(|c| c.contains("timed out") || c.contains("timeout"));
+    let detail = causes.join(": ");
+    let kind = if timed_out {
         ErrorKind::Timeout
     } else {
         ErrorKind::Transport
     };
-    // reqwest's message names the URL and the cause; no credential or body is in it.
-    let detail = std::error::Error::source(&e)
-        .map(|s| s.to_string())
-        .unwrap_or_default();
     Failure {
         error: Error::new(
             kind,

@@ -11,7 +11,7 @@ use prism_connector::{
     FoundCustomer, HttpRequest, HttpResponse, Idempotency, Lookup, Method, RateLimit,
     ReferenceStorage,
 };
-use prism_http::{validate_base_url, Executor, ExecutorConfig, RetryPolicy};
+use prism_http::{validate_base_url, Executor, ExecutorConfig, Outcome, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -502,4 +502,71 @@ fn max_in_flight_zero_is_refused() {
     let e = Executor::new(cfg).expect_err("0 slots");
     assert_eq!(e.kind(), ErrorKind::Configuration);
     assert!(e.to_string().contains("max_in_flight"), "{e}");
+}
+
+/// A create through `ex` with the test connector.
+async fn create_with(ex: &Executor) -> Result<Outcome<CreatedCustomer>, Error> {
+    ex.execute::<CreateCustomer, _>(
+        &Test::new("ok"),
+        &CustomerCreateRequest::new("c1"),
+        ex.default_call(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_refused_connection_sends_nothing_and_is_retried() {
+    // A port nothing listens on (bound, then released).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let ex = executor(&format!("http://127.0.0.1:{port}"));
+    let e = create_with(&ex).await.expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.to_string().contains("could not connect"), "{e}");
+    // Nothing left this machine: not unknown, and resent as the policy allows.
+    assert!(!e.outcome_unknown());
+    assert_eq!(e.diagnostics().map(|d| d.attempts), Some(3));
+}
+
+#[tokio::test]
+async fn an_https_base_url_goes_through_tls_and_a_failed_handshake_sends_nothing() {
+    // A plain-HTTP server behind an `https` URL: the TLS handshake fails, so the request
+    // itself is never written.
+    let (server, _) = answering(&["POST"]).await;
+    let https = server.uri().replace("http://", "https://");
+    let ex = executor(&https);
+    let e = create_with(&ex).await.expect_err("no TLS there");
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.to_string().contains("could not connect"), "{e}");
+    assert!(!e.outcome_unknown());
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(0));
+}
+
+#[tokio::test]
+async fn a_connection_closed_in_the_middle_of_the_answer_leaves_the_outcome_unknown() {
+    // Reads the request, announces 100 bytes, sends 7 and closes.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial")
+                .await;
+            drop(sock);
+        }
+    });
+    let ex = executor(&format!("http://{addr}"));
+    let e = create_with(&ex).await.expect_err("cut off");
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.to_string().contains("reading the answer"), "{e}");
+    // It may have been applied, and the test connector has no idempotency: not resent.
+    assert!(e.outcome_unknown());
+    assert_eq!(e.diagnostics().map(|d| d.attempts), Some(1));
 }
