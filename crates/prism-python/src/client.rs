@@ -144,7 +144,7 @@ impl PyCustomerClient {
         if let Some(n) = max_in_flight.filter(|&n| n > 0) {
             b = b.max_in_flight(n);
         }
-        // Building makes the connection pool (reqwest wants a runtime context for that).
+        // Built inside the runtime's context, as everything that may spawn onto it.
         let _guard = runtime().enter();
         let inner = b.build().map_err(|e| to_py_err(py, &e))?;
         Ok(Self { inner, environment })

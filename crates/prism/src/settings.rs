@@ -169,7 +169,7 @@ impl<S: ServiceClient> ClientBuilder<S> {
         self.settings.connect_timeout = Some(t);
         self
     }
-    /// At most `n` requests of this client in flight at once (default: no bound, as reqwest).
+    /// At most `n` requests of this client in flight at once (default: no bound).
     /// Calls beyond it wait for a slot, first come first served, within their per-attempt
     /// timeout and deadline; one that gets no slot in time fails as a [`ErrorKind::Timeout`]
     /// with nothing sent (`outcome_unknown() == false`). Bounds the connections a burst opens
