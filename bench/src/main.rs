@@ -207,17 +207,9 @@ struct External {
 
 impl External {
     fn run(&self, args: &[String]) -> String {
-        let out = Command::new(&self.bin)
-            .args(args)
-            .env("PRISM_BENCH_IDEMPOTENCY_KEY", &self.key)
-            .output()
-            .expect("run the async-stripe bench");
-        assert!(
-            out.status.success(),
-            "async-stripe bench failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let mut cmd = Command::new(&self.bin);
+        cmd.args(args).env("PRISM_BENCH_IDEMPOTENCY_KEY", &self.key);
+        child_stdout(&mut cmd, "the async-stripe bench")
     }
 
     fn sequential(&self, calls: usize) -> Vec<u64> {
@@ -665,19 +657,26 @@ fn seq_processes(url: &str, calls: usize, level: usize, n: usize) -> Vec<[f64; 3
     let exe = std::env::current_exe().expect("own path");
     (0..n)
         .map(|_| {
-            let out = Command::new(&exe)
-                .args(["seqpair", url, &calls.to_string(), &level.to_string()])
-                .output()
-                .expect("seqpair child");
-            assert!(
-                out.status.success(),
-                "seqpair child failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("seqpair output");
+            let mut cmd = Command::new(&exe);
+            cmd.args(["seqpair", url, &calls.to_string(), &level.to_string()]);
+            let out = child_stdout(&mut cmd, "seqpair child");
+            let v: serde_json::Value = serde_json::from_str(&out).expect("seqpair output");
             ["p50", "cpu", "switches"].map(|k| v[k].as_f64().expect("ratio"))
         })
         .collect()
+}
+
+/// Runs `cmd` to its end; its standard output, or a panic naming `what` with its error output.
+fn child_stdout(cmd: &mut Command, what: &str) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -960,16 +959,9 @@ fn e2e(args: Args) {
     let slow = ServerProcess::start(1000);
     let exe = std::env::current_exe().expect("own path");
     let rss_of = |side: &str| {
-        let out = Command::new(&exe)
-            .args(["rss", side, &slow.url, &args.in_flight.to_string()])
-            .output()
-            .expect("rss child");
-        assert!(
-            out.status.success(),
-            "rss child failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        parse_rss(&String::from_utf8_lossy(&out.stdout))
+        let mut cmd = Command::new(&exe);
+        cmd.args(["rss", side, &slow.url, &args.in_flight.to_string()]);
+        parse_rss(&child_stdout(&mut cmd, "rss child"))
     };
     let rss = [
         rss_of("prism"),

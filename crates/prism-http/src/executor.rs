@@ -852,7 +852,7 @@ fn body_failure(e: hyper::Error) -> Failure {
     network_failure(&e, "the connection broke while reading the answer", false)
 }
 
-/// A transport failure: `Timeout` when the cause is one (a connect timeout), `Transport`
+/// A transport failure: `Timeout` when an I/O cause says so (the connect timeout), `Transport`
 /// otherwise; retryable; applied unless nothing was sent. The message names the cause (hyper's
 /// and the system's words: no URL, credential or body is in them).
 fn network_failure(e: &(dyn std::error::Error + 'static), what: &str, connect: bool) -> Failure {
@@ -866,9 +866,6 @@ fn network_failure(e: &(dyn std::error::Error + 'static), what: &str, connect: b
         causes.push(cause.to_string());
         source = cause.source();
     }
-    timed_out |= causes
-        .iter()
-        .any(|c| c.contains("timed out") || c.contains("timeout"));
     let detail = causes.join(": ");
     let kind = if timed_out {
         ErrorKind::Timeout
