@@ -15,6 +15,11 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
+    /// Whether the scheme is `https` (the others are plain `http` to a loopback host).
+    pub fn is_https(&self) -> bool {
+        self.parsed.scheme() == "https"
+    }
+
     /// The URL without a trailing slash.
     pub fn as_str(&self) -> &str {
         &self.text

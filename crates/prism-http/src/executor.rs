@@ -36,6 +36,36 @@ pub struct ExecutorConfig {
     /// for a slot, in order, within their own timeout; one that cannot get a slot in time
     /// fails as a timeout with nothing sent.
     pub max_in_flight: Option<usize>,
+    /// The proxy `https` requests go through (default: from the environment).
+    pub proxy: Proxy,
+}
+
+/// Where a client's `https` requests go: straight to the processor, or through an HTTP proxy
+/// (an HTTP `CONNECT` tunnel: TLS stays end to end between Prism and the processor). Plain
+/// `http` base URLs (loopback only) never use a proxy.
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Proxy {
+    /// `HTTPS_PROXY`, else `ALL_PROXY` (or their lower-case forms), unless `NO_PROXY` names the
+    /// processor's host — read when the client is built. The default, as curl's and reqwest's.
+    #[default]
+    FromEnvironment,
+    /// No proxy, whatever the environment says.
+    Direct,
+    /// This proxy: `http://host:port`, with `user:password@` before the host when it asks for
+    /// Basic credentials.
+    Url(String),
+}
+
+impl std::fmt::Debug for Proxy {
+    // A proxy URL may hold a password: it is never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Proxy::FromEnvironment => f.write_str("FromEnvironment"),
+            Proxy::Direct => f.write_str("Direct"),
+            Proxy::Url(_) => f.write_str("Url([redacted])"),
+        }
+    }
 }
 
 impl ExecutorConfig {
@@ -50,6 +80,7 @@ impl ExecutorConfig {
             max_body_bytes: 1024 * 1024,
             connect_timeout: Duration::from_secs(10),
             max_in_flight: None,
+            proxy: Proxy::FromEnvironment,
         }
     }
 }
@@ -98,11 +129,28 @@ pub struct Executor {
 }
 
 /// The HTTP client: hyper's (hyper-util's pooled client), TLS by rustls with the webpki roots,
-/// HTTP/1.1 or HTTP/2 as the server's ALPN chooses.
-type HttpClient = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Full<Bytes>,
->;
+/// HTTP/1.1 or HTTP/2 as the server's ALPN chooses; connecting directly or through a proxy's
+/// `CONNECT` tunnel.
+#[derive(Debug)]
+enum HttpClient {
+    Direct(Pooled<TcpConnector>),
+    Tunneled(Pooled<hyper_util::client::legacy::connect::proxy::Tunnel<TcpConnector>>),
+}
+
+type TcpConnector = hyper_util::client::legacy::connect::HttpConnector;
+type Pooled<C> = hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<C>, Full<Bytes>>;
+
+impl HttpClient {
+    fn request(
+        &self,
+        req: http::Request<Full<Bytes>>,
+    ) -> hyper_util::client::legacy::ResponseFuture {
+        match self {
+            HttpClient::Direct(c) => c.request(req),
+            HttpClient::Tunneled(c) => c.request(req),
+        }
+    }
+}
 
 /// The `User-Agent` of every request.
 const USER_AGENT: &str = concat!("prism/", env!("CARGO_PKG_VERSION"));
@@ -110,9 +158,10 @@ const USER_AGENT: &str = concat!("prism/", env!("CARGO_PKG_VERSION"));
 /// The client of one executor: its own connection pool (idle connections closed after 60 s),
 /// `TCP_NODELAY`, the configured connect timeout (the TCP connection; the TLS handshake after it
 /// counts against the attempt's timeout), TLS 1.2/1.3 verified against the webpki roots, plain
-/// `http` only where the base URL allows it (loopback), no redirects followed, no proxy.
+/// `http` only where the base URL allows it (loopback), no redirects followed, through the
+/// proxy of [`ExecutorConfig::proxy`] when there is one for the base URL.
 fn http_client(config: &ExecutorConfig) -> Result<HttpClient, Error> {
-    let mut tcp = hyper_util::client::legacy::connect::HttpConnector::new();
+    let mut tcp = TcpConnector::new();
     // `https` URIs pass to the TLS layer wrapped around this one.
     tcp.enforce_http(false);
     tcp.set_nodelay(true);
@@ -126,19 +175,72 @@ fn http_client(config: &ExecutorConfig) -> Result<HttpClient, Error> {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     })
     .with_no_client_auth();
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+    let tls = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(tls)
         .https_or_http()
         .enable_http1()
-        .enable_http2()
-        .wrap_connector(tcp);
-    Ok(
+        .enable_http2();
+    fn pooled<C>(connector: hyper_rustls::HttpsConnector<C>) -> Pooled<C>
+    where
+        hyper_rustls::HttpsConnector<C>: hyper_util::client::legacy::connect::Connect + Clone,
+    {
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
             .pool_timer(hyper_util::rt::TokioTimer::new())
             .timer(hyper_util::rt::TokioTimer::new())
-            .build(connector),
-    )
+            .build(connector)
+    }
+    Ok(match proxy_for(config)? {
+        None => HttpClient::Direct(pooled(tls.wrap_connector(tcp))),
+        Some((proxy, auth)) => {
+            let mut tunnel = hyper_util::client::legacy::connect::proxy::Tunnel::new(proxy, tcp);
+            if let Some(auth) = auth {
+                tunnel = tunnel.with_auth(auth);
+            }
+            HttpClient::Tunneled(pooled(tls.wrap_connector(tunnel)))
+        }
+    })
+}
+
+/// The proxy (its URI, and its `Proxy-Authorization` when it has credentials) that requests to
+/// the base URL go through, if any.
+fn proxy_for(
+    config: &ExecutorConfig,
+) -> Result<Option<(http::Uri, Option<http::HeaderValue>)>, Error> {
+    if !config.base_url.is_https() {
+        return Ok(None);
+    }
+    let matcher = match &config.proxy {
+        Proxy::Direct => return Ok(None),
+        Proxy::FromEnvironment => hyper_util::client::proxy::matcher::Matcher::from_env(),
+        Proxy::Url(url) => hyper_util::client::proxy::matcher::Matcher::builder()
+            .all(url.clone())
+            .build(),
+    };
+    let base: http::Uri = config
+        .base_url
+        .as_str()
+        .parse()
+        .map_err(|_| Error::configuration("the base URL is not a valid URI"))?;
+    let Some(intercept) = matcher.intercept(&base) else {
+        // A proxy URL that cannot be read is refused, not ignored (one from the environment
+        // that cannot be read is ignored, as curl does).
+        if matches!(config.proxy, Proxy::Url(_)) {
+            return Err(Error::configuration(
+                "the proxy is not a valid http://host:port URL",
+            ));
+        }
+        return Ok(None);
+    };
+    if intercept.uri().scheme_str() != Some("http") {
+        return Err(Error::configuration(
+            "only http:// proxies are supported (requests to the processor go through the proxy's CONNECT tunnel, TLS end to end)",
+        ));
+    }
+    Ok(Some((
+        intercept.uri().clone(),
+        intercept.basic_auth().cloned(),
+    )))
 }
 
 /// The timer [`Executor::hold_timer_wheel`] keeps registered, and the runtime whose wheel holds it.

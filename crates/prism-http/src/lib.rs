@@ -13,5 +13,5 @@ mod executor;
 mod retry;
 
 pub use base_url::{validate_base_url, BaseUrl};
-pub use executor::{Call, Executor, ExecutorConfig, Outcome};
+pub use executor::{Call, Executor, ExecutorConfig, Outcome, Proxy};
 pub use retry::{derive_idempotency_key, KeyDeriver, RetryPolicy};

@@ -570,3 +570,93 @@ async fn a_connection_closed_in_the_middle_of_the_answer_leaves_the_outcome_unkn
     assert!(e.outcome_unknown());
     assert_eq!(e.diagnostics().map(|d| d.attempts), Some(1));
 }
+
+/// A stand-in proxy on loopback: records what each connection sends up to the end of its
+/// head, answers `reply`, and closes. It connects nowhere.
+async fn recording_proxy(
+    reply: &'static [u8],
+) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match sock.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
+            let _ = sock.write_all(reply).await;
+        }
+    });
+    (format!("http://{addr}"), rx)
+}
+
+fn executor_with_proxy(base: &str, proxy: prism_http::Proxy) -> Result<Executor, Error> {
+    let mut cfg = ExecutorConfig::new(
+        validate_base_url(base, Environment::Sandbox).expect("url"),
+        Environment::Sandbox,
+    );
+    cfg.retry.max_retries = 0;
+    cfg.proxy = proxy;
+    Executor::new(cfg)
+}
+
+#[tokio::test]
+async fn an_https_call_goes_through_the_proxy_as_a_connect_tunnel_with_its_credentials() {
+    let (proxy, mut seen) =
+        recording_proxy(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n").await;
+    let with_user = proxy.replace("http://", "http://prism:s3cret-pw@");
+    let ex = executor_with_proxy(
+        "https://api.processor.example",
+        prism_http::Proxy::Url(with_user),
+    )
+    .expect("executor");
+    let e = create_with(&ex).await.expect_err("the proxy refuses");
+    let head = seen.recv().await.expect("the proxy was asked");
+    // Only the host and port go to the proxy; the request itself would go inside the tunnel.
+    assert!(
+        head.starts_with("CONNECT api.processor.example:443 HTTP/1.1\r\n"),
+        "{head}"
+    );
+    // Basic prism:s3cret-pw
+    assert!(
+        head.contains("Proxy-Authorization: Basic cHJpc206czNjcmV0LXB3\r\n"),
+        "{head}"
+    );
+    // Refused at the tunnel: nothing of the request was sent, and no credential is shown.
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(!e.outcome_unknown());
+    assert!(!format!("{e} {e:?}").contains("s3cret"), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_loopback_http_base_url_never_goes_through_a_proxy() {
+    let (proxy, mut seen) = recording_proxy(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+    let (server, _) = answering(&["POST"]).await;
+    let ex = executor_with_proxy(&server.uri(), prism_http::Proxy::Url(proxy)).expect("executor");
+    create_with(&ex).await.expect("straight to the server");
+    assert!(seen.try_recv().is_err(), "the proxy was contacted");
+}
+
+#[test]
+fn a_proxy_that_is_not_http_or_cannot_be_read_is_refused_and_its_password_never_shown() {
+    for bad in ["https://user:pw-123@proxy.example:8443", "http://[::1"] {
+        let e = executor_with_proxy(
+            "https://api.processor.example",
+            prism_http::Proxy::Url(bad.to_owned()),
+        )
+        .expect_err(bad);
+        assert_eq!(e.kind(), ErrorKind::Configuration, "{bad}: {e}");
+        assert!(!e.to_string().contains("pw-123"), "{e}");
+    }
+    let p = prism_http::Proxy::Url("http://user:pw-123@proxy.example:3128".into());
+    assert!(!format!("{p:?}").contains("pw-123"));
+}

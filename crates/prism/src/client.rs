@@ -719,6 +719,21 @@ mod settings_tests {
     }
 
     #[test]
+    fn the_proxy_setting_reaches_the_transport() {
+        let build = |b: crate::ClientBuilder<CustomerClient>| {
+            b.connector(Connector::Stripe)
+                .api_key("sk_test_x")
+                .env_lookup(|_| None)
+                .build()
+        };
+        let e = build(CustomerClient::builder().proxy("https://proxy.example:8443"))
+            .expect_err("not an http proxy");
+        assert_eq!(e.kind(), ErrorKind::Configuration, "{e}");
+        build(CustomerClient::builder().proxy("http://proxy.example:3128")).expect("http proxy");
+        build(CustomerClient::builder().no_proxy()).expect("direct");
+    }
+
+    #[test]
     fn credentials_from_a_map() {
         let map =
             std::collections::BTreeMap::from([("api_key".to_owned(), "sk_test_x".to_owned())]);

@@ -57,7 +57,7 @@ pub use prism_connector::{
     DuplicateDetection, FindExisting, Flow, FlowContext, FoundCustomer, HttpRequest, HttpResponse,
     Idempotency, Lookup, ReferenceStorage,
 };
-pub use prism_http::RetryPolicy;
+pub use prism_http::{Proxy, RetryPolicy};
 pub use prism_types::{
     redact, Address, Connector, CustomerCreateRequest, CustomerCreateResponse, CustomerStatus,
     Diagnostics, Environment, Error, ErrorKind, FieldError, OnDuplicate, UnsupportedFields,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prism_connector::ConnectorApi;
-use prism_http::{validate_base_url, Executor, ExecutorConfig, KeyDeriver, RetryPolicy};
+use prism_http::{validate_base_url, Executor, ExecutorConfig, KeyDeriver, Proxy, RetryPolicy};
 use prism_types::{Connector, Environment, Error, OnDuplicate, UnsupportedFields};
 
 use crate::registry::{ensure_available, ConnectorConfig};
@@ -34,6 +34,9 @@ pub struct ClientSettings {
     pub connect_timeout: Option<Duration>,
     /// At most this many requests in flight at once per client (default: no bound).
     pub max_in_flight: Option<usize>,
+    /// The proxy `https` requests go through (default: `HTTPS_PROXY` / `ALL_PROXY` unless
+    /// `NO_PROXY` names the host, read when the client is built).
+    pub proxy: Proxy,
     /// Duplicate policy (default [`OnDuplicate::Error`]).
     pub on_duplicate: OnDuplicate,
     /// Unsupported-fields policy (default [`UnsupportedFields::Reject`]).
@@ -181,6 +184,20 @@ impl<S: ServiceClient> ClientBuilder<S> {
         self.settings.max_in_flight = Some(n);
         self
     }
+    /// Sends `https` requests through this HTTP proxy (`http://host:port`, with
+    /// `user:password@` before the host for Basic credentials) as a `CONNECT` tunnel: TLS stays
+    /// end to end with the processor. Default: the environment's (`HTTPS_PROXY`, else
+    /// `ALL_PROXY`, unless `NO_PROXY` names the processor's host). A URL that cannot be read, or
+    /// one that is not `http://`, is refused when the client is built.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.settings.proxy = Proxy::Url(url.into());
+        self
+    }
+    /// Connects straight to the processor, whatever the environment's proxy variables say.
+    pub fn no_proxy(mut self) -> Self {
+        self.settings.proxy = Proxy::Direct;
+        self
+    }
     /// Duplicate policy (default [`OnDuplicate::Error`]).
     pub fn on_duplicate(mut self, p: OnDuplicate) -> Self {
         self.settings.on_duplicate = p;
@@ -233,6 +250,7 @@ impl<S: ServiceClient> ClientBuilder<S> {
             exec.connect_timeout = t;
         }
         exec.max_in_flight = settings.max_in_flight;
+        exec.proxy = settings.proxy;
         let keys = KeyDeriver::new(id.as_str(), &connector.account_fingerprint());
         Ok(S::from_core(ClientCore {
             connector,
