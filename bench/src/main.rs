@@ -326,10 +326,6 @@ async fn captured(http: &reqwest::Client, base: &str) -> String {
         .expect("capture text")
 }
 
-/// CPU time and context switches of this process so far, summed over its threads
-/// (`/proc/self/task/*/schedstat`: ns on a CPU; `status`: voluntary + nonvoluntary switches).
-/// The runtime's worker threads live as long as the runtime, so differences between two
-/// readings are what the client did in between (the server is another process).
 /// CPU nanoseconds and context switches of each of this process's threads, by name and id.
 fn thread_cpu() -> std::collections::BTreeMap<String, (u64, u64)> {
     let mut out = std::collections::BTreeMap::new();
@@ -362,6 +358,10 @@ fn thread_cpu() -> std::collections::BTreeMap<String, (u64, u64)> {
     out
 }
 
+/// CPU time and context switches of this process so far, summed over its threads
+/// (`/proc/self/task/*/schedstat`: ns on a CPU; `status`: voluntary + nonvoluntary switches).
+/// The runtime's worker threads live as long as the runtime, so differences between two
+/// readings are what the client did in between (the server is another process).
 #[derive(Clone, Copy, Default, Debug)]
 struct Usage {
     cpu_ns: u64,
@@ -410,7 +410,6 @@ impl Usage {
     }
 }
 
-/// The machine's load average (1, 5, 15 min), as `/proc/loadavg` gives it.
 /// `prism-bench ab OTHER RUNS [NGINX_DIR]`: this build and another `prism-bench` (an earlier
 /// commit's, say) measured alternately, `RUNS` times each (the order flipping every run), each
 /// run a short `e2e` against nginx in its own process; prints each run's sequential ratios
@@ -490,6 +489,7 @@ fn ab(other: &str, runs: usize, nginx_dir: Option<&str>) {
     }
 }
 
+/// The machine's load average (1, 5, 15 min), as `/proc/loadavg` gives it.
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .unwrap_or_default()

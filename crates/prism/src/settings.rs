@@ -187,8 +187,9 @@ impl<S: ServiceClient> ClientBuilder<S> {
     /// Sends `https` requests through this HTTP proxy (`http://host:port`, with
     /// `user:password@` before the host for Basic credentials) as a `CONNECT` tunnel: TLS stays
     /// end to end with the processor. Default: the environment's (`HTTPS_PROXY`, else
-    /// `ALL_PROXY`, unless `NO_PROXY` names the processor's host). A URL that cannot be read, or
-    /// one that is not `http://`, is refused when the client is built.
+    /// `ALL_PROXY`, unless `NO_PROXY` names the processor's host). With an `https` base URL, a
+    /// proxy URL that cannot be read, or one that is not `http://`, is refused when the client
+    /// is built; a loopback `http` base URL never uses a proxy.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.settings.proxy = Proxy::Url(url.into());
         self
